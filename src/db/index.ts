@@ -1,0 +1,111 @@
+// Opens the database the configuration names: PostgreSQL through the pg driver
+// adapter, or an embedded PostgreSQL (PGlite) in a data directory. Either way
+// the schema is brought up to date with Prisma migrations before use.
+import { mkdir } from "node:fs/promises";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQueryable } from "@prisma/driver-adapter-utils";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { Config } from "../config.js";
+import { PrismaClient } from "../generated/prisma/client.js";
+import { pendingMigrations, runMigrateDeploy } from "./migrate.js";
+
+export type StatementListener = (sql: string) => void;
+
+export type Database = {
+  kind: "postgres" | "pglite";
+  prisma: PrismaClient;
+  /** Calls `listener` for every SQL statement sent; returns an unsubscribe. */
+  onStatement(listener: StatementListener): () => void;
+  close(): Promise<void>;
+};
+
+export async function openDatabase(database: Config["database"]): Promise<Database> {
+  if (database.kind === "postgres") return openPostgres(database.url);
+  await mkdir(database.dataDir, { recursive: true });
+  return openPglite(await PGlite.create(database.dataDir));
+}
+
+export async function openPostgres(url: string, options: { migrate?: boolean } = {}): Promise<Database> {
+  if (options.migrate !== false) await migratePostgres(url);
+  const adapter = new PrismaPg({ connectionString: url });
+  return wrap("postgres", adapter, async () => {});
+}
+
+export async function migratePostgres(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const pending = await pendingMigrations(async (sql) => (await client.query(sql)).rows);
+    if (pending.length > 0) await runMigrateDeploy(url);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Takes ownership of an open PGlite instance: migrates it and closes it on close(). */
+export async function openPglite(pglite: PGlite, options: { migrate?: boolean } = {}): Promise<Database> {
+  if (options.migrate !== false) await migratePglite(pglite);
+  return wrap("pglite", new PrismaPGlite(pglite) as unknown as SqlDriverAdapterFactory, () => pglite.close());
+}
+
+export async function migratePglite(pglite: PGlite): Promise<void> {
+  const pending = await pendingMigrations(async (sql) => (await pglite.query<Record<string, unknown>>(sql)).rows);
+  if (pending.length === 0) return;
+  // The Prisma CLI runs in its own process; it reaches this process's PGlite
+  // through a loopback socket served for the duration of the migration.
+  const server = new PGLiteSocketServer({ db: pglite, host: "127.0.0.1", port: 0 });
+  await server.start();
+  try {
+    await runMigrateDeploy(`postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable`);
+  } finally {
+    await server.stop();
+  }
+}
+
+function wrap(kind: Database["kind"], factory: SqlDriverAdapterFactory, closeDriver: () => Promise<void>): Database {
+  const listeners = new Set<StatementListener>();
+  const counted = countingFactory(factory, (sql) => listeners.forEach((listener) => listener(sql)));
+  const prisma = new PrismaClient({ adapter: counted });
+  return {
+    kind,
+    prisma,
+    onStatement(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      await prisma.$disconnect();
+      await closeDriver();
+    },
+  };
+}
+
+// Wraps a driver adapter so that every statement, in or out of a transaction,
+// is reported: tests assert statement counts and the benchmark reports them.
+function countingFactory(factory: SqlDriverAdapterFactory, report: StatementListener): SqlDriverAdapterFactory {
+  const countQueries = <T extends SqlQueryable>(target: T): T =>
+    new Proxy(target, {
+      get(obj, prop, receiver) {
+        const value = Reflect.get(obj, prop, receiver);
+        if (prop === "queryRaw" || prop === "executeRaw") {
+          return (query: { sql: string }) => {
+            report(query.sql);
+            return (value as (q: unknown) => unknown).call(obj, query);
+          };
+        }
+        if (prop === "startTransaction") {
+          return async (...args: unknown[]) =>
+            countQueries(await (value as (...a: unknown[]) => Promise<SqlQueryable>).apply(obj, args));
+        }
+        return typeof value === "function" ? value.bind(obj) : value;
+      },
+    });
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => countQueries((await factory.connect()) as SqlDriverAdapter),
+  };
+}

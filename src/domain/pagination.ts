@@ -1,0 +1,83 @@
+// Relay-style cursor pagination over a list sorted by (timestamp, id).
+// Cursors are opaque to clients: base64url of "<epoch ms>:<uuid>".
+import { isUuid } from "./ids.js";
+import { DomainRuleError } from "./rule-error.js";
+
+export type PageArgs = {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+};
+
+export type Cursor = { at: Date; id: string };
+
+export type PageRequest = {
+  /** forward: the first `limit` rows after `cursor`; backward: the last `limit` rows before it. */
+  direction: "forward" | "backward";
+  limit: number;
+  cursor: Cursor | null;
+};
+
+export class PaginationError extends DomainRuleError {}
+
+export const DEFAULT_PAGE_SIZE = 20;
+
+export function parsePageArgs(args: PageArgs, maxPageSize: number): PageRequest {
+  const { first, after, last, before } = args;
+  if (first != null && last != null) throw new PaginationError("Pass either `first` or `last`, not both.");
+  if (after != null && before != null) throw new PaginationError("Pass either `after` or `before`, not both.");
+  for (const [name, value] of [["first", first], ["last", last]] as const) {
+    if (value == null) continue;
+    if (value < 0) throw new PaginationError(`\`${name}\` must not be negative.`);
+    if (value > maxPageSize) {
+      throw new PaginationError(`\`${name}\` must not exceed ${maxPageSize}; page through larger results with cursors.`);
+    }
+  }
+  const backward = last != null || (before != null && first == null);
+  if (backward) {
+    return { direction: "backward", limit: last ?? DEFAULT_PAGE_SIZE, cursor: before ? decodeCursor(before) : null };
+  }
+  return { direction: "forward", limit: first ?? DEFAULT_PAGE_SIZE, cursor: after ? decodeCursor(after) : null };
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(`${cursor.at.getTime()}:${cursor.id}`).toString("base64url");
+}
+
+export function decodeCursor(value: string): Cursor {
+  const decoded = Buffer.from(value, "base64url").toString();
+  const separator = decoded.indexOf(":");
+  const ms = Number(decoded.slice(0, separator));
+  const id = decoded.slice(separator + 1);
+  if (separator < 1 || !Number.isSafeInteger(ms) || !isUuid(id)) {
+    throw new PaginationError(`Invalid cursor: ${JSON.stringify(value)}.`);
+  }
+  return { at: new Date(ms), id };
+}
+
+export type Page<T> = {
+  edges: Array<{ cursor: string; node: T }>;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+};
+
+/**
+ * Turns the rows fetched for `request` (up to limit + 1, in fetch order: the
+ * page's own order when forward, reversed when backward) into a page.
+ */
+export function toPage<T>(rows: T[], request: PageRequest, cursorOf: (row: T) => Cursor): Page<T> {
+  const hasMore = rows.length > request.limit;
+  const kept = rows.slice(0, request.limit);
+  if (request.direction === "backward") kept.reverse();
+  const edges = kept.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
+  const forward = request.direction === "forward";
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: forward ? hasMore : request.cursor !== null,
+      hasPreviousPage: forward ? request.cursor !== null : hasMore,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}

@@ -1,0 +1,17 @@
+// The canonical enums, shared by the database (Prisma) and the API.
+import {
+  CancelReason,
+  FulfillmentStatus,
+  OrderSource,
+  OrderStatus,
+  OrderType,
+  ShipmentStatus,
+} from "../generated/prisma/enums.js";
+import { builder } from "./builder.js";
+
+export const OrderSourceEnum = builder.enumType(OrderSource, { name: "OrderSource" });
+export const OrderStatusEnum = builder.enumType(OrderStatus, { name: "OrderStatus" });
+export const OrderTypeEnum = builder.enumType(OrderType, { name: "OrderType" });
+export const FulfillmentStatusEnum = builder.enumType(FulfillmentStatus, { name: "FulfillmentStatus" });
+export const ShipmentStatusEnum = builder.enumType(ShipmentStatus, { name: "ShipmentStatus" });
+export const CancelReasonEnum = builder.enumType(CancelReason, { name: "CancelReason" });

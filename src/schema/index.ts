@@ -1,0 +1,18 @@
+import { lexicographicSortSchema } from "graphql";
+import { builder } from "./builder.js";
+import "./scalars.js";
+import "./enums.js";
+import "./address.js";
+import "./customer.js";
+import "./processing-error.js";
+import "./line-item.js";
+import "./scan-event.js";
+import "./order-event.js";
+import "./shipment.js";
+import "./order.js";
+import "./order-filter.js";
+import "./query.js";
+
+export const schema = builder.toSchema();
+/** The schema as printed to schema.graphql: sorted, so diffs stay readable. */
+export const sortedSchema = lexicographicSortSchema(schema);

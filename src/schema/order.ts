@@ -1,0 +1,111 @@
+import type { Order } from "../generated/prisma/client.js";
+import { formatMoney } from "../domain/money.js";
+import { AddressRef } from "./address.js";
+import { builder, parseUuid } from "./builder.js";
+import { CustomerRef } from "./customer.js";
+import {
+  CancelReasonEnum,
+  FulfillmentStatusEnum,
+  OrderSourceEnum,
+  OrderStatusEnum,
+  OrderTypeEnum,
+} from "./enums.js";
+import { LineItemRef } from "./line-item.js";
+import { OrderEventRef } from "./order-event.js";
+import { ProcessingErrorRef } from "./processing-error.js";
+import { ShipmentRef } from "./shipment.js";
+
+export const OrderRef = builder.objectRef<Order>("Order");
+
+builder.node(OrderRef, {
+  id: { resolve: (order) => order.id, parse: parseUuid },
+  loadMany: (ids, ctx) => Promise.all(ids.map((id) => ctx.loaders.orderById.load(id))),
+  fields: (t) => ({
+    source: t.expose("source", { type: OrderSourceEnum }),
+    externalId: t.exposeString("externalId", {
+      nullable: true,
+      description: "The source's own reference (Malomo alternate_id, Flexport externalOrderId, storefront id, ...).",
+    }),
+    number: t.exposeString("number", { nullable: true }),
+    email: t.exposeString("email", { nullable: true }),
+    phone: t.exposeString("phone", { nullable: true }),
+    customer: t.field({
+      type: CustomerRef,
+      nullable: true,
+      resolve: (order) =>
+        order.customerEmail || order.customerFirstName || order.customerLastName
+          ? { email: order.customerEmail, firstName: order.customerFirstName, lastName: order.customerLastName }
+          : null,
+    }),
+    orderType: t.expose("orderType", { type: OrderTypeEnum }),
+    status: t.expose("status", { type: OrderStatusEnum }),
+    rawStatus: t.exposeString("rawStatus", { nullable: true, description: "The status as the source reported it." }),
+    paymentStatus: t.exposeString("paymentStatus", { nullable: true }),
+    fulfillmentStatus: t.expose("fulfillmentStatus", {
+      type: FulfillmentStatusEnum,
+      description: "Derived from line items: quantity against fulfilledQuantity.",
+    }),
+    processingState: t.exposeString("processingState", { nullable: true }),
+    processingError: t.field({
+      type: ProcessingErrorRef,
+      nullable: true,
+      resolve: (order) =>
+        order.processingErrorMessage == null
+          ? null
+          : {
+              code: order.processingErrorCode,
+              message: order.processingErrorMessage,
+              type: order.processingErrorType,
+              retriable: order.processingErrorRetriable,
+            },
+    }),
+    currency: t.exposeString("currency"),
+    subtotal: t.string({ nullable: true, description: "Decimal as a string.", resolve: (o) => formatMoney(o.subtotal) }),
+    discount: t.string({ nullable: true, description: "Decimal as a string.", resolve: (o) => formatMoney(o.discount) }),
+    total: t.string({ nullable: true, description: "Decimal as a string.", resolve: (o) => formatMoney(o.total) }),
+    shippingAddress: t.field({
+      type: AddressRef,
+      nullable: true,
+      resolve: (o, _args, ctx) => (o.shippingAddressId ? ctx.loaders.addressById.load(o.shippingAddressId) : null),
+    }),
+    billingAddress: t.field({
+      type: AddressRef,
+      nullable: true,
+      resolve: (o, _args, ctx) => (o.billingAddressId ? ctx.loaders.addressById.load(o.billingAddressId) : null),
+    }),
+    lineItems: t.field({
+      type: [LineItemRef],
+      resolve: (o, _args, ctx) => ctx.loaders.lineItemsByOrderId.load(o.id),
+    }),
+    shipments: t.field({
+      type: [ShipmentRef],
+      resolve: (o, _args, ctx) => ctx.loaders.shipmentsByOrderId.load(o.id),
+    }),
+    events: t.connection(
+      {
+        type: OrderEventRef,
+        description: "The order's history, oldest first; `last: 5` gives the five most recent.",
+        resolve: (o, args, ctx) =>
+          ctx.loaders.orderEventsPage.load({
+            orderId: o.id,
+            first: args.first,
+            after: args.after,
+            last: args.last,
+            before: args.before,
+          }),
+      },
+      { name: "OrderEventConnection" },
+      { name: "OrderEventEdge" },
+    ),
+    meta: t.expose("meta", { type: "JSON", nullable: true }),
+    cancelReason: t.expose("cancelReason", { type: CancelReasonEnum, nullable: true }),
+    cancelledAt: t.expose("cancelledAt", { type: "DateTime", nullable: true }),
+    promisedShipBy: t.expose("promisedShipBy", { type: "DateTime", nullable: true }),
+    promisedDeliveryBy: t.expose("promisedDeliveryBy", { type: "DateTime", nullable: true }),
+    shippedAt: t.expose("shippedAt", { type: "DateTime", nullable: true }),
+    deliveredAt: t.expose("deliveredAt", { type: "DateTime", nullable: true }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    version: t.exposeInt("version", { description: "Bumped by every change; pass it as expectedVersion to updateOrder." }),
+  }),
+});

@@ -1,0 +1,46 @@
+import type { Shipment } from "../generated/prisma/client.js";
+import { AddressRef } from "./address.js";
+import { builder, parseUuid } from "./builder.js";
+import { ShipmentStatusEnum } from "./enums.js";
+import { OrderRef } from "./order.js";
+import { ScanEventRef } from "./scan-event.js";
+
+export const ShipmentRef = builder.objectRef<Shipment>("Shipment");
+
+builder.node(ShipmentRef, {
+  id: { resolve: (shipment) => shipment.id, parse: parseUuid },
+  loadMany: (ids, ctx) => Promise.all(ids.map((id) => ctx.loaders.shipmentById.load(id))),
+  fields: (t) => ({
+    carrier: t.exposeString("carrier"),
+    trackingCode: t.exposeString("trackingCode"),
+    carrierService: t.exposeString("carrierService", { nullable: true }),
+    trackingUrl: t.exposeString("trackingUrl", { nullable: true }),
+    status: t.expose("status", { type: ShipmentStatusEnum, description: "Follows the latest scan event." }),
+    rawStatus: t.exposeString("rawStatus", { nullable: true, description: "The status as the source reported it." }),
+    isReturn: t.exposeBoolean("isReturn"),
+    estimatedDeliveryAt: t.expose("estimatedDeliveryAt", { type: "DateTime", nullable: true }),
+    deliveredAt: t.expose("deliveredAt", { type: "DateTime", nullable: true }),
+    signedBy: t.exposeString("signedBy", { nullable: true }),
+    weight: t.string({ nullable: true, resolve: (shipment) => shipment.weight?.toString() ?? null }),
+    origin: t.field({
+      type: AddressRef,
+      nullable: true,
+      resolve: (shipment, _args, ctx) => (shipment.originId ? ctx.loaders.addressById.load(shipment.originId) : null),
+    }),
+    destination: t.field({
+      type: AddressRef,
+      nullable: true,
+      resolve: (shipment, _args, ctx) =>
+        shipment.destinationId ? ctx.loaders.addressById.load(shipment.destinationId) : null,
+    }),
+    order: t.field({
+      type: OrderRef,
+      resolve: async (shipment, _args, ctx) => (await ctx.loaders.orderById.load(shipment.orderId))!,
+    }),
+    scanEvents: t.field({
+      type: [ScanEventRef],
+      description: "Oldest first.",
+      resolve: (shipment, _args, ctx) => ctx.loaders.scanEventsByShipmentId.load(shipment.id),
+    }),
+  }),
+});

@@ -1,0 +1,108 @@
+// Building blocks for reading the sources' native JSON: tolerant of the
+// documented quirks (numbers as strings, unix or zone-less dates, "null"
+// strings), strict about everything else, with messages that name the field.
+import { z } from "zod";
+
+export const MAX_TEXT = 2000;
+
+export class SourcePayloadError extends Error {
+  constructor(
+    readonly source: string,
+    readonly issues: Array<{ path: string; message: string }>,
+  ) {
+    super(`Invalid ${source} order: ${issues.map((issue) => `${issue.path || "(payload)"}: ${issue.message}`).join("; ")}`);
+  }
+}
+
+export function parseNative<T extends z.ZodType>(source: string, schema: T, payload: unknown): z.output<T> {
+  const result = schema.safeParse(payload);
+  if (result.success) return result.data;
+  throw new SourcePayloadError(
+    source,
+    result.error.issues.slice(0, 10).map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+  );
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path.reduce<string>(
+    (out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    "",
+  );
+}
+
+/** A string field; the string "null" (Malomo's signed_by) and "" mean absent. */
+export const text = z
+  .string()
+  .max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`)
+  .nullish()
+  .transform((value) => (value == null || value === "null" || value.trim() === "" ? null : value.trim()));
+
+/** An identifier or code that some sources send as a number (ids, postcodes). */
+export const textOrNumber = z
+  .union([z.string().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`), z.number().finite()])
+  .nullish()
+  .transform((value) => (value == null || value === "null" || String(value).trim() === "" ? null : String(value).trim()));
+
+/** Money and weights: a decimal as a number or a string ("5190.00"). */
+export const decimal = z
+  .union([z.string(), z.number().finite()])
+  .nullish()
+  .transform((value, ctx) => {
+    if (value == null || value === "") return null;
+    const normalized = String(value).trim();
+    if (!/^-?\d{1,15}(\.\d{1,6})?$/.test(normalized)) {
+      ctx.addIssue({ code: "custom", message: `must be a decimal number, got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return normalized;
+  });
+
+/** A non-negative whole quantity, as a number or a numeric string ("1"). */
+export const quantity = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const n = typeof value === "number" ? value : Number(value.trim());
+  if (!Number.isInteger(n) || n < 0 || n > 1_000_000) {
+    ctx.addIssue({ code: "custom", message: `must be a whole number from 0 to 1000000, got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return n;
+});
+
+/**
+ * A point in time: ISO-8601 with or without a zone (zone-less is UTC),
+ * offsets written "+0000", or unix seconds as a number or numeric string.
+ */
+export const timestamp = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .transform((value, ctx) => {
+    if (value == null || value === "" || value === "null") return null;
+    const date = toDate(value);
+    if (!date) {
+      ctx.addIssue({ code: "custom", message: `must be an ISO-8601 date-time or unix seconds, got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return date;
+  });
+
+export function toDate(value: string | number): Date | null {
+  if (typeof value === "number" || /^\d{9,11}$/.test(value.trim())) {
+    const seconds = Number(value);
+    return Number.isFinite(seconds) ? new Date(seconds * 1000) : null;
+  }
+  let iso = value.trim().replace(" ", "T");
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(iso)) return null;
+  iso = iso.replace(/([+-]\d{2})(\d{2})$/, "$1:$2");
+  if (/T/.test(iso) && !/(Z|[+-]\d{2}:\d{2})$/i.test(iso)) iso += "Z";
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** Arbitrary JSON kept as it came (meta, extra, properties). */
+export const jsonObject = z.record(z.string(), z.unknown()).nullish();
+
+/** "John Doe" -> first "John", last "Doe"; one word is a first name. */
+export function splitName(name: string | null): { firstName: string | null; lastName: string | null } {
+  if (!name) return { firstName: null, lastName: null };
+  const [first, ...rest] = name.trim().split(/\s+/);
+  return { firstName: first ?? null, lastName: rest.length ? rest.join(" ") : null };
+}

@@ -1,0 +1,120 @@
+// Malomo (shipment tracking) order -> canonical order.
+// Quirks handled: zone-less timestamps (UTC), signed_by "null".
+import { z } from "zod";
+import type { OrderInput } from "../domain/order-input.js";
+import { decimal, jsonObject, parseNative, text, textOrNumber, timestamp } from "./common.js";
+import { normalizeShipmentStatus } from "./statuses.js";
+
+const location = z
+  .object({ city: text, country: text, postal_code: textOrNumber, state: text })
+  .nullish();
+
+const scanEvent = z.object({
+  carrier_code: text,
+  description: text,
+  location,
+  message: text,
+  scanned_at: timestamp.refine((value) => value != null, "is required"),
+  source: text,
+  status: text,
+  status_detail: text,
+});
+
+const shipment = z.object({
+  id: text,
+  carrier: z.string().trim().min(1, "is required").max(100),
+  carrier_name: text,
+  carrier_service: text,
+  carrier_url: text,
+  tracking_code: z.string().trim().min(1, "is required").max(200),
+  status: text,
+  delivered_at: timestamp,
+  estimated_delivered_at: timestamp,
+  is_return: z.boolean().nullish(),
+  signed_by: text,
+  weight: decimal,
+  origin: location,
+  destination: location,
+  scan_events: z.array(scanEvent).max(1000).nullish(),
+});
+
+export const malomoOrderSchema = z.object({
+  id: text,
+  alternate_id: textOrNumber,
+  number: textOrNumber,
+  email: text,
+  customer: z.object({ email: text, first_name: text, last_name: text }).nullish(),
+  meta: jsonObject,
+  shipments: z.array(shipment).max(100).nullish(),
+  created_at: timestamp,
+  updated_at: timestamp,
+}).refine((order) => order.alternate_id || order.id, {
+  message: "an order needs an alternate_id or an id",
+  path: ["alternate_id"],
+});
+
+export const malomoEventSchema = z.object({
+  type: z.string().trim().min(1, "is required").max(200),
+  label: text,
+  link_back_url: text,
+  properties: jsonObject,
+  timestamp: z.number().int().nonnegative().nullish(),
+});
+
+export function mapMalomoOrder(payload: unknown): OrderInput {
+  const order = parseNative("Malomo", malomoOrderSchema, payload);
+  return {
+    source: "MALOMO",
+    externalId: order.alternate_id ?? order.id,
+    sourceOrderId: order.id,
+    number: order.number,
+    email: order.email,
+    customer: order.customer
+      ? { email: order.customer.email, firstName: order.customer.first_name, lastName: order.customer.last_name }
+      : null,
+    meta: order.meta ?? null,
+    createdAt: order.created_at,
+    shipments: (order.shipments ?? []).map((s) => ({
+      carrier: s.carrier,
+      trackingCode: s.tracking_code,
+      carrierService: s.carrier_service,
+      trackingUrl: s.carrier_url,
+      status: normalizeShipmentStatus(s.status),
+      rawStatus: s.status,
+      isReturn: s.is_return ?? false,
+      estimatedDeliveryAt: s.estimated_delivered_at,
+      deliveredAt: s.delivered_at,
+      signedBy: s.signed_by,
+      weight: s.weight,
+      origin: s.origin && toAddress(s.origin),
+      destination: s.destination && toAddress(s.destination),
+      scanEvents: (s.scan_events ?? []).map((scan) => ({
+        scannedAt: scan.scanned_at!,
+        status: normalizeShipmentStatus(scan.status),
+        rawStatus: scan.status,
+        statusDetail: scan.status_detail,
+        carrierCode: scan.carrier_code,
+        description: scan.description,
+        message: scan.message,
+        location: scan.location && toAddress(scan.location),
+        source: scan.source,
+      })),
+    })),
+  };
+}
+
+/** A Malomo order event (POST /orders/:id/events body or response). */
+export function mapMalomoEvent(payload: unknown) {
+  const event = parseNative("Malomo event", malomoEventSchema, payload);
+  return {
+    type: event.type,
+    label: event.label,
+    linkBackUrl: event.link_back_url,
+    properties: event.properties ?? null,
+    occurredAt: event.timestamp != null ? new Date(event.timestamp * 1000) : new Date(),
+  };
+}
+
+function toAddress(place: NonNullable<z.output<typeof location>>) {
+  return { city: place.city, state: place.state, postalCode: place.postal_code, country: place.country };
+}
