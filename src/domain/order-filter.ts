@@ -56,5 +56,10 @@ export function searchTerms(q: string | null | undefined): string[] {
   if (q.length > MAX_SEARCH_LENGTH) throw new DomainRuleError(`\`q\` must be at most ${MAX_SEARCH_LENGTH} characters.`);
   const terms = q.trim().split(/\s+/).filter(Boolean).map((term) => term.replace(/^#/, ""));
   if (terms.length > MAX_SEARCH_TERMS) throw new DomainRuleError(`\`q\` may hold at most ${MAX_SEARCH_TERMS} words.`);
-  return terms.filter(Boolean);
+  return terms.filter(Boolean).map(escapeLike);
+}
+
+// The database matches with LIKE: %, _ and \ in a search are plain characters.
+function escapeLike(term: string): string {
+  return term.replace(/[\\%_]/g, (char) => `\\${char}`);
 }

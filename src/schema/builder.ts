@@ -11,30 +11,34 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
   };
+  // Fields are non-null unless they say otherwise, as in the contract.
+  DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }>({
   plugins: [RelayPlugin],
+  defaultFieldNullability: false,
   relay: {
     cursorType: "String",
     clientMutationId: "omit",
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
     nodesOnConnection: { description: "The page's nodes, for clients that do not need cursors." },
+    // Every record is keyed by a UUID, so an id that does not decode to
+    // "<Type>:<uuid>" is refused here, before it reaches a query.
     decodeGlobalID(globalID) {
+      let decoded;
       try {
-        return decodeGlobalID(globalID);
+        decoded = decodeGlobalID(globalID);
       } catch {
+        decoded = null;
+      }
+      if (!decoded || !isUuid(decoded.id)) {
         throw clientError("VALIDATION", `Invalid ID: ${JSON.stringify(globalID)} is not an id this API issued.`);
       }
+      return { typename: decoded.typename, id: decoded.id.toLowerCase() };
     },
   },
 });
-
-/** Parses the database part of a global id; every table is keyed by UUID. */
-export function parseUuid(id: string): string {
-  if (!isUuid(id)) throw clientError("VALIDATION", `Invalid ID: ${JSON.stringify(id)} does not name a record.`);
-  return id.toLowerCase();
-}
 
 builder.queryType({});

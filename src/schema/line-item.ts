@@ -1,11 +1,11 @@
 import type { LineItem } from "../generated/prisma/client.js";
 import { formatMoney } from "../domain/money.js";
-import { builder, parseUuid } from "./builder.js";
+import { builder } from "./builder.js";
 
 export const LineItemRef = builder.objectRef<LineItem>("LineItem");
 
 builder.node(LineItemRef, {
-  id: { resolve: (item) => item.id, parse: parseUuid },
+  id: { resolve: (item) => item.id },
   loadMany: (ids, ctx) => Promise.all(ids.map((id) => ctx.loaders.lineItemById.load(id))),
   fields: (t) => ({
     sku: t.exposeString("sku", { nullable: true }),

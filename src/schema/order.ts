@@ -1,7 +1,7 @@
 import type { Order } from "../generated/prisma/client.js";
 import { formatMoney } from "../domain/money.js";
 import { AddressRef } from "./address.js";
-import { builder, parseUuid } from "./builder.js";
+import { builder } from "./builder.js";
 import { CustomerRef } from "./customer.js";
 import {
   CancelReasonEnum,
@@ -18,7 +18,7 @@ import { ShipmentRef } from "./shipment.js";
 export const OrderRef = builder.objectRef<Order>("Order");
 
 builder.node(OrderRef, {
-  id: { resolve: (order) => order.id, parse: parseUuid },
+  id: { resolve: (order) => order.id },
   loadMany: (ids, ctx) => Promise.all(ids.map((id) => ctx.loaders.orderById.load(id))),
   fields: (t) => ({
     source: t.expose("source", { type: OrderSourceEnum }),

@@ -1,13 +1,13 @@
 import type { ScanEvent } from "../generated/prisma/client.js";
 import { AddressRef } from "./address.js";
-import { builder, parseUuid } from "./builder.js";
+import { builder } from "./builder.js";
 import { ShipmentStatusEnum } from "./enums.js";
 
 export const ScanEventRef = builder.objectRef<ScanEvent>("ScanEvent");
 
 builder.node(ScanEventRef, {
   description: "One tracking scan reported by the carrier.",
-  id: { resolve: (scan) => scan.id, parse: parseUuid },
+  id: { resolve: (scan) => scan.id },
   loadMany: (ids, ctx) => Promise.all(ids.map((id) => ctx.loaders.scanEventById.load(id))),
   fields: (t) => ({
     scannedAt: t.expose("scannedAt", { type: "DateTime" }),

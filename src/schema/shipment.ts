@@ -1,6 +1,6 @@
 import type { Shipment } from "../generated/prisma/client.js";
 import { AddressRef } from "./address.js";
-import { builder, parseUuid } from "./builder.js";
+import { builder } from "./builder.js";
 import { ShipmentStatusEnum } from "./enums.js";
 import { OrderRef } from "./order.js";
 import { ScanEventRef } from "./scan-event.js";
@@ -8,7 +8,7 @@ import { ScanEventRef } from "./scan-event.js";
 export const ShipmentRef = builder.objectRef<Shipment>("Shipment");
 
 builder.node(ShipmentRef, {
-  id: { resolve: (shipment) => shipment.id, parse: parseUuid },
+  id: { resolve: (shipment) => shipment.id },
   loadMany: (ids, ctx) => Promise.all(ids.map((id) => ctx.loaders.shipmentById.load(id))),
   fields: (t) => ({
     carrier: t.exposeString("carrier"),

@@ -1,0 +1,92 @@
+// Test support: a fresh, migrated database per test file (PGlite by default,
+// PostgreSQL when DATABASE_URL is set) and a gateway over it.
+import { readFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import { inject } from "vitest";
+import { loadConfig, type Config } from "../src/config.js";
+import { openPglite, openPostgres, type Database } from "../src/db/index.js";
+import { insertOrder } from "../src/db/orders.js";
+import { ensureWorkspace } from "../src/db/workspaces.js";
+import type { OrderInput } from "../src/domain/order-input.js";
+import { createGateway, type Gateway } from "../src/server.js";
+import { TEMPLATE_DATABASE, withDatabase } from "./database-url.js";
+
+export async function openTestDatabase(): Promise<Database> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const dump = await readFile(inject("pgliteDump"));
+    const pglite = await PGlite.create({ loadDataDir: new Blob([dump]) });
+    return openPglite(pglite, { migrate: false });
+  }
+  const name = `gateway_test_${randomBytes(6).toString("hex")}`;
+  await admin(url, `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`);
+  const db = await openPostgres(withDatabase(url, name), { migrate: false });
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      await admin(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+async function admin(url: string, sql: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ NODE_ENV: "test", DEMO_DATA: "false" }), ...overrides };
+}
+
+export type TestGateway = Gateway & {
+  /** Runs a GraphQL operation in-process and returns the parsed response. */
+  graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Adds orders to a workspace (the gateway's own by default) and returns their ids. */
+  seed(orders: OrderInput[], workspaceSlug?: string): Promise<string[]>;
+  close(): Promise<void>;
+};
+
+export type GraphQLResponse<T> = {
+  data?: T;
+  errors?: Array<{ message: string; path?: string[]; extensions?: { code?: string } }>;
+};
+
+export async function createTestGateway(config: Config = testConfig()): Promise<TestGateway> {
+  const db = await openTestDatabase();
+  const gateway = await createGateway(config, db);
+  return {
+    ...gateway,
+    async graphql(query, variables) {
+      const response = await gateway.yoga.fetch("http://localhost/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query, variables }),
+      });
+      return response.json();
+    },
+    async seed(orders, workspaceSlug) {
+      const workspaceId = workspaceSlug
+        ? (await ensureWorkspace(db.prisma, workspaceSlug)).id
+        : gateway.workspaceId;
+      const ids: string[] = [];
+      for (const order of orders) {
+        ids.push((await db.prisma.$transaction((tx) => insertOrder(tx, workspaceId, order))).id);
+      }
+      return ids;
+    },
+    close: () => db.close(),
+  };
+}
+
+/** The API's global id for a database id. */
+export function globalId(type: string, id: string): string {
+  return Buffer.from(`${type}:${id}`).toString("base64");
+}
