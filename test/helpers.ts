@@ -14,21 +14,30 @@ import { createGateway, type Gateway } from "../src/server.js";
 import { TEMPLATE_DATABASE, withDatabase } from "./database-url.js";
 
 export async function openTestDatabase(): Promise<Database> {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
+  if (!process.env.DATABASE_URL) {
     const dump = await readFile(inject("pgliteDump"));
     const pglite = await PGlite.create({ loadDataDir: new Blob([dump]) });
     return openPglite(pglite, { migrate: false });
   }
-  const name = `gateway_test_${randomBytes(6).toString("hex")}`;
-  await admin(url, `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`);
-  const db = await openPostgres(withDatabase(url, name), { migrate: false });
+  const { url, drop } = await createPostgresTestDatabase();
+  const db = await openPostgres(url, { migrate: false });
   return {
     ...db,
     async close() {
       await db.close();
-      await admin(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await drop();
     },
+  };
+}
+
+/** A new PostgreSQL database copied from the migrated template (DATABASE_URL mode). */
+export async function createPostgresTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const url = process.env.DATABASE_URL!;
+  const name = `gateway_test_${randomBytes(6).toString("hex")}`;
+  await admin(url, `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`);
+  return {
+    url: withDatabase(url, name),
+    drop: () => admin(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }
 

@@ -2,6 +2,7 @@
 // adapter, or an embedded PostgreSQL (PGlite) in a data directory. Either way
 // the schema is brought up to date with Prisma migrations before use.
 import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -10,6 +11,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Config } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { lockDataDir } from "./data-dir-lock.js";
 import { pendingMigrations, runMigrateDeploy } from "./migrate.js";
 
 export type StatementListener = (sql: string) => void;
@@ -24,8 +26,15 @@ export type Database = {
 
 export async function openDatabase(database: Config["database"]): Promise<Database> {
   if (database.kind === "postgres") return openPostgres(database.url);
-  await mkdir(database.dataDir, { recursive: true });
-  return openPglite(await PGlite.create(database.dataDir));
+  await mkdir(dirname(database.dataDir), { recursive: true });
+  const unlock = await lockDataDir(database.dataDir);
+  try {
+    const db = await openPglite(await PGlite.create(database.dataDir));
+    return { ...db, close: () => db.close().finally(unlock) };
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
 }
 
 export async function openPostgres(url: string, options: { migrate?: boolean } = {}): Promise<Database> {

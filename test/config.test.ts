@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+describe("configuration", () => {
+  it("defaults to the embedded database, port 4000 and demo data", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 4000, demoData: true, maxPageSize: 100, env: "development" });
+    expect(config.database.kind).toBe("pglite");
+    expect(config.database.kind === "pglite" && config.database.dataDir).toMatch(/\.data\/pglite$/);
+  });
+
+  it("uses PostgreSQL when DATABASE_URL is set", () => {
+    expect(loadConfig({ DATABASE_URL: "postgresql://u@h:5432/db" }).database).toEqual({
+      kind: "postgres",
+      url: "postgresql://u@h:5432/db",
+    });
+  });
+
+  it("names every invalid variable", () => {
+    expect(() => loadConfig({ PORT: "http", DEMO_DATA: "maybe", DATABASE_URL: "mysql://x" })).toThrow(ConfigError);
+    try {
+      loadConfig({ PORT: "http", DEMO_DATA: "maybe", DATABASE_URL: "mysql://x" });
+    } catch (error) {
+      expect((error as Error).message).toMatch(/PORT/);
+      expect((error as Error).message).toMatch(/DEMO_DATA/);
+      expect((error as Error).message).toMatch(/DATABASE_URL/);
+    }
+  });
+
+  it("reads DEMO_DATA=false and treats empty variables as unset", () => {
+    expect(loadConfig({ DEMO_DATA: "false", PORT: "" })).toMatchObject({ demoData: false, port: 4000 });
+  });
+});

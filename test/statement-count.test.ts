@@ -1,0 +1,65 @@
+// Relations are batched per request: the number of SQL statements for a page
+// must not grow with the page size.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { busyOrder } from "./factories.js";
+import { createTestGateway, type TestGateway } from "./helpers.js";
+
+let gw: TestGateway;
+
+beforeAll(async () => {
+  gw = await createTestGateway();
+  await gw.seed(Array.from({ length: 50 }, (_, i) => busyOrder(i)));
+});
+afterAll(() => gw.close());
+
+const FULL_PAGE = /* GraphQL */ `
+  query($first: Int!) {
+    orders(first: $first) {
+      totalCount
+      nodes {
+        id number status fulfillmentStatus customer { email }
+        shippingAddress { city } billingAddress { city }
+        lineItems { sku quantity fulfilledQuantity unitPrice }
+        shipments {
+          carrier trackingCode status destination { city } order { id }
+          scanEvents { scannedAt status location { city } }
+        }
+        events(last: 5) { nodes { type label occurredAt } }
+      }
+    }
+  }
+`;
+
+async function countStatements(first: number) {
+  const statements: string[] = [];
+  const stop = gw.db.onStatement((sql) => statements.push(sql));
+  try {
+    const result = await gw.graphql(FULL_PAGE, { first });
+    expect(result.errors).toBeUndefined();
+    return { result: result.data.orders, statements };
+  } finally {
+    stop();
+  }
+}
+
+describe("statements per request", () => {
+  it("loads 50 orders with every relation in a handful of statements", async () => {
+    const { result, statements } = await countStatements(50);
+    expect(result.nodes).toHaveLength(50);
+    const order = result.nodes[0];
+    expect(order.shipments).toHaveLength(2);
+    expect(order.shipments[0].scanEvents).toHaveLength(3);
+    expect(order.lineItems).toHaveLength(2);
+    expect(order.events.nodes.map((e: any) => e.label)).toEqual(["event 1", "event 2", "event 3", "event 4", "event 5"]);
+    // page, count, order addresses, line items, shipments, events, then one
+    // level down: shipment addresses and scans. Shipment.order reuses the page.
+    expect(statements.length).toBeLessThanOrEqual(8);
+  });
+
+  it("uses the same number of statements for 5 orders as for 50", async () => {
+    const small = await countStatements(5);
+    const large = await countStatements(50);
+    expect(small.result.nodes).toHaveLength(5);
+    expect(large.statements.length).toBe(small.statements.length);
+  });
+});
