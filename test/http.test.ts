@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startServer, type RunningServer } from "../src/server.js";
+import { openTestDatabase, testConfig } from "./helpers.js";
+
+let server: RunningServer;
+
+beforeAll(async () => {
+  server = await startServer(testConfig({ port: 0, demoData: true }), await openTestDatabase());
+});
+afterAll(() => server.close());
+
+it("answers /health", async () => {
+  const response = await fetch(new URL("/health", server.url));
+  expect(response.status).toBe(200);
+});
+
+it("serves GraphiQL to browsers, with an example query over the demo data", async () => {
+  const response = await fetch(server.url, { headers: { accept: "text/html" } });
+  expect(response.status).toBe(200);
+  const html = await response.text();
+  expect(html).toContain("Order gateway");
+  expect(html).toContain("RecentOrders");
+});
+
+it("serves GraphQL over HTTP and reports malformed JSON as a client error", async () => {
+  const ok = await fetch(server.url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: "{ orders { totalCount } }" }),
+  });
+  expect(await ok.json()).toEqual({ data: { orders: { totalCount: 5 } } });
+
+  const bad = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json" }, body: "{ nope" });
+  expect(bad.status).toBe(400);
+  expect(JSON.stringify(await bad.json())).toMatch(/POST body sent invalid JSON/);
+});
