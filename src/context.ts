@@ -8,8 +8,19 @@ export type Context = {
   workspaceId: string;
   loaders: Loaders;
   config: Config;
+  /** After a write: later fields of the same request must not see cached rows. */
+  resetLoaders(): void;
 };
 
 export function createContext(prisma: PrismaClient, workspaceId: string, config: Config): Context {
-  return { prisma, workspaceId, config, loaders: createLoaders(prisma, workspaceId, config.maxPageSize) };
+  const context: Context = {
+    prisma,
+    workspaceId,
+    config,
+    loaders: createLoaders(prisma, workspaceId, config.maxPageSize),
+    resetLoaders() {
+      context.loaders = createLoaders(prisma, workspaceId, config.maxPageSize);
+    },
+  };
+  return context;
 }

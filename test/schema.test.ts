@@ -8,17 +8,15 @@ import { contractMismatches } from "./contract.js";
 
 // Parts of the contract that later work serves; this list only shrinks.
 const NOT_YET_SERVED = new Set([
-  "CustomerInput", "AddressInput", "LineItemInput", "ScanEventInput", "ShipmentInput",
-  "CreateOrderInput", "UpdateOrderInput", "CreateOrderEventInput", "ErrorCode", "UserError",
-  "CreateOrderPayload", "UpdateOrderPayload", "DeleteOrderPayload", "CancelOrderPayload",
-  "RetryOrderPayload", "CreateOrderEventPayload", "RecordScanEventsPayload", "ImportOutcome",
-  "ImportResult", "ImportOrdersPayload", "Mutation",
+  "ImportOutcome", "ImportResult", "ImportOrdersPayload",
   "SyncState", "SourceSync", "SourceConnection", "SourceConnectionInput", "SourceConnectionPayload",
   "SyncSourcePayload", "WebhookTopic", "DeliveryStatus", "WebhookDelivery", "WebhookEndpoint",
   "CreateWebhookEndpointPayload", "DeletePayload",
 ]);
-const NOT_YET_SERVED_FIELDS = ["Order.sourceOrderId is missing", "Order.sourceSync is missing",
-  "Query.sourceConnections is missing", "Query.webhookEndpoints is missing"];
+const NOT_YET_SERVED_FIELDS = ["Mutation.importOrders is missing", "Order.sourceOrderId is missing", "Order.sourceSync is missing",
+  "Query.sourceConnections is missing", "Query.webhookEndpoints is missing",
+  ...["upsertSourceConnection", "deleteSourceConnection", "syncSource", "createWebhookEndpoint", "deleteWebhookEndpoint"]
+    .map((field) => `Mutation.${field} is missing`)];
 
 describe("schema", () => {
   it("matches schema.graphql (run `npm run schema` after changing the schema)", async () => {

@@ -1,57 +1,31 @@
-// Writes a canonical order and everything under it. Callers pass a
-// transaction client, so an order lands whole or not at all.
+// Writes of canonical orders and what hangs under them. Callers pass a
+// transaction client, so a change lands whole or not at all.
 import { v7 as uuidv7 } from "uuid";
 import { deriveFulfillmentStatus } from "../domain/fulfillment.js";
-import type { AddressInput, OrderInput, ShipmentInput } from "../domain/order-input.js";
+import type { AddressInput, OrderEventInput, OrderInput, ScanEventInput, ShipmentInput } from "../domain/order-input.js";
+import { storedScan } from "../domain/order-rules.js";
 import {
   deliveredAtFromScans,
   orderShippingDates,
   shipmentStatusFromScans,
   shippedAtFromScans,
 } from "../domain/shipment-status.js";
-import type { Order, Prisma, ShipmentStatus } from "../generated/prisma/client.js";
+import type { FulfillmentStatus, Order, Prisma } from "../generated/prisma/client.js";
 
 export type Tx = Prisma.TransactionClient;
 
-type AddressRow = Prisma.AddressCreateManyInput;
-
 export async function insertOrder(tx: Tx, workspaceId: string, input: OrderInput): Promise<Order> {
-  const addresses: AddressRow[] = [];
-  const addAddress = (address: AddressInput | null | undefined): string | null => {
-    if (!address || Object.values(address).every((value) => value == null || value === "")) return null;
-    const id = uuidv7();
-    addresses.push({ id, workspaceId, ...address });
-    return id;
-  };
-
   const orderId = uuidv7();
-  const shipments = (input.shipments ?? []).map((shipment) => shipmentRow(shipment, workspaceId, orderId, addAddress));
-  const lineItems = (input.lineItems ?? []).map((item, position) => ({
-    orderId,
-    position,
-    sku: item.sku ?? null,
-    name: item.name ?? null,
-    quantity: item.quantity,
-    fulfilledQuantity: item.fulfilledQuantity ?? 0,
-    unitPrice: item.unitPrice ?? null,
-    currency: item.currency ?? null,
-    productId: item.productId ?? null,
-    variantId: item.variantId ?? null,
-    weight: item.weight ?? null,
-  }));
-  const dates = orderShippingDates(shipments.map(({ row, shippedAt }) => ({
-    status: row.status as ShipmentStatus,
-    isReturn: row.isReturn ?? false,
-    shippedAt,
-    deliveredAt: (row.deliveredAt as Date | null) ?? null,
-  })));
+  const addresses = addressBatch(workspaceId);
+  const shippingAddressId = addresses.add(input.shippingAddress);
+  const billingAddressId = addresses.add(input.billingAddress);
+  const shipments = (input.shipments ?? []).map((s) => shipmentRows(s, workspaceId, orderId, addresses.add));
+  const lineItems = lineItemRows(orderId, input.lineItems ?? []);
+  const dates = orderShippingDates(shipments.map((s) => s.dates));
   const shippedAt = input.shippedAt ?? dates.shippedAt;
   const customer = input.customer ?? {};
 
-  const shippingAddressId = addAddress(input.shippingAddress);
-  const billingAddressId = addAddress(input.billingAddress);
-  if (addresses.length) await tx.address.createMany({ data: addresses });
-
+  await addresses.flush(tx);
   const order = await tx.order.create({
     data: {
       id: orderId,
@@ -89,28 +63,127 @@ export async function insertOrder(tx: Tx, workspaceId: string, input: OrderInput
       deliveredAt: input.deliveredAt ?? dates.deliveredAt,
       cancelledAt: input.cancelledAt ?? null,
       cancelReason: input.cancelReason ?? null,
-      meta: (input.meta ?? undefined) as Prisma.InputJsonValue | undefined,
+      meta: jsonValue(input.meta),
       ...(input.createdAt ? { createdAt: input.createdAt } : {}),
     },
   });
-
   if (lineItems.length) await tx.lineItem.createMany({ data: lineItems });
-  if (shipments.length) await tx.shipment.createMany({ data: shipments.map(({ row }) => row) });
-  const scans = shipments.flatMap(({ scans }) => scans);
-  if (scans.length) await tx.scanEvent.createMany({ data: scans });
-  const events = (input.events ?? []).map((event) => ({
-    orderId,
-    type: event.type,
-    label: event.label ?? null,
-    linkBackUrl: event.linkBackUrl ?? null,
-    properties: (event.properties ?? undefined) as Prisma.InputJsonValue | undefined,
-    occurredAt: event.occurredAt ?? new Date(),
-  }));
-  if (events.length) await tx.orderEvent.createMany({ data: events });
+  await writeShipments(tx, shipments);
+  await addEvents(tx, orderId, input.events ?? []);
   return order;
 }
 
-function shipmentRow(
+/** Adds shipments (with their scans and addresses) to an existing order. */
+export async function insertShipments(tx: Tx, workspaceId: string, orderId: string, shipments: readonly ShipmentInput[]) {
+  const addresses = addressBatch(workspaceId);
+  const rows = shipments.map((s) => shipmentRows(s, workspaceId, orderId, addresses.add));
+  await addresses.flush(tx);
+  await writeShipments(tx, rows);
+}
+
+export async function replaceLineItems(tx: Tx, orderId: string, items: NonNullable<OrderInput["lineItems"]>) {
+  await tx.lineItem.deleteMany({ where: { orderId } });
+  const rows = lineItemRows(orderId, items);
+  if (rows.length) await tx.lineItem.createMany({ data: rows });
+}
+
+export async function insertScans(tx: Tx, shipmentId: string, scans: readonly ScanEventInput[]) {
+  if (scans.length) await tx.scanEvent.createMany({ data: scans.map((scan) => scanRow(shipmentId, scan)) });
+}
+
+export async function addEvents(tx: Tx, orderId: string, events: readonly OrderEventInput[]) {
+  if (!events.length) return;
+  await tx.orderEvent.createMany({
+    data: events.map((event) => ({
+      orderId,
+      type: event.type,
+      label: event.label ?? null,
+      linkBackUrl: event.linkBackUrl ?? null,
+      properties: jsonValue(event.properties),
+      occurredAt: event.occurredAt ?? new Date(),
+    })),
+  });
+}
+
+/** Creates an address row (or none for an empty address) and returns its id. */
+export async function createAddress(tx: Tx, workspaceId: string, address: AddressInput | null | undefined) {
+  const batch = addressBatch(workspaceId);
+  const id = batch.add(address);
+  await batch.flush(tx);
+  return id;
+}
+
+/** Brings a shipment's status and delivery date in line with its scans. */
+export async function refreshShipment(tx: Tx, shipmentId: string) {
+  const shipment = await tx.shipment.findUniqueOrThrow({ where: { id: shipmentId } });
+  const scans = await tx.scanEvent.findMany({ where: { shipmentId }, select: { scannedAt: true, status: true } });
+  const status = shipmentStatusFromScans(scans, shipment.status);
+  const deliveredAt = status === "DELIVERED" ? (deliveredAtFromScans(scans) ?? shipment.deliveredAt) : shipment.deliveredAt;
+  if (status !== shipment.status || deliveredAt?.getTime() !== shipment.deliveredAt?.getTime()) {
+    await tx.shipment.update({ where: { id: shipmentId }, data: { status, deliveredAt } });
+  }
+  return { before: shipment.status, after: status, shipment };
+}
+
+/**
+ * The order fields that follow from its line items and shipments:
+ * fulfillment status and the shipped / delivered dates.
+ */
+export async function derivedOrderFields(tx: Tx, order: Order) {
+  const [lineItems, shipments, scans] = await Promise.all([
+    tx.lineItem.findMany({ where: { orderId: order.id }, select: { quantity: true, fulfilledQuantity: true } }),
+    tx.shipment.findMany({ where: { orderId: order.id }, select: { id: true, status: true, isReturn: true, deliveredAt: true } }),
+    tx.scanEvent.findMany({ where: { shipment: { orderId: order.id } }, select: { shipmentId: true, scannedAt: true, status: true } }),
+  ]);
+  const dates = orderShippingDates(
+    shipments.map((s) => ({ ...s, shippedAt: shippedAtFromScans(scans.filter((scan) => scan.shipmentId === s.id)) })),
+  );
+  const shippedAt = dates.shippedAt ?? order.shippedAt;
+  const deliveredAt = shipments.length ? dates.deliveredAt : order.deliveredAt;
+  let fulfillmentStatus: FulfillmentStatus = order.fulfillmentStatus;
+  if (lineItems.length) fulfillmentStatus = deriveFulfillmentStatus(lineItems);
+  else if (shipments.length) fulfillmentStatus = deriveFulfillmentStatus([], shippedAt != null);
+  return { shippedAt, deliveredAt, fulfillmentStatus };
+}
+
+/** Deletes address rows no longer referenced by the order or shipment that held them. */
+export async function deleteAddresses(tx: Tx, ids: ReadonlyArray<string | null>) {
+  const present = ids.filter((id): id is string => id != null);
+  if (present.length) await tx.address.deleteMany({ where: { id: { in: present } } });
+}
+
+function addressBatch(workspaceId: string) {
+  const rows: Prisma.AddressCreateManyInput[] = [];
+  return {
+    add(address: AddressInput | null | undefined): string | null {
+      if (!address || Object.values(address).every((value) => value == null || value === "")) return null;
+      const id = uuidv7();
+      rows.push({ id, workspaceId, ...address });
+      return id;
+    },
+    async flush(tx: Tx) {
+      if (rows.length) await tx.address.createMany({ data: rows });
+    },
+  };
+}
+
+function lineItemRows(orderId: string, items: NonNullable<OrderInput["lineItems"]>) {
+  return items.map((item, position) => ({
+    orderId,
+    position,
+    sku: item.sku ?? null,
+    name: item.name ?? null,
+    quantity: item.quantity,
+    fulfilledQuantity: item.fulfilledQuantity ?? 0,
+    unitPrice: item.unitPrice ?? null,
+    currency: item.currency ?? null,
+    productId: item.productId ?? null,
+    variantId: item.variantId ?? null,
+    weight: item.weight ?? null,
+  }));
+}
+
+function shipmentRows(
   shipment: ShipmentInput,
   workspaceId: string,
   orderId: string,
@@ -118,21 +191,8 @@ function shipmentRow(
 ) {
   const id = uuidv7();
   const scanInputs = shipment.scanEvents ?? [];
-  const scans: Prisma.ScanEventCreateManyInput[] = scanInputs.map((scan) => ({
-    shipmentId: id,
-    scannedAt: scan.scannedAt,
-    status: scan.status,
-    rawStatus: scan.rawStatus ?? null,
-    statusDetail: scan.statusDetail ?? null,
-    carrierCode: scan.carrierCode ?? null,
-    description: scan.description ?? null,
-    message: scan.message ?? null,
-    locationCity: scan.location?.city ?? null,
-    locationState: scan.location?.state ?? null,
-    locationPostalCode: scan.location?.postalCode ?? null,
-    locationCountry: scan.location?.country ?? scan.location?.countryCode ?? null,
-    source: scan.source ?? null,
-  }));
+  const status = shipmentStatusFromScans(scanInputs, shipment.status);
+  const deliveredAt = shipment.deliveredAt ?? deliveredAtFromScans(scanInputs);
   const row: Prisma.ShipmentCreateManyInput = {
     id,
     workspaceId,
@@ -141,15 +201,34 @@ function shipmentRow(
     trackingCode: shipment.trackingCode,
     carrierService: shipment.carrierService ?? null,
     trackingUrl: shipment.trackingUrl ?? null,
-    status: shipmentStatusFromScans(scanInputs, shipment.status),
+    status,
     rawStatus: shipment.rawStatus ?? null,
     isReturn: shipment.isReturn ?? false,
     estimatedDeliveryAt: shipment.estimatedDeliveryAt ?? null,
-    deliveredAt: shipment.deliveredAt ?? deliveredAtFromScans(scanInputs),
+    deliveredAt,
     signedBy: shipment.signedBy ?? null,
     weight: shipment.weight ?? null,
     originId: addAddress(shipment.origin),
     destinationId: addAddress(shipment.destination),
   };
-  return { row, scans, shippedAt: shippedAtFromScans(scanInputs) };
+  return {
+    row,
+    scans: scanInputs.map((scan) => scanRow(id, scan)),
+    dates: { status, isReturn: row.isReturn ?? false, shippedAt: shippedAtFromScans(scanInputs), deliveredAt },
+  };
+}
+
+async function writeShipments(tx: Tx, shipments: ReturnType<typeof shipmentRows>[]) {
+  if (!shipments.length) return;
+  await tx.shipment.createMany({ data: shipments.map((s) => s.row) });
+  const scans = shipments.flatMap((s) => s.scans);
+  if (scans.length) await tx.scanEvent.createMany({ data: scans });
+}
+
+function scanRow(shipmentId: string, scan: ScanEventInput): Prisma.ScanEventCreateManyInput {
+  return { shipmentId, ...storedScan(scan), rawStatus: scan.rawStatus ?? null, source: scan.source ?? null };
+}
+
+function jsonValue(value: unknown): Prisma.InputJsonValue | undefined {
+  return value == null ? undefined : (value as Prisma.InputJsonValue);
 }

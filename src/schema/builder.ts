@@ -1,8 +1,8 @@
 import SchemaBuilder from "@pothos/core";
-import RelayPlugin, { decodeGlobalID } from "@pothos/plugin-relay";
+import RelayPlugin from "@pothos/plugin-relay";
 import type { Context } from "../context.js";
-import { isUuid } from "../domain/ids.js";
 import { clientError } from "../errors.js";
+import { parseGlobalId } from "./global-id.js";
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -27,18 +27,12 @@ export const builder = new SchemaBuilder<{
     // Every record is keyed by a UUID, so an id that does not decode to
     // "<Type>:<uuid>" is refused here, before it reaches a query.
     decodeGlobalID(globalID) {
-      let decoded;
-      try {
-        decoded = decodeGlobalID(globalID);
-      } catch {
-        decoded = null;
-      }
-      if (!decoded || !isUuid(decoded.id)) {
-        throw clientError("VALIDATION", `Invalid ID: ${JSON.stringify(globalID)} is not an id this API issued.`);
-      }
-      return { typename: decoded.typename, id: decoded.id.toLowerCase() };
+      const decoded = parseGlobalId(globalID);
+      if (!decoded) throw clientError("VALIDATION", `Invalid ID: ${JSON.stringify(globalID)} is not an id this API issued.`);
+      return decoded;
     },
   },
 });
 
 builder.queryType({});
+builder.mutationType({ description: "A user mistake is an entry in the payload's errors, never a bare exception." });

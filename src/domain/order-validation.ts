@@ -1,0 +1,276 @@
+// The rules for the API's write inputs, in one place. GraphQL has already
+// checked types and enums; these check content (emails, quantities, money,
+// sizes, duplicates) and turn input into canonical values.
+import { z } from "zod";
+import type { AddressInput, LineItemInput, OrderInput, ScanEventInput, ShipmentInput } from "./order-input.js";
+import type { Result, UserError } from "./user-error.js";
+
+const MAX_TEXT = 2000;
+const MAX_JSON_BYTES = 64 * 1024;
+export const LIMITS = { lineItems: 500, shipments: 50, scanEvents: 500 } as const;
+
+// Optional text: trimmed; "" or null clears; absent (undefined) stays absent.
+const optionalText = (max = MAX_TEXT) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .nullish()
+    .transform((value) => (value === undefined ? undefined : value === null || value.trim() === "" ? null : value.trim()));
+
+const requiredText = (max: number) =>
+  z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+
+const email = z
+  .string()
+  .trim()
+  .max(320, "must be at most 320 characters")
+  .pipe(z.email("must be an email address"))
+  .nullish();
+
+const money = z
+  .string()
+  .trim()
+  .regex(/^-?\d{1,15}(\.\d{1,6})?$/, 'must be a decimal number such as "19.99"')
+  .nullish();
+
+const nonNegativeMoney = money.refine((value) => value == null || !value.startsWith("-"), "must not be negative");
+
+const currency = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 code such as "USD"')
+  .transform((value) => value.toUpperCase())
+  .nullish();
+
+const httpUrl = z
+  .string()
+  .trim()
+  .max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`)
+  .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), "must be an http(s) URL")
+  .nullish();
+
+const json = z
+  .unknown()
+  .refine((value) => value == null || JSON.stringify(value).length <= MAX_JSON_BYTES, `must be at most ${MAX_JSON_BYTES / 1024} KB of JSON`)
+  .optional();
+
+const address = z
+  .object({
+    firstName: optionalText(200),
+    lastName: optionalText(200),
+    company: optionalText(200),
+    line1: optionalText(500),
+    line2: optionalText(500),
+    city: optionalText(200),
+    state: optionalText(200),
+    postalCode: optionalText(40),
+    country: optionalText(200),
+    countryCode: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{2}$/, 'must be a two-letter ISO 3166 code such as "US"')
+      .transform((value) => value.toUpperCase())
+      .nullish(),
+    phone: optionalText(50),
+  })
+  .nullish();
+
+const customer = z
+  .object({ email, firstName: optionalText(200), lastName: optionalText(200) })
+  .nullish();
+
+const lineItem = z
+  .object({
+    sku: optionalText(200),
+    name: optionalText(500),
+    quantity: z.number().int().min(1, "must be at least 1").max(1_000_000, "must be at most 1000000"),
+    fulfilledQuantity: z.number().int().min(0, "must not be negative").nullish(),
+    unitPrice: nonNegativeMoney,
+    productId: optionalText(200),
+    variantId: optionalText(200),
+  })
+  .refine((item) => item.fulfilledQuantity == null || item.fulfilledQuantity <= item.quantity, {
+    message: "must not exceed quantity",
+    path: ["fulfilledQuantity"],
+  });
+
+const scanEvent = z.object({
+  scannedAt: z.date(),
+  status: z.enum([
+    "PRE_TRANSIT",
+    "IN_TRANSIT",
+    "OUT_FOR_DELIVERY",
+    "AVAILABLE_FOR_PICKUP",
+    "DELIVERED",
+    "DELIVERY_FAILED",
+    "RETURN_TO_SENDER",
+    "CANCELLED",
+    "UNKNOWN",
+  ]),
+  statusDetail: optionalText(500),
+  carrierCode: optionalText(100),
+  description: optionalText(),
+  message: optionalText(),
+  location: address,
+});
+
+const shipment = z.object({
+  carrier: requiredText(100),
+  trackingCode: requiredText(200),
+  carrierService: optionalText(200),
+  trackingUrl: httpUrl,
+  isReturn: z.boolean().nullish(),
+  scanEvents: z.array(scanEvent).max(LIMITS.scanEvents, `must hold at most ${LIMITS.scanEvents} scan events`).nullish(),
+});
+
+const shipments = z
+  .array(shipment)
+  .max(LIMITS.shipments, `must hold at most ${LIMITS.shipments} shipments`)
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((s, index) => {
+      const key = `${s.carrier.toLowerCase()}\u0000${s.trackingCode}`;
+      if (seen.has(key)) ctx.addIssue({ code: "custom", path: [index, "trackingCode"], message: `lists ${s.carrier} ${s.trackingCode} twice` });
+      seen.add(key);
+    });
+  })
+  .nullish();
+
+const orderFields = {
+  number: optionalText(100),
+  email,
+  phone: optionalText(50),
+  customer,
+  orderType: z.enum(["CUSTOMER", "VENDOR"]).nullish(),
+  currency,
+  subtotal: money,
+  discount: money,
+  total: money,
+  paymentStatus: optionalText(100),
+  shippingAddress: address,
+  billingAddress: address,
+  lineItems: z.array(lineItem).max(LIMITS.lineItems, `must hold at most ${LIMITS.lineItems} line items`).nullish(),
+  shipments,
+  meta: json,
+};
+
+const createOrder = z.object({
+  source: z.enum(["MALOMO", "FLEXPORT", "STOREFRONT", "TRACKMAGE", "API"]).nullish(),
+  externalId: optionalText(255),
+  ...orderFields,
+});
+
+const updateOrder = z.object(orderFields);
+
+const createOrderEvent = z.object({
+  type: requiredText(200),
+  label: optionalText(),
+  linkBackUrl: httpUrl,
+  properties: json,
+  timestamp: z.number().int().min(0, "must be a unix time in seconds").nullish(),
+});
+
+export const idempotencyKey = z.string().trim().min(1, "must not be empty").max(255, "must be at most 255 characters");
+
+type Shipments = NonNullable<z.output<typeof shipments>>;
+type Address = z.output<typeof address>;
+
+/** What updateOrder may change; a field left undefined is left as it is. */
+export type OrderPatch = Omit<Partial<OrderInput>, "source" | "externalId">;
+
+export function validateCreateOrder(input: unknown): Result<OrderInput> {
+  return validate(createOrder, input, ["input"], (v) => ({
+    ...v,
+    source: v.source ?? "API",
+    customer: v.customer ?? null,
+    shippingAddress: toAddress(v.shippingAddress),
+    billingAddress: toAddress(v.billingAddress),
+    lineItems: v.lineItems?.map(toLineItem) ?? [],
+    shipments: v.shipments ? toShipments(v.shipments) : [],
+    meta: v.meta ?? null,
+  }));
+}
+
+export function validateUpdateOrder(input: unknown): Result<OrderPatch> {
+  const result = validate(updateOrder, input, ["input"], (v) => {
+    const patch: OrderPatch = {};
+    for (const [key, value] of Object.entries(v)) {
+      if (value === undefined) continue;
+      (patch as Record<string, unknown>)[key] = value;
+    }
+    if (v.shippingAddress !== undefined) patch.shippingAddress = toAddress(v.shippingAddress);
+    if (v.billingAddress !== undefined) patch.billingAddress = toAddress(v.billingAddress);
+    if (v.lineItems !== undefined) patch.lineItems = v.lineItems?.map(toLineItem) ?? [];
+    if (v.shipments !== undefined) patch.shipments = v.shipments ? toShipments(v.shipments) : [];
+    return patch;
+  });
+  if (result.ok && Object.keys(result.value).length === 0) {
+    return { ok: false, errors: [{ code: "VALIDATION", message: "Give at least one field to update.", path: ["input"] }] };
+  }
+  return result;
+}
+
+export function validateScanEvents(events: unknown): Result<ScanEventInput[]> {
+  const schema = z.array(scanEvent).min(1, "must hold at least one scan event").max(LIMITS.scanEvents, `must hold at most ${LIMITS.scanEvents} scan events`);
+  return validate(schema, events, ["events"], (list) => list.map(toScan));
+}
+
+export function validateOrderEvent(input: unknown) {
+  return validate(createOrderEvent, input, ["input"], (v) => ({
+    type: v.type,
+    label: v.label ?? null,
+    linkBackUrl: v.linkBackUrl ?? null,
+    properties: v.properties ?? null,
+    occurredAt: v.timestamp != null ? new Date(v.timestamp * 1000) : new Date(),
+  }));
+}
+
+function validate<S extends z.ZodType, T>(schema: S, input: unknown, prefix: string[], build: (value: z.output<S>) => T): Result<T> {
+  const nul = pathToNul(input);
+  if (nul) {
+    const path = [...prefix, ...nul];
+    return { ok: false, errors: [{ code: "VALIDATION", message: `${path.join(".")} must not contain NUL characters`, path }] };
+  }
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return { ok: true, value: build(parsed.data) };
+  return { ok: false, errors: parsed.error.issues.map((issue) => toUserError(issue, prefix)) };
+}
+
+function toUserError(issue: z.core.$ZodIssue, prefix: string[]): UserError {
+  const path = [...prefix, ...issue.path.map(String)];
+  return { code: "VALIDATION", message: `${path.join(".")} ${issue.message}`, path };
+}
+
+function toAddress(value: Address): AddressInput | null {
+  if (!value) return null;
+  return value;
+}
+
+function toLineItem(item: z.output<typeof lineItem>): LineItemInput {
+  return { ...item, fulfilledQuantity: item.fulfilledQuantity ?? 0 };
+}
+
+function toScan(scan: z.output<typeof scanEvent>): ScanEventInput {
+  return { ...scan, rawStatus: null, location: toAddress(scan.location) };
+}
+
+function toShipments(list: Shipments): ShipmentInput[] {
+  return list.map((s) => ({ ...s, scanEvents: s.scanEvents?.map(toScan) ?? [] }));
+}
+
+/** PostgreSQL cannot store U+0000 in text or JSON: the path to the first string holding one. */
+export function pathToNul(value: unknown, path: string[] = []): string[] | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = pathToNul(item, [...path, String(index)]);
+      if (found) return found;
+    }
+  } else if (value && typeof value === "object" && !(value instanceof Date)) {
+    for (const [key, item] of Object.entries(value)) {
+      const found = key.includes("\u0000") ? [...path, key] : pathToNul(item, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return null;
+}

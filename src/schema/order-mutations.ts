@@ -1,0 +1,121 @@
+// Mutations over orders, with each source's semantics (see src/services/orders.ts).
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import type { Result } from "../domain/user-error.js";
+import * as orders from "../services/orders.js";
+import { builder } from "./builder.js";
+import { CreateOrderEventInput } from "./create-order-event-input.js";
+import { CreateOrderInput } from "./create-order-input.js";
+import { CancelReasonEnum } from "./enums.js";
+import { databaseId } from "./global-id.js";
+import {
+  CancelOrderPayload,
+  CreateOrderEventPayload,
+  CreateOrderPayload,
+  DeleteOrderPayload,
+  RecordScanEventsPayload,
+  RetryOrderPayload,
+  toPayload,
+  UpdateOrderPayload,
+} from "./payloads.js";
+import { ScanEventInput } from "./scan-event-input.js";
+import { UpdateOrderInput } from "./update-order-input.js";
+
+builder.mutationFields((t) => ({
+  createOrder: t.field({
+    type: CreateOrderPayload,
+    description:
+      "Creates an order with its customer, addresses, line items and shipments. With an idempotencyKey, " +
+      "repeating the call returns the first result and creates nothing.",
+    args: { input: t.arg({ type: CreateOrderInput, required: true }), idempotencyKey: t.arg.string() },
+    resolve: async (_root, args, ctx) => {
+      const result = await orders.createOrder(ctx.prisma, ctx.workspaceId, args.input, args.idempotencyKey);
+      ctx.resetLoaders();
+      return toPayload("order", result.ok ? { ok: true, value: result.value.order } : result);
+    },
+  }),
+
+  updateOrder: t.field({
+    type: UpdateOrderPayload,
+    description: "Patches an order. With expectedVersion, a stale version is a CONFLICT and nothing changes.",
+    args: {
+      id: t.arg.id({ required: true }),
+      input: t.arg({ type: UpdateOrderInput, required: true }),
+      expectedVersion: t.arg.int(),
+    },
+    resolve: async (_root, args, ctx) => {
+      const id = databaseId(args.id, "Order", "id");
+      if (!id.ok) return toPayload("order", id as Result<never>);
+      const result = await orders.updateOrder(ctx.prisma, ctx.workspaceId, id.value, args.input, args.expectedVersion);
+      ctx.resetLoaders();
+      return toPayload("order", result);
+    },
+  }),
+
+  deleteOrder: t.field({
+    type: DeleteOrderPayload,
+    description: "Removes the order and everything under it.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const id = databaseId(args.id, "Order", "id");
+      if (!id.ok) return toPayload("deletedId", id as Result<never>);
+      const result = await orders.deleteOrder(ctx.prisma, ctx.workspaceId, id.value);
+      ctx.resetLoaders();
+      return toPayload("deletedId", result.ok ? { ok: true, value: encodeGlobalID("Order", result.value) } : result);
+    },
+  }),
+
+  cancelOrder: t.field({
+    type: CancelOrderPayload,
+    description: "Cancels an order that has not shipped. Cancelling a cancelled order returns it unchanged.",
+    args: { id: t.arg.id({ required: true }), reason: t.arg({ type: CancelReasonEnum, required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const id = databaseId(args.id, "Order", "id");
+      if (!id.ok) return toPayload("order", id as Result<never>);
+      const result = await orders.cancelOrder(ctx.prisma, ctx.workspaceId, id.value, args.reason);
+      ctx.resetLoaders();
+      return toPayload("order", result);
+    },
+  }),
+
+  retryOrder: t.field({
+    type: RetryOrderPayload,
+    description: "Clears a retriable processing error and puts the order back to processing.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const id = databaseId(args.id, "Order", "id");
+      if (!id.ok) return toPayload("order", id as Result<never>);
+      const result = await orders.retryOrder(ctx.prisma, ctx.workspaceId, id.value);
+      ctx.resetLoaders();
+      return toPayload("order", result);
+    },
+  }),
+
+  createOrderEvent: t.field({
+    type: CreateOrderEventPayload,
+    description: "Adds an event to an order's history (Malomo's order events).",
+    args: { orderId: t.arg.id({ required: true }), input: t.arg({ type: CreateOrderEventInput, required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const id = databaseId(args.orderId, "Order", "orderId");
+      if (!id.ok) return toPayload("event", id as Result<never>);
+      const result = await orders.createOrderEvent(ctx.prisma, ctx.workspaceId, id.value, args.input);
+      ctx.resetLoaders();
+      return toPayload("event", result);
+    },
+  }),
+
+  recordScanEvents: t.field({
+    type: RecordScanEventsPayload,
+    description:
+      "Appends tracking scans to a shipment (exact duplicates are ignored); its status follows the latest scan.",
+    args: {
+      carrier: t.arg.string({ required: true }),
+      trackingCode: t.arg.string({ required: true }),
+      events: t.arg({ type: [ScanEventInput], required: true }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const result = await orders.recordScanEvents(ctx.prisma, ctx.workspaceId, args.carrier, args.trackingCode, args.events);
+      ctx.resetLoaders();
+      return toPayload("shipment", result);
+    },
+  }),
+}));
