@@ -9,6 +9,7 @@ import { openDatabase, type Database } from "./db/index.js";
 import { DEMO_WORKSPACE, ensureWorkspace } from "./db/workspaces.js";
 import { seedDemoData } from "./demo/seed.js";
 import { schema } from "./schema/index.js";
+import { sourceWebhooks } from "./webhooks.js";
 
 export type Gateway = {
   yoga: YogaServerInstance<Record<string, never>, Context>;
@@ -55,6 +56,7 @@ export async function createGateway(config: Config, db: Database): Promise<Gatew
     landingPage: false,
     graphiql: { title: "Order gateway", defaultQuery: EXAMPLE_QUERY },
     context: () => createContext(db.prisma, workspace.id, config),
+    plugins: [sourceWebhooks({ prisma: db.prisma, workspaceId: workspace.id })],
   });
   return { yoga, db, workspaceId: workspace.id };
 }

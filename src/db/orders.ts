@@ -32,6 +32,8 @@ export async function insertOrder(tx: Tx, workspaceId: string, input: OrderInput
       workspaceId,
       source: input.source,
       externalId: input.externalId ?? null,
+      sourceOrderId: input.sourceOrderId ?? null,
+      sourceUpdatedAt: input.sourceUpdatedAt ?? null,
       number: input.number ?? null,
       email: input.email ?? null,
       phone: input.phone ?? null,

@@ -113,4 +113,6 @@ export type OrderInput = {
   meta?: unknown;
   /** When the order was placed, as the source reports it; defaults to now. */
   createdAt?: Date | null;
+  /** The source's own last-update time of this payload, to tell newer from older. */
+  sourceUpdatedAt?: Date | null;
 };

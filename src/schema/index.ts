@@ -23,6 +23,9 @@ import "./update-order-input.js";
 import "./create-order-event-input.js";
 import "./payloads.js";
 import "./order-mutations.js";
+import "./import-result.js";
+import "./import-orders-payload.js";
+import "./import-mutations.js";
 
 export const schema = builder.toSchema();
 /** The schema as printed to schema.graphql: sorted, so diffs stay readable. */

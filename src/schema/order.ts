@@ -26,6 +26,10 @@ builder.node(OrderRef, {
       nullable: true,
       description: "The source's own reference (Malomo alternate_id, Flexport externalOrderId, storefront id, ...).",
     }),
+    sourceOrderId: t.exposeString("sourceOrderId", {
+      nullable: true,
+      description: "The id the source system itself assigned (Malomo id, Flexport id, storefront id, TrackMage id).",
+    }),
     number: t.exposeString("number", { nullable: true }),
     email: t.exposeString("email", { nullable: true }),
     phone: t.exposeString("phone", { nullable: true }),

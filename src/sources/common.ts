@@ -2,6 +2,7 @@
 // documented quirks (numbers as strings, unix or zone-less dates, "null"
 // strings), strict about everything else, with messages that name the field.
 import { z } from "zod";
+import { pathToNul } from "../domain/order-validation.js";
 
 export const MAX_TEXT = 2000;
 
@@ -15,6 +16,8 @@ export class SourcePayloadError extends Error {
 }
 
 export function parseNative<T extends z.ZodType>(source: string, schema: T, payload: unknown): z.output<T> {
+  const nul = pathToNul(payload);
+  if (nul) throw new SourcePayloadError(source, [{ path: formatPath(nul), message: "must not contain NUL characters" }]);
   const result = schema.safeParse(payload);
   if (result.success) return result.data;
   throw new SourcePayloadError(

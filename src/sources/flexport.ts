@@ -139,6 +139,7 @@ export function mapFlexportOrder(payload: unknown): OrderInput {
     deliveredAt: order.deliveredAt,
     cancelledAt: order.state?.internalStatus?.toUpperCase() === "CANCELLED" ? (order.updatedAt ?? null) : null,
     meta: { flexport: { marketplace: order.source, cost: order.cost, shipMethod: order.shipMethod } },
+    sourceUpdatedAt: order.updatedAt,
     createdAt: order.createdAt,
   };
 }

@@ -73,6 +73,7 @@ export function mapMalomoOrder(payload: unknown): OrderInput {
       ? { email: order.customer.email, firstName: order.customer.first_name, lastName: order.customer.last_name }
       : null,
     meta: order.meta ?? null,
+    sourceUpdatedAt: order.updated_at,
     createdAt: order.created_at,
     shipments: (order.shipments ?? []).map((s) => ({
       carrier: s.carrier,

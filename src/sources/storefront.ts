@@ -135,6 +135,7 @@ export function mapStorefrontOrder(payload: unknown): OrderInput {
     cancelledAt: order.cancelled_at,
     cancelReason: cancelReason && CANCEL_REASONS.has(cancelReason) ? cancelReason : null,
     meta: order.extra && Object.keys(order.extra).length ? { extra: order.extra } : null,
+    sourceUpdatedAt: order.updated_at,
     createdAt: order.created_at,
   };
 }

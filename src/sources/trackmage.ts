@@ -78,6 +78,7 @@ export function mapTrackmageOrder(payload: unknown): OrderInput {
         shipments: order.shipments ?? [],
       },
     },
+    sourceUpdatedAt: order.updatedAt,
     createdAt: order.createdAt,
   };
 }

@@ -1,0 +1,85 @@
+// POST /webhooks/{malomo|flexport|storefront|trackmage}: sources that push
+// send their native order JSON (one order or an array); each is imported as
+// importOrders would, and the answer lists one result per order.
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import type { Plugin } from "graphql-yoga";
+import type { OrderSource, PrismaClient } from "./generated/prisma/client.js";
+import { importPayloads, MAX_PAYLOADS_PER_IMPORT, type ImportSource } from "./services/imports.js";
+
+export const WEBHOOK_MAX_BYTES = 10 * 1024 * 1024;
+
+const SOURCES: Record<string, ImportSource> = {
+  malomo: "MALOMO",
+  flexport: "FLEXPORT",
+  storefront: "STOREFRONT",
+  trackmage: "TRACKMAGE",
+};
+
+export function sourceWebhooks(options: { prisma: PrismaClient; workspaceId: string }): Plugin {
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      const match = /^\/webhooks\/([^/]+)\/?$/.exec(url.pathname);
+      if (!match) return;
+      const reply = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+        endResponse(
+          new fetchAPI.Response(JSON.stringify(body), {
+            status,
+            headers: { "content-type": "application/json; charset=utf-8", ...headers },
+          }),
+        );
+      const source = SOURCES[match[1]!.toLowerCase()];
+      if (!source) return reply(404, { error: `No webhook for ${JSON.stringify(match[1])}; use one of ${Object.keys(SOURCES).join(", ")}.` });
+      if (request.method !== "POST") return reply(405, { error: "Send orders with POST." }, { allow: "POST" });
+      if (!/^application\/(.+\+)?json\b/i.test(request.headers.get("content-type") ?? "")) {
+        return reply(415, { error: "Send the order as JSON (content-type: application/json)." });
+      }
+      const declared = Number(request.headers.get("content-length") ?? 0);
+      if (declared > WEBHOOK_MAX_BYTES) return reply(413, { error: `The body is larger than ${WEBHOOK_MAX_BYTES} bytes.` });
+      const text = await readLimited(request, WEBHOOK_MAX_BYTES);
+      if (text === null) return reply(413, { error: `The body is larger than ${WEBHOOK_MAX_BYTES} bytes.` });
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch (error) {
+        return reply(400, { error: `The body is not valid JSON: ${(error as Error).message}` });
+      }
+      const payloads = Array.isArray(body) ? body : [body];
+      if (payloads.length === 0) return reply(400, { error: "The body is an empty list: send at least one order." });
+      if (payloads.length > MAX_PAYLOADS_PER_IMPORT) {
+        return reply(413, { error: `Send at most ${MAX_PAYLOADS_PER_IMPORT} orders per request; got ${payloads.length}.` });
+      }
+      const results = await importPayloads(options.prisma, options.workspaceId, source, payloads);
+      const failed = results.filter((r) => r.outcome === "ERROR").length;
+      const count = (outcome: string) => results.filter((r) => r.outcome === outcome).length;
+      return reply(failed === 0 ? 200 : failed === results.length ? 422 : 207, {
+        source: source as OrderSource,
+        summary: { created: count("CREATED"), updated: count("UPDATED"), unchanged: count("UNCHANGED"), failed },
+        results: results.map((r) => ({
+          index: r.index,
+          outcome: r.outcome,
+          orderId: r.order ? encodeGlobalID("Order", r.order.id) : null,
+          errors: r.errors,
+        })),
+      });
+    },
+  };
+}
+
+/** The body as text, or null once it grows past `limit` bytes. */
+async function readLimited(request: Request, limit: number): Promise<string | null> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
