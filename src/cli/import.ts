@@ -1,0 +1,148 @@
+// npm run import -- --source <malomo|flexport|storefront|trackmage> [--workspace <slug>] <file.json|file.ndjson>
+// Imports a file of native orders through the same path as importOrders.
+// NDJSON is streamed line by line (never loaded whole); a .json file holds one
+// order or an array of them.
+import { createReadStream } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import cliProgress from "cli-progress";
+import { ConfigError, loadConfig } from "../config.js";
+import { openDatabase } from "../db/index.js";
+import { DEMO_WORKSPACE, ensureWorkspace } from "../db/workspaces.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { importPayload, type ImportOutcome, type ImportSource } from "../services/imports.js";
+
+const SOURCES: Record<string, ImportSource> = { malomo: "MALOMO", flexport: "FLEXPORT", storefront: "STOREFRONT", trackmage: "TRACKMAGE" };
+const USAGE = "usage: npm run import -- --source <malomo|flexport|storefront|trackmage> [--workspace <slug>] <file.json|file.ndjson>";
+
+type Item = { label: string; payload: unknown } | { label: string; unreadable: string };
+type Summary = Record<Exclude<ImportOutcome, "ERROR">, number> & { failed: Array<{ label: string; reason: string }> };
+
+export async function importFile(options: {
+  prisma: PrismaClient;
+  workspaceId: string;
+  source: ImportSource;
+  file: string;
+  concurrency?: number;
+  onProgress?: (done: number, bytesRead: number) => void;
+}): Promise<Summary> {
+  const summary: Summary = { CREATED: 0, UPDATED: 0, UNCHANGED: 0, failed: [] };
+  const running = new Set<Promise<void>>();
+  let done = 0;
+  let bytesRead = 0;
+  for await (const item of readItems(options.file, (bytes) => (bytesRead = bytes))) {
+    const task = importItem(options, item, summary).then(() => {
+      running.delete(task);
+      options.onProgress?.(++done, bytesRead);
+    });
+    running.add(task);
+    // Bounded concurrency keeps memory flat: the reader waits for a free slot.
+    if (running.size >= (options.concurrency ?? 4)) await Promise.race(running);
+  }
+  await Promise.all(running);
+  return summary;
+}
+
+async function importItem(options: { prisma: PrismaClient; workspaceId: string; source: ImportSource }, item: Item, summary: Summary) {
+  if ("unreadable" in item) {
+    summary.failed.push({ label: item.label, reason: item.unreadable });
+    return;
+  }
+  const result = await importPayload(options.prisma, options.workspaceId, options.source, item.payload);
+  if (result.outcome === "ERROR") summary.failed.push({ label: item.label, reason: result.errors.map((e) => e.message).join("; ") });
+  else summary[result.outcome]++;
+}
+
+async function* readItems(file: string, onBytes: (bytes: number) => void): AsyncGenerator<Item> {
+  if (/\.(ndjson|jsonl)$/i.test(file)) {
+    const stream = createReadStream(file, { encoding: "utf8" });
+    const lines = createInterface({ input: stream, crlfDelay: Infinity });
+    let number = 0;
+    for await (const line of lines) {
+      number++;
+      onBytes(stream.bytesRead);
+      if (!line.trim()) continue;
+      try {
+        yield { label: `line ${number}`, payload: JSON.parse(line) };
+      } catch (error) {
+        yield { label: `line ${number}`, unreadable: `not valid JSON (${(error as Error).message})` };
+      }
+    }
+    return;
+  }
+  const text = await readFile(file, "utf8");
+  onBytes(Buffer.byteLength(text));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    yield { label: file, unreadable: `not valid JSON (${(error as Error).message})` };
+    return;
+  }
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  for (const [index, payload] of list.entries()) yield { label: `order ${index}`, payload };
+}
+
+async function main() {
+  let args;
+  try {
+    args = parseArgs({ options: { source: { type: "string" }, workspace: { type: "string" }, help: { type: "boolean" } }, allowPositionals: true });
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (args.values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const source = SOURCES[(args.values.source ?? "").toLowerCase()];
+  const file = args.positionals[0];
+  if (!source || !file || args.positionals.length > 1) fail(USAGE);
+  const size = await stat(file).then((s) => s.size, () => fail(`cannot read ${file}`));
+
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const db = await openDatabase(config.database).catch((error: Error) => fail(error.message));
+  try {
+    const workspace = await ensureWorkspace(db.prisma, args.values.workspace ?? DEMO_WORKSPACE);
+    const bar = process.stderr.isTTY
+      ? new cliProgress.SingleBar({ format: "importing [{bar}] {percentage}% | {orders} orders | {eta_formatted} left", stream: process.stderr }, cliProgress.Presets.shades_classic)
+      : null;
+    bar?.start(size, 0, { orders: 0 });
+    const started = performance.now();
+    const summary = await importFile({
+      prisma: db.prisma,
+      workspaceId: workspace.id,
+      source,
+      file,
+      concurrency: db.kind === "postgres" ? 4 : 1,
+      onProgress(done, bytes) {
+        bar?.update(bytes, { orders: done });
+        if (!bar && done % 1000 === 0) console.error(`${done} orders imported`);
+      },
+    });
+    bar?.update(size);
+    bar?.stop();
+    const seconds = (performance.now() - started) / 1000;
+    const total = summary.CREATED + summary.UPDATED + summary.UNCHANGED + summary.failed.length;
+    console.log(`${total} orders in ${seconds.toFixed(1)} s (${Math.round(total / seconds)}/s) into workspace ${workspace.slug}`);
+    console.log(`created ${summary.CREATED}, updated ${summary.UPDATED}, unchanged ${summary.UNCHANGED}, failed ${summary.failed.length}`);
+    for (const failure of summary.failed.slice(0, 50)) console.log(`  ${failure.label}: ${failure.reason}`);
+    if (summary.failed.length > 50) console.log(`  ... and ${summary.failed.length - 50} more`);
+    process.exitCode = summary.failed.length ? 2 : 0;
+  } finally {
+    await db.close();
+  }
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
