@@ -15,8 +15,19 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional(),
   PGLITE_DIR: z.string().min(1).default(".data/pglite"),
-  DEMO_DATA: booleanFlag.default(true),
+  DEMO_DATA: booleanFlag.optional(),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  INTROSPECTION: booleanFlag.optional(),
+  MAX_DEPTH: z.coerce.number().int().min(1).max(100).default(12),
+  MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
+  MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(3000),
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(10),
+  MAX_COST: z.coerce.number().int().min(1).default(50_000),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
+  MAX_BATCH: z.coerce.number().int().min(0).max(100).default(5),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
+  PERSISTED_OPERATIONS_ONLY: booleanFlag.default(false),
 });
 
 export type Config = {
@@ -26,6 +37,22 @@ export type Config = {
   database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
   demoData: boolean;
   maxPageSize: number;
+  /** Whether clients may introspect the schema (default: not in production). */
+  introspection: boolean;
+  limits: {
+    depth: number;
+    aliases: number;
+    tokens: number;
+    directives: number;
+    /** Query cost, where page sizes multiply (see src/schema/builder.ts). */
+    cost: number;
+    bodyBytes: number;
+    /** Operations in one batched request; 0 turns batching off. */
+    batch: number;
+    /** Requests per minute per API key; 0 turns rate limiting off. */
+    ratePerMinute: number;
+  };
+  persistedOperations: { file: string | undefined; only: boolean };
 };
 
 export class ConfigError extends Error {}
@@ -37,16 +64,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
   const e = parsed.data;
-  return {
+  const config: Config = {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL
       ? { kind: "postgres", url: e.DATABASE_URL }
       : { kind: "pglite", dataDir: resolve(e.PGLITE_DIR) },
-    demoData: e.DEMO_DATA,
+    demoData: e.DEMO_DATA ?? e.NODE_ENV !== "production",
     maxPageSize: e.MAX_PAGE_SIZE,
+    introspection: e.INTROSPECTION ?? e.NODE_ENV !== "production",
+    limits: {
+      depth: e.MAX_DEPTH,
+      aliases: e.MAX_ALIASES,
+      tokens: e.MAX_TOKENS,
+      directives: e.MAX_DIRECTIVES,
+      cost: e.MAX_COST,
+      bodyBytes: e.MAX_BODY_BYTES,
+      batch: e.MAX_BATCH,
+      ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
+    },
+    persistedOperations: { file: e.PERSISTED_OPERATIONS_FILE, only: e.PERSISTED_OPERATIONS_ONLY },
   };
+  if (config.persistedOperations.only && !config.persistedOperations.file) {
+    throw new ConfigError("Invalid configuration:\n  PERSISTED_OPERATIONS_ONLY needs PERSISTED_OPERATIONS_FILE");
+  }
+  return config;
 }
 
 // An empty variable (`PORT=`) means "not set", as in most shells' intent.

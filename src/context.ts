@@ -1,3 +1,4 @@
+import type { Caller } from "./auth/api-keys.js";
 import type { Config } from "./config.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { createLoaders, type Loaders } from "./loaders/index.js";
@@ -5,6 +6,9 @@ import { createLoaders, type Loaders } from "./loaders/index.js";
 /** What every resolver gets: the database, the caller's workspace and this request's loaders. */
 export type Context = {
   prisma: PrismaClient;
+  /** Who is calling, from their API key. */
+  caller: Caller;
+  /** The caller's workspace: every read and write is scoped to it. */
   workspaceId: string;
   loaders: Loaders;
   config: Config;
@@ -12,9 +16,11 @@ export type Context = {
   resetLoaders(): void;
 };
 
-export function createContext(prisma: PrismaClient, workspaceId: string, config: Config): Context {
+export function createContext(prisma: PrismaClient, caller: Caller, config: Config): Context {
+  const workspaceId = caller.workspaceId;
   const context: Context = {
     prisma,
+    caller,
     workspaceId,
     config,
     loaders: createLoaders(prisma, workspaceId, config.maxPageSize),

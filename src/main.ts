@@ -21,6 +21,7 @@ async function main() {
   );
   const server = await startServer(config);
   console.log(`GraphQL and GraphiQL at ${server.url}`);
+  if (server.demoKey) console.log(`demo API key: ${server.demoKey}`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -2,19 +2,24 @@
 // listener around it. Tests use the Yoga instance in-process (yoga.fetch).
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createYoga, type YogaServerInstance } from "graphql-yoga";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { createGraphQLError, createYoga, type YogaServerInstance } from "graphql-yoga";
+import { createApiKey, type Caller } from "./auth/api-keys.js";
+import { authenticate, createRateLimiter, RequestRefused } from "./auth/authenticate.js";
 import type { Config } from "./config.js";
 import { createContext, type Context } from "./context.js";
 import { openDatabase, type Database } from "./db/index.js";
 import { DEMO_WORKSPACE, ensureWorkspace } from "./db/workspaces.js";
 import { seedDemoData } from "./demo/seed.js";
+import { limitPlugins } from "./limits.js";
 import { schema } from "./schema/index.js";
 import { sourceWebhooks } from "./webhooks.js";
 
 export type Gateway = {
   yoga: YogaServerInstance<Record<string, never>, Context>;
   db: Database;
-  workspaceId: string;
+  /** The `demo` workspace, which holds the demo data. */
+  demoWorkspaceId: string;
 };
 
 const EXAMPLE_QUERY = /* GraphQL */ `# The newest orders with their shipments and latest history.
@@ -46,27 +51,73 @@ query RecentOrders {
 }
 `;
 
-export async function createGateway(config: Config, db: Database): Promise<Gateway> {
-  const workspace = await ensureWorkspace(db.prisma, DEMO_WORKSPACE, "Demo");
-  if (config.demoData) await seedDemoData(db.prisma, workspace.id);
+export async function createGateway(config: Config, db: Database, options: { graphiqlKey?: string } = {}): Promise<Gateway> {
+  const demo = await ensureWorkspace(db.prisma, DEMO_WORKSPACE, "Demo");
+  if (config.demoData) await seedDemoData(db.prisma, demo.id);
+  const rateLimiter = createRateLimiter(config.limits.ratePerMinute);
+  const admit = async (request: Request): Promise<Caller> => {
+    const caller = await authenticate(db.prisma, request);
+    await rateLimiter.take(caller);
+    return caller;
+  };
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/health",
     landingPage: false,
-    graphiql: { title: "Order gateway", defaultQuery: EXAMPLE_QUERY },
-    context: () => createContext(db.prisma, workspace.id, config),
-    plugins: [sourceWebhooks({ prisma: db.prisma, workspaceId: workspace.id })],
+    graphiql: {
+      title: "Order gateway",
+      defaultQuery: EXAMPLE_QUERY,
+      ...(options.graphiqlKey ? { headers: JSON.stringify({ Authorization: `Bearer ${options.graphiqlKey}` }) } : {}),
+    },
+    batching: config.limits.batch > 0 ? { limit: config.limits.batch } : false,
+    // Internal errors reach clients as "Unexpected error."; details only in development.
+    maskedErrors: { isDev: config.env === "development" },
+    context: async ({ request }) => {
+      try {
+        return createContext(db.prisma, await admit(request), config);
+      } catch (error) {
+        if (!(error instanceof RequestRefused)) throw error;
+        throw createGraphQLError(error.message, {
+          extensions: { code: error.code, http: { status: error.status, headers: error.headers } },
+        });
+      }
+    },
+    plugins: [
+      sourceWebhooks({ prisma: db.prisma, admit }),
+      // Browsers may send "simple" requests without a preflight: refuse them
+      // unless they carry a header only a script can set.
+      useCSRFPrevention({ requestHeaders: ["x-graphql-csrf", "apollo-require-preflight"] }),
+      ...limitPlugins(config),
+    ],
   });
-  return { yoga, db, workspaceId: workspace.id };
+  return { yoga, db, demoWorkspaceId: demo.id };
 }
 
-export type RunningServer = Gateway & { http: Server; url: string; close(): Promise<void> };
+export type RunningServer = Gateway & {
+  http: Server;
+  url: string;
+  /** Outside production: a fresh write key for the demo workspace, filled into GraphiQL. */
+  demoKey: string | null;
+  close(): Promise<void>;
+};
+
+const DEMO_KEY_LABEL = "development server";
 
 /** Opens the configured database, builds the gateway and listens on config.port. */
 export async function startServer(config: Config, db?: Database): Promise<RunningServer> {
   const database = db ?? (await openDatabase(config.database));
-  const gateway = await createGateway(config, database);
+  let demoKey: string | null = null;
+  if (config.env !== "production") {
+    // One live development key at a time: the previous start's is revoked.
+    const demo = await ensureWorkspace(database.prisma, DEMO_WORKSPACE, "Demo");
+    await database.prisma.apiKey.updateMany({
+      where: { workspaceId: demo.id, label: DEMO_KEY_LABEL, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    demoKey = (await createApiKey(database.prisma, demo.id, "WRITE", DEMO_KEY_LABEL)).key;
+  }
+  const gateway = await createGateway(config, database, { graphiqlKey: demoKey ?? undefined });
   const http = createHttpServer(gateway.yoga);
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
@@ -77,6 +128,7 @@ export async function startServer(config: Config, db?: Database): Promise<Runnin
     ...gateway,
     http,
     url: `http://localhost:${port}/graphql`,
+    demoKey,
     async close() {
       await new Promise<void>((resolve) => {
         http.close(() => resolve());

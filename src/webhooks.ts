@@ -3,6 +3,8 @@
 // importOrders would, and the answer lists one result per order.
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Plugin } from "graphql-yoga";
+import type { Caller } from "./auth/api-keys.js";
+import { RequestRefused } from "./auth/authenticate.js";
 import type { OrderSource, PrismaClient } from "./generated/prisma/client.js";
 import { importPayloads, MAX_PAYLOADS_PER_IMPORT, type ImportSource } from "./services/imports.js";
 
@@ -15,7 +17,7 @@ const SOURCES: Record<string, ImportSource> = {
   trackmage: "TRACKMAGE",
 };
 
-export function sourceWebhooks(options: { prisma: PrismaClient; workspaceId: string }): Plugin {
+export function sourceWebhooks(options: { prisma: PrismaClient; admit: (request: Request) => Promise<Caller> }): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       const match = /^\/webhooks\/([^/]+)\/?$/.exec(url.pathname);
@@ -30,6 +32,14 @@ export function sourceWebhooks(options: { prisma: PrismaClient; workspaceId: str
       const source = SOURCES[match[1]!.toLowerCase()];
       if (!source) return reply(404, { error: `No webhook for ${JSON.stringify(match[1])}; use one of ${Object.keys(SOURCES).join(", ")}.` });
       if (request.method !== "POST") return reply(405, { error: "Send orders with POST." }, { allow: "POST" });
+      let caller: Caller;
+      try {
+        caller = await options.admit(request);
+      } catch (error) {
+        if (error instanceof RequestRefused) return reply(error.status, { error: error.message }, error.headers);
+        throw error;
+      }
+      if (caller.scope !== "WRITE") return reply(403, { error: "This API key may only read; webhooks need a key with the write scope." });
       if (!/^application\/(.+\+)?json\b/i.test(request.headers.get("content-type") ?? "")) {
         return reply(415, { error: "Send the order as JSON (content-type: application/json)." });
       }
@@ -48,7 +58,7 @@ export function sourceWebhooks(options: { prisma: PrismaClient; workspaceId: str
       if (payloads.length > MAX_PAYLOADS_PER_IMPORT) {
         return reply(413, { error: `Send at most ${MAX_PAYLOADS_PER_IMPORT} orders per request; got ${payloads.length}.` });
       }
-      const results = await importPayloads(options.prisma, options.workspaceId, source, payloads);
+      const results = await importPayloads(options.prisma, caller.workspaceId, source, payloads);
       const failed = results.filter((r) => r.outcome === "ERROR").length;
       const count = (outcome: string) => results.filter((r) => r.outcome === outcome).length;
       return reply(failed === 0 ? 200 : failed === results.length ? 422 : 207, {

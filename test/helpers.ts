@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { inject } from "vitest";
+import { createApiKey } from "../src/auth/api-keys.js";
 import { loadConfig, type Config } from "../src/config.js";
 import { openPglite, openPostgres, type Database } from "../src/db/index.js";
 import { insertOrder } from "../src/db/orders.js";
@@ -56,8 +57,14 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 export type TestGateway = Gateway & {
-  /** Runs a GraphQL operation in-process and returns the parsed response. */
-  graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** The workspace the default key belongs to (the demo workspace). */
+  workspaceId: string;
+  /** A write key of that workspace, sent by graphql() unless told otherwise. */
+  key: string;
+  /** Runs a GraphQL operation in-process, with `key` (or none: null), and returns the parsed response. */
+  graphql<T = any>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<GraphQLResponse<T>>;
+  /** A new API key for a workspace (created if needed). */
+  keyFor(workspaceSlug: string, scope?: "READ" | "WRITE"): Promise<string>;
   /** Adds orders to a workspace (the gateway's own by default) and returns their ids. */
   seed(orders: OrderInput[], workspaceSlug?: string): Promise<string[]>;
   close(): Promise<void>;
@@ -71,20 +78,32 @@ export type GraphQLResponse<T> = {
 export async function createTestGateway(config: Config = testConfig()): Promise<TestGateway> {
   const db = await openTestDatabase();
   const gateway = await createGateway(config, db);
+  const { key } = await createApiKey(db.prisma, gateway.demoWorkspaceId, "WRITE", "test");
   return {
     ...gateway,
-    async graphql(query, variables) {
+    workspaceId: gateway.demoWorkspaceId,
+    key,
+    async graphql(query, variables, withKey = key) {
+      const body = JSON.stringify({ query, variables });
       const response = await gateway.yoga.fetch("http://localhost/graphql", {
         method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query, variables }),
+        headers: {
+          "content-type": "application/json",
+          "content-length": String(Buffer.byteLength(body)),
+          ...(withKey ? { authorization: `Bearer ${withKey}` } : {}),
+        },
+        body,
       });
       return response.json();
+    },
+    async keyFor(workspaceSlug, scope = "WRITE") {
+      const workspace = await ensureWorkspace(db.prisma, workspaceSlug);
+      return (await createApiKey(db.prisma, workspace.id, scope, "test")).key;
     },
     async seed(orders, workspaceSlug) {
       const workspaceId = workspaceSlug
         ? (await ensureWorkspace(db.prisma, workspaceSlug)).id
-        : gateway.workspaceId;
+        : gateway.demoWorkspaceId;
       const ids: string[] = [];
       for (const order of orders) {
         ids.push((await db.prisma.$transaction((tx) => insertOrder(tx, workspaceId, order))).id);

@@ -20,17 +20,23 @@ it("serves GraphiQL to browsers, with an example query over the demo data", asyn
   const html = await response.text();
   expect(html).toContain("Order gateway");
   expect(html).toContain("RecentOrders");
+  // Outside production, GraphiQL opens with the demo key filled in.
+  expect(html).toContain(server.demoKey!);
 });
 
 it("serves GraphQL over HTTP and reports malformed JSON as a client error", async () => {
   const ok = await fetch(server.url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${server.demoKey}` },
     body: JSON.stringify({ query: "{ orders { totalCount } }" }),
   });
   expect(await ok.json()).toEqual({ data: { orders: { totalCount: 5 } } });
 
-  const bad = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json" }, body: "{ nope" });
+  const bad = await fetch(server.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${server.demoKey}` },
+    body: "{ nope",
+  });
   expect(bad.status).toBe(400);
   expect(JSON.stringify(await bad.json())).toMatch(/POST body sent invalid JSON/);
 });

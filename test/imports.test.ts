@@ -139,7 +139,11 @@ describe("importOrders", () => {
 
 describe("POST /webhooks/{source}", () => {
   async function post(path: string, body: string, headers: Record<string, string> = { "content-type": "application/json" }) {
-    const response = await gw.yoga.fetch(`http://localhost${path}`, { method: "POST", headers, body });
+    const response = await gw.yoga.fetch(`http://localhost${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${gw.key}`, ...headers },
+      body,
+    });
     return { status: response.status, body: await response.json() };
   }
 
@@ -174,7 +178,7 @@ describe("POST /webhooks/{source}", () => {
     expect((await post("/webhooks/malomo", "[]")).status).toBe(400);
     const huge = await post("/webhooks/malomo", JSON.stringify({ blob: "x".repeat(11 * 1024 * 1024) }));
     expect(huge.status).toBe(413);
-    const get = await gw.yoga.fetch("http://localhost/webhooks/malomo");
+    const get = await gw.yoga.fetch("http://localhost/webhooks/malomo", { headers: { authorization: `Bearer ${gw.key}` } });
     expect(get.status).toBe(405);
     expect(await rowCounts()).toBe(before);
   });

@@ -9,10 +9,10 @@ import { openDatabase } from "../src/db/index.js";
 import { startServer } from "../src/server.js";
 import { createPostgresTestDatabase, testConfig } from "./helpers.js";
 
-async function ordersAt(url: string) {
+async function ordersAt(url: string, key: string | null) {
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
     body: JSON.stringify({ query: "{ orders { totalCount nodes { source number } } }" }),
   });
   return (await response.json()).data.orders;
@@ -33,7 +33,7 @@ it("keeps data across a restart and loads the demo data only once", async () => 
   try {
     const config = testConfig({ port: 0, demoData: true, database });
     const first = await startServer(config);
-    const before = await ordersAt(first.url);
+    const before = await ordersAt(first.url, first.demoKey);
     if (database.kind === "pglite") {
       // A second process on the same data directory would corrupt it.
       await expect(openDatabase(database)).rejects.toThrow(/in use by process/);
@@ -45,7 +45,7 @@ it("keeps data across a restart and loads the demo data only once", async () => 
     );
 
     const second = await startServer(config);
-    const after = await ordersAt(second.url);
+    const after = await ordersAt(second.url, second.demoKey);
     await second.close();
     expect(after).toEqual(before);
   } finally {

@@ -1,0 +1,67 @@
+// Protections for a public endpoint: request size, query shape (depth,
+// aliases, tokens, directives: GraphQL Armor), introspection and persisted
+// operations. Query cost, where page sizes multiply, is checked by the Pothos
+// complexity plugin (src/schema/builder.ts).
+import { readFileSync } from "node:fs";
+import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
+import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
+import { NoSchemaIntrospectionCustomRule } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { Config } from "./config.js";
+
+export function limitPlugins(config: Config): Plugin[] {
+  const { limits } = config;
+  const plugins: Plugin[] = [
+    bodySizeLimit(limits.bodyBytes),
+    EnvelopArmorPlugin({
+      maxDepth: { n: limits.depth },
+      maxAliases: { n: limits.aliases },
+      maxTokens: { n: limits.tokens },
+      maxDirectives: { n: limits.directives },
+      costLimit: { enabled: false },
+      // "Did you mean ...?" would list fields to a caller who cannot introspect.
+      blockFieldSuggestion: { enabled: !config.introspection },
+    }) as Plugin,
+  ];
+  if (!config.introspection) {
+    plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });
+  }
+  if (config.persistedOperations.file) {
+    const operations = readPersistedOperations(config.persistedOperations.file);
+    plugins.push(
+      usePersistedOperations({
+        getPersistedOperation: (hash) => operations.get(hash) ?? null,
+        allowArbitraryOperations: !config.persistedOperations.only,
+      }) as Plugin,
+    );
+  }
+  return plugins;
+}
+
+/** Refuses GraphQL request bodies over `maxBytes` before reading them. */
+function bodySizeLimit(maxBytes: number): Plugin {
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (request.method !== "POST" || url.pathname !== "/graphql") return;
+      const length = request.headers.get("content-length");
+      const refuse = (status: number, message: string) =>
+        endResponse(
+          new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code: "BAD_REQUEST" } }] }), {
+            status,
+            headers: { "content-type": "application/json; charset=utf-8" },
+          }),
+        );
+      if (length == null) return refuse(411, "Send a Content-Length header with the request body.");
+      if (Number(length) > maxBytes) return refuse(413, `The request body is larger than ${maxBytes} bytes.`);
+    },
+  };
+}
+
+/** An allow-list file: a JSON object from sha256 hash to the operation's text. */
+export function readPersistedOperations(file: string): Map<string, string> {
+  const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new Error(`${file} must be a JSON object of { "<sha256 hash>": "<operation>" }`);
+  }
+  return new Map(Object.entries(parsed as Record<string, string>));
+}
