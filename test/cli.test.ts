@@ -1,4 +1,4 @@
-// The file importer as a user runs it: a child process on its own database.
+// The command-line tools as a user runs them: child processes on their own database.
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -7,8 +7,9 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { nativeOrder } from "../bench/native-orders.js";
 import { openDatabase } from "../src/db/index.js";
+import { createGateway } from "../src/server.js";
 import { projectRoot } from "../src/db/migrate.js";
-import { createPostgresTestDatabase } from "./helpers.js";
+import { createPostgresTestDatabase, testConfig } from "./helpers.js";
 
 const run = promisify(execFile);
 let dir: string;
@@ -30,10 +31,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function importCli(...args: string[]) {
+const importCli = (...args: string[]) => cli("src/cli/import.ts", ...args);
+const apikeyCli = (...args: string[]) => cli("src/cli/apikey.ts", ...args);
+
+async function cli(script: string, ...args: string[]) {
   const { DATABASE_URL: _, ...inherited } = process.env;
   try {
-    const { stdout, stderr } = await run(process.execPath, [join(projectRoot, "node_modules/tsx/dist/cli.mjs"), "src/cli/import.ts", ...args], {
+    const { stdout, stderr } = await run(process.execPath, [join(projectRoot, "node_modules/tsx/dist/cli.mjs"), script, ...args], {
       cwd: projectRoot,
       env: { ...inherited, ...env },
     });
@@ -78,4 +82,38 @@ it("imports a JSON array file and explains bad usage", async () => {
   const usage = await importCli("--source", "shopify", file);
   expect(usage.code).toBe(1);
   expect(usage.stderr).toMatch(/usage: npm run import -- --source <malomo\|flexport\|storefront\|trackmage>/);
+}, 120_000);
+
+it("creates API keys that work at once, prints the key last, and revokes them by prefix", async () => {
+  const created = await apikeyCli("create", "--workspace", "acme", "--scope", "read", "--label", "partner A");
+  expect(created.code).toBe(0);
+  const key = created.stdout.trim().split("\n").at(-1)!;
+  expect(key).toMatch(/^ogk_[0-9A-Za-z]{10}_[0-9A-Za-z]{32}$/);
+  const prefix = key.slice(0, 14);
+
+  const ask = async () => {
+    const database = env.DATABASE_URL ? { kind: "postgres" as const, url: env.DATABASE_URL } : { kind: "pglite" as const, dataDir: env.PGLITE_DIR! };
+    const db = await openDatabase(database);
+    try {
+      const gateway = await createGateway(testConfig({ database }), db);
+      const response = await gateway.yoga.fetch("http://localhost/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": "27", authorization: `Bearer ${key}` },
+        body: '{"query":"{ __typename }"}',
+      });
+      return response.status;
+    } finally {
+      await db.close();
+    }
+  };
+  expect(await ask()).toBe(200);
+
+  const listed = await apikeyCli("list", "--workspace", "acme");
+  expect(listed.stdout).toMatch(new RegExp(`${prefix}\\s+read\\s+.*active\\s+partner A`));
+  expect(listed.stdout).not.toContain(key);
+
+  expect((await apikeyCli("revoke", prefix)).stdout).toContain(`revoked ${prefix}`);
+  expect(await ask()).toBe(401);
+  expect((await apikeyCli("revoke", prefix)).code).toBe(1);
+  expect((await apikeyCli("create", "--workspace", "Not A Slug")).code).toBe(1);
 }, 120_000);

@@ -1,0 +1,71 @@
+// npm run apikey -- create --workspace <slug> [--scope read|write] [--label <text>]
+// npm run apikey -- revoke <key-prefix>
+// npm run apikey -- list --workspace <slug>
+import { parseArgs } from "node:util";
+import { createApiKey, revokeApiKey } from "../auth/api-keys.js";
+import { ConfigError, loadConfig } from "../config.js";
+import { openDatabase } from "../db/index.js";
+import { ensureWorkspace } from "../db/workspaces.js";
+
+const USAGE = `usage:
+  npm run apikey -- create --workspace <slug> [--scope read|write] [--label <text>]
+  npm run apikey -- revoke <key-prefix>
+  npm run apikey -- list --workspace <slug>`;
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+async function main() {
+  let args;
+  try {
+    args = parseArgs({
+      options: { workspace: { type: "string" }, scope: { type: "string" }, label: { type: "string" } },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`);
+  }
+  const [command, ...rest] = args.positionals;
+  const slug = args.values.workspace;
+  if (command === "create" || command === "list") {
+    if (!slug || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) fail(`--workspace must be a slug of lower-case letters, digits and dashes\n${USAGE}`);
+  }
+  const scope = (args.values.scope ?? "read").toUpperCase();
+  if (command === "create" && scope !== "READ" && scope !== "WRITE") fail(`--scope must be read or write\n${USAGE}`);
+  if (command === "revoke" && rest.length !== 1) fail(USAGE);
+  if (!["create", "revoke", "list"].includes(command ?? "")) fail(USAGE);
+
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const db = await openDatabase(config.database).catch((error: Error) => fail(error.message));
+  try {
+    if (command === "create") {
+      const workspace = await ensureWorkspace(db.prisma, slug!);
+      const { key, prefix } = await createApiKey(db.prisma, workspace.id, scope as "READ" | "WRITE", args.values.label);
+      console.log(`created ${scope.toLowerCase()} key ${prefix} for workspace ${workspace.slug}; it is shown once, keep it secret:`);
+      console.log(key);
+    } else if (command === "revoke") {
+      if (!(await revokeApiKey(db.prisma, rest[0]!))) fail(`no active key with prefix ${rest[0]}`);
+      console.log(`revoked ${rest[0]}`);
+    } else {
+      const workspace = await db.prisma.workspace.findUnique({ where: { slug: slug! } });
+      if (!workspace) fail(`no workspace ${slug}`);
+      const keys = await db.prisma.apiKey.findMany({ where: { workspaceId: workspace.id }, orderBy: { createdAt: "asc" } });
+      for (const key of keys) {
+        const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : "active";
+        console.log(`${key.prefix}  ${key.scope.toLowerCase().padEnd(5)}  ${key.createdAt.toISOString()}  ${state}  ${key.label ?? ""}`);
+      }
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+await main();

@@ -1,0 +1,309 @@
+import { createHash } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { revokeApiKey, keyPrefix } from "../src/auth/api-keys.js";
+import { numberedOrder } from "./factories.js";
+import { createTestGateway, globalId, testConfig, type TestGateway } from "./helpers.js";
+
+let gw: TestGateway;
+let readKey: string;
+
+beforeAll(async () => {
+  gw = await createTestGateway();
+  readKey = await gw.keyFor("demo", "READ");
+});
+afterAll(() => gw.close());
+
+async function post(body: string | object, headers: Record<string, string> = {}, target = gw) {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  const response = await target.yoga.fetch("http://localhost/graphql", {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "content-length": String(Buffer.byteLength(text)),
+      authorization: `Bearer ${target.key}`,
+      ...headers,
+    },
+    body: text,
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+describe("authentication", () => {
+  it("refuses requests without a valid key with 401 and says why", async () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ authorization: "" }, /Send an API key/],
+      [{ authorization: "Basic dXNlcjpwYXNz" }, /must read "Bearer <api key>"/],
+      [{ authorization: "Bearer not-a-key" }, /unknown or was revoked/],
+      [{ authorization: "Bearer ogk_AAAAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB" }, /unknown or was revoked/],
+    ];
+    for (const [headers, message] of cases) {
+      const response = await post({ query: "{ orders { totalCount } }" }, headers);
+      expect(response.status).toBe(401);
+      expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
+      const body = JSON.parse(response.text);
+      expect(body.errors[0]).toMatchObject({ message: expect.stringMatching(message), extensions: { code: "UNAUTHENTICATED" } });
+    }
+  });
+
+  it("stops accepting a key once it is revoked", async () => {
+    const key = await gw.keyFor("demo", "READ");
+    expect((await gw.graphql("{ orders { totalCount } }", {}, key)).data).toBeDefined();
+    expect(await revokeApiKey(gw.db.prisma, keyPrefix(key)!)).toBe(true);
+    const after = await gw.graphql("{ orders { totalCount } }", {}, key);
+    expect(after.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("stores keys hashed, never in clear", async () => {
+    const rows = await gw.db.prisma.apiKey.findMany();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.secretHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(rows)).not.toContain(gw.key);
+  });
+});
+
+describe("scopes", () => {
+  it("lets a read key query but not mutate", async () => {
+    expect((await gw.graphql("{ orders { totalCount } }", {}, readKey)).errors).toBeUndefined();
+    const mutation = await gw.graphql(`mutation { createOrder(input: { number: "x" }) { order { id } errors { code } } }`, {}, readKey);
+    expect(mutation.data).toBeNull();
+    expect(mutation.errors?.[0]).toMatchObject({ extensions: { code: "FORBIDDEN" }, message: expect.stringMatching(/write scope/) });
+    expect(await gw.db.prisma.order.count({ where: { number: "x" } })).toBe(0);
+  });
+
+  it("refuses webhooks from a read key", async () => {
+    const response = await gw.yoga.fetch("http://localhost/webhooks/malomo", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${readKey}` },
+      body: "{}",
+    });
+    expect(response.status).toBe(403);
+  });
+});
+
+describe("workspace isolation", () => {
+  let otherKey: string;
+  let theirs: { id: string; shipmentId: string; lineItemId: string };
+
+  beforeAll(async () => {
+    otherKey = await gw.keyFor("other-tenant");
+    const [id] = await gw.seed([
+      numberedOrder(1, {
+        externalId: "secret-ext",
+        number: "S-1",
+        email: "secret@example.com",
+        processingError: { message: "boom", retriable: true },
+        shipments: [{ carrier: "ups", trackingCode: "SECRET-TRK" }],
+      }),
+    ]);
+    const shipment = await gw.db.prisma.shipment.findFirstOrThrow({ where: { orderId: id! } });
+    const lineItem = await gw.db.prisma.lineItem.findFirstOrThrow({ where: { orderId: id! } });
+    theirs = { id: globalId("Order", id!), shipmentId: globalId("Shipment", shipment.id), lineItemId: globalId("LineItem", lineItem.id) };
+  });
+
+  it("hides another workspace's orders from every query, as if they did not exist", async () => {
+    const asOther = (query: string, variables = {}) => gw.graphql(query, variables, otherKey);
+    const unknownId = globalId("Order", "00000000-0000-7000-8000-00000000abcd");
+    for (const [query, variables] of [
+      [`query($id: ID!) { order(id: $id) { id } }`, { id: theirs.id }],
+      [`query($id: ID!) { node(id: $id) { id } }`, { id: theirs.id }],
+      [`query($id: ID!) { node(id: $id) { id } }`, { id: theirs.shipmentId }],
+      [`query($id: ID!) { node(id: $id) { id } }`, { id: theirs.lineItemId }],
+      [`{ orderByExternalId(source: MALOMO, externalId: "secret-ext") { id } }`, {}],
+      [`{ orderByTrackingCode(trackingCode: "SECRET-TRK") { id } }`, {}],
+      [`{ orderByNumber(number: "S-1", customerEmail: "secret@example.com") { id } }`, {}],
+    ] as const) {
+      const result = await asOther(query, variables);
+      expect(result.errors).toBeUndefined();
+      expect(Object.values(result.data)).toEqual([null]);
+    }
+    for (const filter of [{ q: "S-1" }, { customerEmail: "secret@example.com" }, { q: "secret" }]) {
+      const result = await asOther(`query($f: OrderFilter) { orders(filter: $f) { totalCount nodes { id } } }`, { f: filter });
+      expect(result.data.orders).toEqual({ totalCount: 0, nodes: [] });
+    }
+    // The same answers as for an id that never existed.
+    const foreign = await asOther(`query($id: ID!) { order(id: $id) { id } }`, { id: theirs.id });
+    const unknown = await asOther(`query($id: ID!) { order(id: $id) { id } }`, { id: unknownId });
+    expect(foreign).toEqual(unknown);
+  });
+
+  it("refuses every mutation on another workspace's order with the not-found answer", async () => {
+    const mutations: Array<[string, Record<string, unknown>]> = [
+      [`mutation($id: ID!) { r: updateOrder(id: $id, input: { number: "hacked" }) { errors { code path } } }`, { id: theirs.id }],
+      [`mutation($id: ID!) { r: deleteOrder(id: $id) { errors { code path } } }`, { id: theirs.id }],
+      [`mutation($id: ID!) { r: cancelOrder(id: $id, reason: FRAUD) { errors { code path } } }`, { id: theirs.id }],
+      [`mutation($id: ID!) { r: retryOrder(id: $id) { errors { code path } } }`, { id: theirs.id }],
+      [`mutation($id: ID!) { r: createOrderEvent(orderId: $id, input: { type: "x" }) { errors { code path } } }`, { id: theirs.id }],
+      [`mutation { r: recordScanEvents(carrier: "ups", trackingCode: "SECRET-TRK", events: [{ scannedAt: "2026-01-01T00:00:00Z", status: DELIVERED }]) { errors { code path } } }`, {}],
+    ];
+    for (const [mutation, variables] of mutations) {
+      const result = await gw.graphql(mutation, variables, otherKey);
+      expect(result.data.r.errors[0].code).toBe("NOT_FOUND");
+    }
+    const order = await gw.db.prisma.order.findFirstOrThrow({ where: { externalId: "secret-ext" } });
+    expect(order).toMatchObject({ number: "S-1", status: "OPEN", version: 1, processingErrorMessage: "boom" });
+    expect(await gw.db.prisma.scanEvent.count({ where: { shipment: { trackingCode: "SECRET-TRK" } } })).toBe(0);
+  });
+
+  it("keeps imports and webhooks in the caller's own workspace", async () => {
+    const native = { id: "m-1", alternate_id: "secret-ext", email: "mine@example.com", shipments: [] };
+    const viaGraphQL = await gw.graphql(
+      `mutation($p: [JSON!]!) { importOrders(source: MALOMO, payloads: $p) { results { outcome } } }`,
+      { p: [native] },
+      otherKey,
+    );
+    expect(viaGraphQL.data.importOrders.results[0].outcome).toBe("CREATED");
+    const viaWebhook = await gw.yoga.fetch("http://localhost/webhooks/malomo", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${otherKey}` },
+      body: JSON.stringify({ ...native, email: "again@example.com" }),
+    });
+    expect((await viaWebhook.json()).results[0].outcome).toBe("UPDATED");
+    const original = await gw.db.prisma.order.findFirstOrThrow({ where: { id: Buffer.from(theirs.id, "base64").toString().slice(6) } });
+    expect(original).toMatchObject({ email: "secret@example.com", version: 1 });
+  });
+});
+
+describe("hostile requests", () => {
+  it("refuses deep nesting, alias floods, token floods and directive floods before running them", async () => {
+    let deep = "id";
+    for (let i = 0; i < 10; i++) deep = `shipments { order { ${deep} } }`;
+    const aliases = Array.from({ length: 50 }, (_, i) => `a${i}: orders { totalCount }`).join(" ");
+    const tokens = `{ orders { ${"totalCount ".repeat(4000)} } }`;
+    const directives = `{ orders { totalCount ${"@include(if: true) ".repeat(50)} } }`;
+    for (const [query, message] of [
+      [`{ orders { nodes { ${deep} } } }`, /depth/i],
+      [`{ ${aliases} }`, /aliases/i],
+      [tokens, /token/i],
+      [directives, /directives/i],
+    ] as const) {
+      const started = performance.now();
+      const response = await post({ query });
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(response.text).toMatch(message);
+      expect(JSON.parse(response.text).data).toBeUndefined();
+    }
+  });
+
+  it("refuses a query whose page sizes multiply past the cost limit", async () => {
+    // 100 orders x (100 events x 6 fields + lists of shipments, scans, line items): about 72,000.
+    const query = `{ orders(first: 100) { nodes { id
+      events(first: 100) { nodes { id type label linkBackUrl occurredAt createdAt } }
+      shipments { scanEvents { status statusDetail description message } }
+      lineItems { sku name quantity } } } }`;
+    const result = JSON.parse((await post({ query })).text);
+    expect(result.errors[0]).toMatchObject({ extensions: { code: "VALIDATION" }, message: expect.stringMatching(/costs \d+, more than the limit of 50000/) });
+  });
+
+  it("refuses huge pages, big bodies, bodies without a length, malformed JSON and large batches", async () => {
+    const page = JSON.parse((await post({ query: "{ orders(first: 100000) { totalCount } }" })).text);
+    expect(page.errors[0].extensions.code).toBe("VALIDATION");
+
+    const big = await post({ query: "{ orders { totalCount } }", variables: { pad: "x".repeat(1_100_000) } });
+    expect(big.status).toBe(413);
+
+    const noLength = await gw.yoga.fetch("http://localhost/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${gw.key}` },
+      body: new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode('{"query":"{ __typename }"}')), c.close()) }),
+      duplex: "half",
+    } as RequestInit);
+    expect(noLength.status).toBe(411);
+
+    const malformed = await post('{"query": "{ orders { totalCount } }"');
+    expect(malformed.status).toBe(400);
+
+    const batch = await post(Array.from({ length: 6 }, () => ({ query: "{ __typename }" })));
+    expect(batch.status).toBe(413);
+    expect(batch.text).toMatch(/Batching is limited to 5 operations/);
+    const allowed = JSON.parse((await post(Array.from({ length: 5 }, () => ({ query: "{ __typename }" })))).text);
+    expect(allowed).toHaveLength(5);
+  });
+
+  it("keeps serving after hostile requests", async () => {
+    const result = await gw.graphql("{ orders { totalCount } }");
+    expect(result.errors).toBeUndefined();
+  });
+
+  it("refuses browser requests that skip the CORS preflight", async () => {
+    const get = await gw.yoga.fetch("http://localhost/graphql?query=%7B__typename%7D", {
+      headers: { accept: "application/json", authorization: `Bearer ${gw.key}` },
+    });
+    expect(get.status).toBe(403);
+    const withHeader = await gw.yoga.fetch("http://localhost/graphql?query=%7B__typename%7D", {
+      headers: { accept: "application/json", authorization: `Bearer ${gw.key}`, "x-graphql-csrf": "1" },
+    });
+    expect(withHeader.status).toBe(200);
+    const form = await post("query={__typename}", { "content-type": "text/plain" });
+    expect(form.status).toBe(403);
+  });
+});
+
+describe("rate limiting", () => {
+  it("answers 429 with Retry-After once a key is over its limit, and only for that key", async () => {
+    const limited = await createTestGateway(testConfig({ limits: { ...testConfig().limits, ratePerMinute: 3 } }));
+    try {
+      const other = await limited.keyFor("demo");
+      for (let i = 0; i < 3; i++) expect((await post({ query: "{ __typename }" }, {}, limited)).status).toBe(200);
+      const refused = await post({ query: "{ __typename }" }, {}, limited);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(JSON.parse(refused.text).errors[0].extensions.code).toBe("RATE_LIMITED");
+      expect((await post({ query: "{ __typename }" }, { authorization: `Bearer ${other}` }, limited)).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe("production mode", () => {
+  let prod: TestGateway;
+  beforeAll(async () => {
+    prod = await createTestGateway(testConfig({ env: "production", introspection: false }));
+  });
+  afterAll(() => prod.close());
+
+  it("refuses introspection and suggests no field names", async () => {
+    const introspection = await prod.graphql("{ __schema { types { name } } }");
+    expect(introspection.errors?.[0]?.message).toMatch(/introspection/i);
+    const typo = await prod.graphql("{ orderz { totalCount } }");
+    expect(JSON.stringify(typo)).not.toMatch(/Did you mean/);
+    const dev = await gw.graphql("{ orderz { totalCount } }");
+    expect(JSON.stringify(dev)).toMatch(/Did you mean/);
+  });
+
+  it("masks internal errors: no message, stack, SQL or driver detail reaches the client", async () => {
+    await prod.db.prisma.$executeRawUnsafe(`
+      CREATE OR REPLACE FUNCTION refuse_all_orders() RETURNS trigger AS $$
+      BEGIN RAISE EXCEPTION 'internal detail: relation secret_table'; END $$ LANGUAGE plpgsql`);
+    await prod.db.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_all_orders BEFORE INSERT ON "order" FOR EACH ROW EXECUTE FUNCTION refuse_all_orders()`);
+    const response = await post({ query: `mutation { createOrder(input: { number: "1" }) { order { id } errors { code } } }` }, {}, prod);
+    const body = JSON.parse(response.text);
+    expect(body.errors[0].message).toBe("Unexpected error.");
+    expect(response.text).not.toMatch(/secret_table|internal detail|stack|prisma|INSERT|DriverAdapter|\.ts:/i);
+  });
+});
+
+describe("persisted operations", () => {
+  it("runs allow-listed operations by hash and, when enforced, nothing else", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "gateway-persisted-"));
+    const query = "{ orders { totalCount } }";
+    const hash = createHash("sha256").update(query).digest("hex");
+    const file = join(dir, "operations.json");
+    await writeFile(file, JSON.stringify({ [hash]: query }));
+    const strict = await createTestGateway(testConfig({ persistedOperations: { file, only: true } }));
+    try {
+      const known = JSON.parse((await post({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }, {}, strict)).text);
+      expect(known.data.orders.totalCount).toBeGreaterThanOrEqual(0);
+      const arbitrary = JSON.parse((await post({ query }, {}, strict)).text);
+      expect(arbitrary.errors[0].message).toMatch(/PersistedQueryOnly/);
+      const unknown = JSON.parse((await post({ extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } }, {}, strict)).text);
+      expect(unknown.errors[0].message).toMatch(/PersistedQueryNotFound/);
+    } finally {
+      await strict.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
