@@ -81,7 +81,11 @@ export async function createOrder(
         if (replay) return replay;
       }
       const duplicate = await findDuplicate(tx, workspaceId, validated.value);
-      if (duplicate) return { ok: false, errors: [duplicate] };
+      if (duplicate) {
+        // A request with the same key may have committed since we looked.
+        const replay = key ? await replayFor(tx, workspaceId, key, requestHash) : null;
+        return replay ?? { ok: false, errors: [duplicate] };
+      }
       const input = validated.value;
       const order = await insertOrder(tx, workspaceId, {
         ...input,
