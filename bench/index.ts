@@ -1,13 +1,141 @@
-// npm run bench: the gateway's benchmarks, on PostgreSQL (DATABASE_URL or the
-// local service). Not part of npm test.
+// npm run bench: the gateway against PostGraphile and against a single SQL
+// statement per request, on one seeded PostgreSQL database (DATABASE_URL or
+// the local service). Writes BENCHMARKS.md. Not part of npm test.
+//
+// BENCH_ORDERS (100000), BENCH_SECONDS per run (10), BENCH_CONNECTIONS (16),
+// BENCH_SOAK_SECONDS (300; 0 skips the soak), BENCH_IMPORT_ORDERS (10000).
+import { writeFile } from "node:fs/promises";
 import os from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { createApiKey } from "../src/auth/api-keys.js";
+import { loadConfig } from "../src/config.js";
+import { migratePostgres, openPostgres } from "../src/db/index.js";
+import { projectRoot } from "../src/db/migrate.js";
+import { createGateway } from "../src/server.js";
+import { ADMIN_URL, urlFor } from "./database.js";
 import { importBench } from "./import.js";
+import { load, once, type LoadResult } from "./load.js";
+import { BENCH_WORKSPACE_ID, seed } from "./seed.js";
+import { startChild, type Child } from "./servers.js";
+import { mutationMix, readWorkloads, SEARCH_FUNCTION, type Target } from "./workloads.js";
 
-const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-console.log(`node ${process.version}, ${os.cpus().length} x ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
+const ORDERS = Number(process.env.BENCH_ORDERS ?? 100_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 300);
+const IMPORT_ORDERS = Number(process.env.BENCH_IMPORT_ORDERS ?? 10_000);
 
-const [result] = await importBench(Number(process.env.BENCH_IMPORT_ORDERS ?? 10_000));
-console.log(
-  `bulk import: ${result!.orders} native orders in ${result!.seconds.toFixed(1)} s = ${Math.round(result!.ordersPerSecond)} orders/s ` +
-    `(RSS ${Math.round(result!.rssStartMb)} MB at start, ${Math.round(result!.rssPeakMb)} MB peak)`,
+const machine = `${os.cpus().length} x ${os.cpus()[0]?.model.trim() ?? "CPU"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}`;
+const lines: string[] = [];
+const log = (line = "") => {
+  console.log(line);
+  lines.push(line);
+};
+
+// ---- database
+const url = urlFor("gateway_bench");
+const admin = new pg.Client({ connectionString: ADMIN_URL });
+await admin.connect();
+if ((await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'gateway_bench'`)).rowCount === 0) await admin.query("CREATE DATABASE gateway_bench");
+await admin.end();
+await migratePostgres(url);
+const seeded = await seed(url, ORDERS);
+const client = new pg.Client({ connectionString: url });
+await client.connect();
+await client.query(SEARCH_FUNCTION);
+await client.end();
+console.log(seeded.reused ? `reusing ${ORDERS} seeded orders` : `seeded ${ORDERS} orders in ${seeded.seconds.toFixed(1)} s`);
+
+// ---- statements per request, counted in-process
+const db = await openPostgres(url, { migrate: false });
+const config = { ...loadConfig({ NODE_ENV: "production", DATABASE_URL: url, DEMO_DATA: "false" }) };
+const gatewayInProcess = await createGateway(config, db);
+const { key } = await createApiKey(db.prisma, BENCH_WORKSPACE_ID, "WRITE", "bench");
+const auth = { authorization: `Bearer ${key}` };
+const workloads = readWorkloads(BENCH_WORKSPACE_ID, ORDERS);
+const statementsPerRequest: number[] = [];
+for (const workload of workloads) {
+  let count = 0;
+  const stop = db.onStatement(() => count++);
+  const spec = workload.requests.gateway;
+  const body = spec.body!();
+  const response = await gatewayInProcess.yoga.fetch("http://localhost/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...auth },
+    body,
+  });
+  await response.text();
+  stop();
+  statementsPerRequest.push(count);
+}
+await db.close();
+
+// ---- servers
+const children: Child[] = [];
+process.on("exit", () => children.forEach((c) => c.process.kill("SIGKILL")));
+const env = { DATABASE_URL: url, NODE_ENV: "production", DEMO_DATA: "false", RATE_LIMIT_PER_MINUTE: "0", GRAPHILE_ENV: "production" };
+const servers: Record<Target, Child> = {
+  gateway: await startChild("gateway", "src/main.ts", 5677, env, "/health"),
+  postgraphile: await startChild("postgraphile", "bench/postgraphile-server.ts", 5678, env),
+  floor: await startChild("floor", "bench/sql-floor-server.ts", 5679, { ...env, WORKSPACE_ID: BENCH_WORKSPACE_ID }, "/none"),
+};
+children.push(...Object.values(servers));
+const headersFor = (target: Target) => (target === "gateway" ? auth : {});
+
+log(`# Benchmarks`);
+log();
+log(`Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}; PostgreSQL at ${new URL(ADMIN_URL).host}.`);
+log(`${ORDERS} orders (source mix as in the sources' examples), ${CONNECTIONS} connections, ${SECONDS} s per run after a ${Math.min(3, SECONDS)} s warm-up.`);
+log(`The servers and the load generator share the machine's cores.`);
+log();
+log(`| workload | target | req/s | p50 ms | p99 ms | errors | SQL statements per request |`);
+log(`| --- | --- | ---: | ---: | ---: | ---: | ---: |`);
+const ratios: string[] = [];
+for (const [index, workload] of workloads.entries()) {
+  const results = {} as Record<Target, LoadResult>;
+  for (const target of ["gateway", "postgraphile", "floor"] as const) {
+    const spec = workload.requests[target];
+    await once(servers[target].url, spec, headersFor(target));
+    await load(servers[target].url, spec, { connections: CONNECTIONS, seconds: Math.min(3, SECONDS), headers: headersFor(target) });
+    results[target] = await load(servers[target].url, spec, { connections: CONNECTIONS, seconds: SECONDS, headers: headersFor(target) });
+    const r = results[target];
+    const statements = target === "gateway" ? String(statementsPerRequest[index]) : target === "floor" ? "1" : "-";
+    log(`| ${workload.name} | ${target} | ${Math.round(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${r.errors} | ${statements} |`);
+  }
+  ratios.push(
+    `| ${workload.name} | ${(results.gateway.requestsPerSecond / results.postgraphile.requestsPerSecond).toFixed(2)} | ${(results.gateway.p50 / Math.max(1, results.floor.p50)).toFixed(2)} |`,
+  );
+}
+
+// ---- mutation mix (gateway only: PostGraphile's generated CRUD has none of these semantics)
+const mix = mutationMix(ORDERS, `run${Date.now().toString(36)}`);
+const mixResult = await load(servers.gateway.url, mix, { connections: CONNECTIONS, seconds: SECONDS, headers: auth });
+log(`| 4. mutation mix: create, update, cancel, record scans | gateway | ${Math.round(mixResult.requestsPerSecond)} | ${mixResult.p50} | ${mixResult.p99} | ${mixResult.errors} | - |`);
+log();
+log(`Ratios (gateway / PostGraphile throughput; gateway / SQL floor p50 latency):`);
+log();
+log(`| workload | throughput vs PostGraphile | p50 vs SQL floor |`);
+log(`| --- | ---: | ---: |`);
+ratios.forEach((line) => log(line));
+
+// ---- soak: memory over time under workload 1
+if (SOAK_SECONDS > 0) {
+  const start = servers.gateway.rssMb();
+  const soak = await load(servers.gateway.url, workloads[0]!.requests.gateway, { connections: CONNECTIONS, seconds: SOAK_SECONDS, headers: auth });
+  const end = servers.gateway.rssMb();
+  log();
+  log(`Soak: workload 1 for ${SOAK_SECONDS} s (${soak.requests} requests, ${soak.errors} errors): gateway RSS ${Math.round(start)} MB at start, ${Math.round(end)} MB at end.`);
+}
+await Promise.all(children.map((child) => child.stop()));
+
+// ---- bulk import
+const [imported] = await importBench(IMPORT_ORDERS);
+log();
+log(
+  `5. Bulk import: ${imported!.orders} native orders (NDJSON, four sources) in ${imported!.seconds.toFixed(1)} s = ${Math.round(imported!.ordersPerSecond)} orders/s ` +
+    `(RSS ${Math.round(imported!.rssStartMb)} MB at start, ${Math.round(imported!.rssPeakMb)} MB peak).`,
 );
+await writeFile(join(projectRoot, "BENCHMARKS.md"), `${lines.join("\n")}\n`);
+console.log("BENCHMARKS.md written");
+process.exit(0);

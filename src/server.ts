@@ -56,7 +56,7 @@ export async function createGateway(config: Config, db: Database, options: { gra
   if (config.demoData) await seedDemoData(db.prisma, demo.id);
   const rateLimiter = createRateLimiter(config.limits.ratePerMinute);
   const admit = async (request: Request): Promise<Caller> => {
-    const caller = await authenticate(db.prisma, request);
+    const caller = await authenticate(db.sql, request);
     await rateLimiter.take(caller);
     return caller;
   };
@@ -75,7 +75,7 @@ export async function createGateway(config: Config, db: Database, options: { gra
     maskedErrors: { isDev: config.env === "development" },
     context: async ({ request }) => {
       try {
-        return createContext(db.prisma, await admit(request), config);
+        return createContext(db, await admit(request), config);
       } catch (error) {
         if (!(error instanceof RequestRefused)) throw error;
         throw createGraphQLError(error.message, {

@@ -3,10 +3,9 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { migratePglite, migratePostgres } from "../src/db/index.js";
+import { createPglite, migratePglite, migratePostgres } from "../src/db/index.js";
 import { TEMPLATE_DATABASE, withDatabase } from "./database-url.js";
 
 export default async function setup(project: TestProject) {
@@ -25,7 +24,7 @@ export default async function setup(project: TestProject) {
     return;
   }
   const dir = await mkdtemp(join(tmpdir(), "gateway-test-"));
-  const pglite = await PGlite.create();
+  const pglite = await createPglite();
   await migratePglite(pglite);
   const dump = await pglite.dumpDataDir("none");
   await pglite.close();

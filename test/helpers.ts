@@ -2,12 +2,11 @@
 // PostgreSQL when DATABASE_URL is set) and a gateway over it.
 import { readFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
-import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { inject } from "vitest";
 import { createApiKey } from "../src/auth/api-keys.js";
 import { loadConfig, type Config } from "../src/config.js";
-import { openPglite, openPostgres, type Database } from "../src/db/index.js";
+import { createPglite, openPglite, openPostgres, type Database } from "../src/db/index.js";
 import { insertOrder } from "../src/db/orders.js";
 import { ensureWorkspace } from "../src/db/workspaces.js";
 import type { OrderInput } from "../src/domain/order-input.js";
@@ -17,7 +16,7 @@ import { TEMPLATE_DATABASE, withDatabase } from "./database-url.js";
 export async function openTestDatabase(): Promise<Database> {
   if (!process.env.DATABASE_URL) {
     const dump = await readFile(inject("pgliteDump"));
-    const pglite = await PGlite.create({ loadDataDir: new Blob([dump]) });
+    const pglite = await createPglite({ loadDataDir: new Blob([dump]) });
     return openPglite(pglite, { migrate: false });
   }
   const { url, drop } = await createPostgresTestDatabase();

@@ -1,7 +1,7 @@
 // Who is calling: every GraphQL request and webhook carries
 // `Authorization: Bearer <api key>`. Refusals say what is wrong.
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import type { Sql } from "../db/sql.js";
 import { verifyApiKey, type Caller } from "./api-keys.js";
 
 /** A request refused before it runs, with the HTTP status to answer. */
@@ -16,7 +16,7 @@ export class RequestRefused extends Error {
   }
 }
 
-export async function authenticate(prisma: PrismaClient, request: Request): Promise<Caller> {
+export async function authenticate(sql: Sql, request: Request): Promise<Caller> {
   const header = request.headers.get("authorization");
   const challenge = { "www-authenticate": 'Bearer realm="order-gateway"' };
   if (!header) {
@@ -26,7 +26,7 @@ export async function authenticate(prisma: PrismaClient, request: Request): Prom
   if (!match) {
     throw new RequestRefused(401, "UNAUTHENTICATED", 'The Authorization header must read "Bearer <api key>".', challenge);
   }
-  const caller = await verifyApiKey(prisma, match[1]!);
+  const caller = await verifyApiKey(sql, match[1]!);
   if (!caller) throw new RequestRefused(401, "UNAUTHENTICATED", "The API key is not valid: it is unknown or was revoked.", challenge);
   return caller;
 }

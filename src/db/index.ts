@@ -4,6 +4,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQueryable } from "@prisma/driver-adapter-utils";
@@ -13,12 +14,15 @@ import type { Config } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { pendingMigrations, runMigrateDeploy } from "./migrate.js";
+import { createSql, type Sql } from "./sql.js";
 
 export type StatementListener = (sql: string) => void;
 
 export type Database = {
   kind: "postgres" | "pglite";
   prisma: PrismaClient;
+  /** Explicit SQL for hot read paths (see sql.ts). */
+  sql: Sql;
   /** Calls `listener` for every SQL statement sent; returns an unsubscribe. */
   onStatement(listener: StatementListener): () => void;
   close(): Promise<void>;
@@ -29,12 +33,17 @@ export async function openDatabase(database: Config["database"]): Promise<Databa
   await mkdir(dirname(database.dataDir), { recursive: true });
   const unlock = await lockDataDir(database.dataDir);
   try {
-    const db = await openPglite(await PGlite.create(database.dataDir));
+    const db = await openPglite(await createPglite({ dataDir: database.dataDir }));
     return { ...db, close: () => db.close().finally(unlock) };
   } catch (error) {
     await unlock();
     throw error;
   }
+}
+
+/** A PGlite instance with the extensions the migrations use (pg_trgm for search). */
+export function createPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<PGlite> {
+  return PGlite.create({ ...options, extensions: { pg_trgm } });
 }
 
 export async function openPostgres(url: string, options: { migrate?: boolean } = {}): Promise<Database> {
@@ -78,15 +87,18 @@ function wrap(kind: Database["kind"], factory: SqlDriverAdapterFactory, closeDri
   const listeners = new Set<StatementListener>();
   const counted = countingFactory(factory, (sql) => listeners.forEach((listener) => listener(sql)));
   const prisma = new PrismaClient({ adapter: counted });
+  const sql = createSql(() => counted.connect());
   return {
     kind,
     prisma,
+    sql,
     onStatement(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     async close() {
       await prisma.$disconnect();
+      await sql.dispose();
       await closeDriver();
     },
   };

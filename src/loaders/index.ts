@@ -2,75 +2,57 @@
 // statement per batch, whatever the page size. Every loader is scoped to the
 // caller's workspace.
 import DataLoader from "dataloader";
-import type { Address, LineItem, Order, OrderEvent, PrismaClient, ScanEvent, Shipment } from "../generated/prisma/client.js";
-import { orderEventsPages, type OrderEventsKey } from "./order-events.js";
+import type { Sql } from "../db/sql.js";
 import type { Page } from "../domain/pagination.js";
+import type { Address, LineItem, Order, OrderEvent, ScanEvent, Shipment } from "../generated/prisma/client.js";
+import { orderEventsPages, type OrderEventsKey } from "./order-events.js";
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
-export function createLoaders(prisma: PrismaClient, workspaceId: string, maxPageSize: number) {
+export function createLoaders(sql: Sql, workspaceId: string, maxPageSize: number) {
+  /** Rows by id, among those the workspace may see. */
+  const byId = <T extends { id: string }>(query: string) =>
+    new DataLoader<string, T | null>(async (ids) => {
+      const rows = await sql<T>(query, [ids, workspaceId]);
+      const index = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => index.get(id) ?? null);
+    });
+  // Children by parent id: the parent was checked against the workspace when it was loaded.
+  const byParent = <T>(query: string, parentOf: (row: T) => string) =>
+    new DataLoader<string, T[]>(async (parentIds) => {
+      const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
+      for (const row of await sql<T>(query, [parentIds])) groups.get(parentOf(row))?.push(row);
+      return parentIds.map((id) => groups.get(id) ?? []);
+    });
+
   return {
-    orderById: new DataLoader<string, Order | null>(async (ids) => {
-      const rows = await prisma.order.findMany({ where: { id: { in: [...ids] }, workspaceId } });
-      return byKey(ids, rows, (row) => row.id);
-    }),
-    shipmentById: new DataLoader<string, Shipment | null>(async (ids) => {
-      const rows = await prisma.shipment.findMany({ where: { id: { in: [...ids] }, workspaceId } });
-      return byKey(ids, rows, (row) => row.id);
-    }),
-    addressById: new DataLoader<string, Address | null>(async (ids) => {
-      const rows = await prisma.address.findMany({ where: { id: { in: [...ids] }, workspaceId } });
-      return byKey(ids, rows, (row) => row.id);
-    }),
-    lineItemById: new DataLoader<string, LineItem | null>(async (ids) => {
-      const rows = await prisma.lineItem.findMany({ where: { id: { in: [...ids] }, order: { workspaceId } } });
-      return byKey(ids, rows, (row) => row.id);
-    }),
-    scanEventById: new DataLoader<string, ScanEvent | null>(async (ids) => {
-      const rows = await prisma.scanEvent.findMany({ where: { id: { in: [...ids] }, shipment: { workspaceId } } });
-      return byKey(ids, rows, (row) => row.id);
-    }),
-    orderEventById: new DataLoader<string, OrderEvent | null>(async (ids) => {
-      const rows = await prisma.orderEvent.findMany({ where: { id: { in: [...ids] }, order: { workspaceId } } });
-      return byKey(ids, rows, (row) => row.id);
-    }),
-    // Children are loaded by parent id; the parent was already checked
-    // against the workspace when it was loaded.
-    lineItemsByOrderId: new DataLoader<string, LineItem[]>(async (orderIds) => {
-      const rows = await prisma.lineItem.findMany({
-        where: { orderId: { in: [...orderIds] } },
-        orderBy: [{ position: "asc" }, { id: "asc" }],
-      });
-      return groupBy(orderIds, rows, (row) => row.orderId);
-    }),
-    shipmentsByOrderId: new DataLoader<string, Shipment[]>(async (orderIds) => {
-      const rows = await prisma.shipment.findMany({
-        where: { orderId: { in: [...orderIds] } },
-        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      });
-      return groupBy(orderIds, rows, (row) => row.orderId);
-    }),
-    scanEventsByShipmentId: new DataLoader<string, ScanEvent[]>(async (shipmentIds) => {
-      const rows = await prisma.scanEvent.findMany({
-        where: { shipmentId: { in: [...shipmentIds] } },
-        orderBy: [{ scannedAt: "asc" }, { id: "asc" }],
-      });
-      return groupBy(shipmentIds, rows, (row) => row.shipmentId);
-    }),
+    orderById: byId<Order>(`SELECT * FROM "order" WHERE id = ANY($1::uuid[]) AND workspace_id = $2::uuid`),
+    shipmentById: byId<Shipment>(`SELECT * FROM shipment WHERE id = ANY($1::uuid[]) AND workspace_id = $2::uuid`),
+    addressById: byId<Address>(`SELECT * FROM address WHERE id = ANY($1::uuid[]) AND workspace_id = $2::uuid`),
+    lineItemById: byId<LineItem>(
+      `SELECT li.* FROM line_item li JOIN "order" o ON o.id = li.order_id WHERE li.id = ANY($1::uuid[]) AND o.workspace_id = $2::uuid`,
+    ),
+    scanEventById: byId<ScanEvent>(
+      `SELECT se.* FROM scan_event se JOIN shipment s ON s.id = se.shipment_id WHERE se.id = ANY($1::uuid[]) AND s.workspace_id = $2::uuid`,
+    ),
+    orderEventById: byId<OrderEvent>(
+      `SELECT e.* FROM order_event e JOIN "order" o ON o.id = e.order_id WHERE e.id = ANY($1::uuid[]) AND o.workspace_id = $2::uuid`,
+    ),
+    lineItemsByOrderId: byParent<LineItem>(
+      `SELECT * FROM line_item WHERE order_id = ANY($1::uuid[]) ORDER BY position, id`,
+      (row) => row.orderId,
+    ),
+    shipmentsByOrderId: byParent<Shipment>(
+      `SELECT * FROM shipment WHERE order_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+      (row) => row.orderId,
+    ),
+    scanEventsByShipmentId: byParent<ScanEvent>(
+      `SELECT * FROM scan_event WHERE shipment_id = ANY($1::uuid[]) ORDER BY scanned_at, id`,
+      (row) => row.shipmentId,
+    ),
     orderEventsPage: new DataLoader<OrderEventsKey, Page<OrderEvent>, string>(
-      (keys) => orderEventsPages(prisma, keys, maxPageSize),
+      (keys) => orderEventsPages(sql, keys, maxPageSize),
       { cacheKeyFn: (key) => JSON.stringify(key) },
     ),
   };
-}
-
-function byKey<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): Array<T | null> {
-  const index = new Map(rows.map((row) => [keyOf(row), row]));
-  return keys.map((key) => index.get(key) ?? null);
-}
-
-function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
-  const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
-  for (const row of rows) groups.get(keyOf(row))?.push(row);
-  return keys.map((key) => groups.get(key) ?? []);
 }

@@ -1,5 +1,5 @@
 // Root query fields for orders: lookups and the filtered, paginated list.
-import { orderFilterWhere } from "../domain/order-filter.js";
+import { orderFilterSql } from "../domain/order-filter.js";
 import { parsePageArgs, toPage } from "../domain/pagination.js";
 import type { Order } from "../generated/prisma/client.js";
 import { asClientError } from "../errors.js";
@@ -7,8 +7,6 @@ import { builder } from "./builder.js";
 import { OrderSourceEnum } from "./enums.js";
 import { OrderRef } from "./order.js";
 import { OrderFilterInput } from "./order-filter.js";
-
-const newestFirst = [{ createdAt: "desc" }, { id: "desc" }] as const;
 
 builder.queryFields((t) => ({
   order: t.field({
@@ -26,10 +24,13 @@ builder.queryFields((t) => ({
       source: t.arg({ type: OrderSourceEnum, required: true }),
       externalId: t.arg.string({ required: true }),
     },
-    resolve: (_root, { source, externalId }, ctx) =>
-      ctx.prisma.order.findUnique({
-        where: { workspaceId_source_externalId: { workspaceId: ctx.workspaceId, source, externalId } },
-      }),
+    resolve: async (_root, { source, externalId }, ctx) => {
+      const [order] = await ctx.sql<Order>(
+        `SELECT * FROM "order" WHERE workspace_id = $1::uuid AND source = $2::"OrderSource" AND external_id = $3`,
+        [ctx.workspaceId, source, externalId],
+      );
+      return order ?? null;
+    },
   }),
 
   orderByTrackingCode: t.field({
@@ -38,12 +39,13 @@ builder.queryFields((t) => ({
     description: "The order holding a shipment with this tracking code (the newest, should carriers share a code).",
     args: { trackingCode: t.arg.string({ required: true }) },
     resolve: async (_root, { trackingCode }, ctx) => {
-      const shipment = await ctx.prisma.shipment.findFirst({
-        where: { workspaceId: ctx.workspaceId, trackingCode: trackingCode.trim() },
-        orderBy: { createdAt: "desc" },
-        select: { orderId: true },
-      });
-      return shipment ? ctx.loaders.orderById.load(shipment.orderId) : null;
+      const [order] = await ctx.sql<Order>(
+        `SELECT o.* FROM "order" o WHERE o.id = (
+           SELECT order_id FROM shipment WHERE workspace_id = $1::uuid AND tracking_code = $2
+           ORDER BY created_at DESC LIMIT 1)`,
+        [ctx.workspaceId, trackingCode.trim()],
+      );
+      return order ?? null;
     },
   }),
 
@@ -55,19 +57,14 @@ builder.queryFields((t) => ({
       number: t.arg.string({ required: true }),
       customerEmail: t.arg.string({ required: true }),
     },
-    resolve: (_root, args, ctx) => {
-      const email = args.customerEmail.trim();
-      return ctx.prisma.order.findFirst({
-        where: {
-          workspaceId: ctx.workspaceId,
-          number: args.number.trim().replace(/^#/, ""),
-          OR: [
-            { email: { equals: email, mode: "insensitive" } },
-            { customerEmail: { equals: email, mode: "insensitive" } },
-          ],
-        },
-        orderBy: newestFirst.slice(),
-      });
+    resolve: async (_root, args, ctx) => {
+      const [order] = await ctx.sql<Order>(
+        `SELECT * FROM "order" WHERE workspace_id = $1::uuid AND number = $2
+           AND (lower(email) = $3 OR lower(customer_email) = $3)
+         ORDER BY created_at DESC, id DESC LIMIT 1`,
+        [ctx.workspaceId, args.number.trim().replace(/^#/, ""), args.customerEmail.trim().toLowerCase()],
+      );
+      return order ?? null;
     },
   }),
 
@@ -77,25 +74,29 @@ builder.queryFields((t) => ({
       description: "Orders, newest first.",
       args: { filter: t.arg({ type: OrderFilterInput }) },
       resolve: async (_root, args, ctx) => {
-        let request, where;
+        let request, filter;
         try {
           request = parsePageArgs(args, ctx.config.maxPageSize);
-          where = orderFilterWhere(ctx.workspaceId, args.filter);
+          filter = orderFilterSql(ctx.workspaceId, args.filter);
         } catch (error) {
           throw asClientError(error);
         }
         const { cursor, direction, limit } = request;
-        const past = direction === "forward" ? "lt" : "gt";
-        const rows = await ctx.prisma.order.findMany({
-          where: cursor
-            ? { AND: [where, { OR: [{ createdAt: { [past]: cursor.at } }, { createdAt: cursor.at, id: { [past]: cursor.id } }] }] }
-            : where,
-          orderBy: direction === "forward" ? newestFirst.slice() : [{ createdAt: "asc" }, { id: "asc" }],
-          take: limit + 1,
-        });
+        const params = [...filter.args];
+        let where = filter.where;
+        if (cursor) {
+          params.push(cursor.at, cursor.id);
+          const past = direction === "forward" ? "<" : ">";
+          where += ` AND (created_at, id) ${past} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+        }
+        params.push(limit + 1);
+        const order = direction === "forward" ? "created_at DESC, id DESC" : "created_at ASC, id ASC";
+        const rows = await ctx.sql<Order>(`SELECT * FROM "order" WHERE ${where} ORDER BY ${order} LIMIT $${params.length}`, params);
         for (const row of rows) ctx.loaders.orderById.prime(row.id, row);
-        const page = toPage(rows, request, (order: Order) => ({ at: order.createdAt, id: order.id }));
-        return { ...page, countAll: () => ctx.prisma.order.count({ where }) };
+        const page = toPage(rows, request, (row: Order) => ({ at: row.createdAt, id: row.id }));
+        const countAll = async () =>
+          (await ctx.sql<{ count: number }>(`SELECT count(*)::int AS count FROM "order" WHERE ${filter.where}`, filter.args))[0]!.count;
+        return { ...page, countAll };
       },
     },
     {
@@ -110,4 +111,3 @@ builder.queryFields((t) => ({
     { name: "OrderEdge" },
   ),
 }));
-

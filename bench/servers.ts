@@ -1,0 +1,47 @@
+// Child processes for the servers under test, so that the load generator
+// does not share their event loop.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot } from "../src/db/migrate.js";
+
+export type Child = { name: string; url: string; process: ChildProcess; rssMb(): number; stop(): Promise<void> };
+
+export async function startChild(name: string, script: string, port: number, env: Record<string, string>, readyPath = "/graphql"): Promise<Child> {
+  const profile = process.env.BENCH_PROFILE_DIR && name === "gateway" ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", join(projectRoot, script)], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const base = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt++) {
+    if (child.exitCode != null) throw new Error(`${name} exited:\n${output}`);
+    try {
+      await fetch(base + readyPath, { method: "GET" });
+      break;
+    } catch {
+      if (attempt > 300) throw new Error(`${name} did not start:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return {
+    name,
+    url: base,
+    process: child,
+    rssMb: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode != null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+      }),
+  };
+}
