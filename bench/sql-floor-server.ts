@@ -3,6 +3,7 @@
 // driver. No GraphQL, no ORM.
 import { createServer } from "node:http";
 import pg from "pg";
+import { SEARCH_TEXT_SQL } from "../src/domain/order-filter.js";
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 const port = Number(process.env.PORT ?? 5679);
@@ -32,10 +33,9 @@ SELECT json_build_object('id', o.id, 'number', o.number, 'status', o.status,
     FROM shipment s WHERE s.order_id = o.id)) AS result
 FROM "order" o WHERE o.id = (SELECT order_id FROM shipment WHERE workspace_id = $1 AND tracking_code = $2 ORDER BY created_at DESC LIMIT 1)`;
 
-const SEARCH = `
+const SEARCH = /* sql */ `
 WITH matches AS (
-  SELECT o.* FROM "order" o WHERE o.workspace_id = $1 AND o.status = 'OPEN'
-    AND (o.number ILIKE $2 OR o.email ILIKE $2 OR o.customer_email ILIKE $2 OR o.customer_first_name ILIKE $2 OR o.customer_last_name ILIKE $2))
+  SELECT * FROM "order" WHERE workspace_id = $1 AND status = 'OPEN' AND ${SEARCH_TEXT_SQL} LIKE $2)
 SELECT json_build_object('totalCount', (SELECT count(*) FROM matches),
   'nodes', (SELECT coalesce(json_agg(m ORDER BY m.created_at DESC, m.id DESC), '[]') FROM (
      SELECT id, number, email, status, total, created_at FROM matches ORDER BY created_at DESC, id DESC LIMIT 20) m)) AS result`;
@@ -46,7 +46,7 @@ const server = createServer(async (request, response) => {
     let result;
     if (url.pathname === "/orders") result = await pool.query(ORDER_PAGE, [workspaceId]);
     else if (url.pathname === "/tracking") result = await pool.query(BY_TRACKING_CODE, [workspaceId, url.searchParams.get("code")]);
-    else if (url.pathname === "/search") result = await pool.query(SEARCH, [workspaceId, `%${url.searchParams.get("q")}%`]);
+    else if (url.pathname === "/search") result = await pool.query(SEARCH, [workspaceId, `%${url.searchParams.get("q")?.toLowerCase()}%`]);
     else {
       response.writeHead(404).end();
       return;

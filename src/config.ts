@@ -26,6 +26,7 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   MAX_BATCH: z.coerce.number().int().min(0).max(100).default(5),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
   PERSISTED_OPERATIONS_ONLY: booleanFlag.default(false),
 });
@@ -52,6 +53,8 @@ export type Config = {
     /** Requests per minute per API key; 0 turns rate limiting off. */
     ratePerMinute: number;
   };
+  /** How long a verified API key is trusted without asking the database (so a revocation takes this long). */
+  apiKeyCacheSeconds: number;
   persistedOperations: { file: string | undefined; only: boolean };
 };
 
@@ -85,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
     },
     persistedOperations: { file: e.PERSISTED_OPERATIONS_FILE, only: e.PERSISTED_OPERATIONS_ONLY },
+    apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS,
   };
   if (config.persistedOperations.only && !config.persistedOperations.file) {
     throw new ConfigError("Invalid configuration:\n  PERSISTED_OPERATIONS_ONLY needs PERSISTED_OPERATIONS_FILE");

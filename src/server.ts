@@ -2,10 +2,11 @@
 // listener around it. Tests use the Yoga instance in-process (yoga.fetch).
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { useGraphQlJit } from "@envelop/graphql-jit";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { createGraphQLError, createYoga, type YogaServerInstance } from "graphql-yoga";
 import { createApiKey, type Caller } from "./auth/api-keys.js";
-import { authenticate, createRateLimiter, RequestRefused } from "./auth/authenticate.js";
+import { createAuthenticator, createRateLimiter, RequestRefused } from "./auth/authenticate.js";
 import type { Config } from "./config.js";
 import { createContext, type Context } from "./context.js";
 import { openDatabase, type Database } from "./db/index.js";
@@ -55,8 +56,9 @@ export async function createGateway(config: Config, db: Database, options: { gra
   const demo = await ensureWorkspace(db.prisma, DEMO_WORKSPACE, "Demo");
   if (config.demoData) await seedDemoData(db.prisma, demo.id);
   const rateLimiter = createRateLimiter(config.limits.ratePerMinute);
+  const authenticate = createAuthenticator(db.sql, config.apiKeyCacheSeconds);
   const admit = async (request: Request): Promise<Caller> => {
-    const caller = await authenticate(db.sql, request);
+    const caller = await authenticate(request);
     await rateLimiter.take(caller);
     return caller;
   };
@@ -89,6 +91,8 @@ export async function createGateway(config: Config, db: Database, options: { gra
       // unless they carry a header only a script can set.
       useCSRFPrevention({ requestHeaders: ["x-graphql-csrf", "apollo-require-preflight"] }),
       ...limitPlugins(config),
+      // Compiles each distinct operation once into plain JavaScript.
+      useGraphQlJit(),
     ],
   });
   return { yoga, db, demoWorkspaceId: demo.id };

@@ -52,7 +52,8 @@ async function admin(url: string, sql: string) {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ NODE_ENV: "test", DEMO_DATA: "false" }), ...overrides };
+  // Keys are checked on every request, so a revocation shows at once.
+  return { ...loadConfig({ NODE_ENV: "test", DEMO_DATA: "false", API_KEY_CACHE_SECONDS: "0" }), ...overrides };
 }
 
 export type TestGateway = Gateway & {

@@ -315,6 +315,22 @@ describe("order detail", () => {
     expect(last.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
   });
 
+  it("answers the same whether relations are fetched with the list or one by one", async () => {
+    const fields = `number lineItems { sku unitPrice } shipments { trackingCode scanEvents { status scannedAt } }
+      first: events(first: 3) { nodes { label } pageInfo { hasNextPage endCursor } }`;
+    const direct = (await gw.graphql(`query($id: ID!) { order(id: $id) { ${fields} } }`, { id: globalId("Order", ids[5]!) })).data.order;
+    const listed = (await gw.graphql(`{ orders(first: 100, filter: { q: "1005" }) { edges { node { ${fields} } } } }`)).data.orders.edges;
+    expect(listed).toEqual([{ node: direct }]);
+    const byCode = (await gw.graphql(`{ orderByTrackingCode(trackingCode: "1ZTRACK5") { ${fields} } }`)).data.orderByTrackingCode;
+    expect(byCode).toEqual(direct);
+    const after = direct.first.pageInfo.endCursor;
+    const next = (await gw.graphql(`query($after: String) { orders(first: 100, filter: { q: "1005" }) { nodes {
+      events(first: 3, after: $after) { nodes { label } } } } }`, { after })).data.orders.nodes[0].events.nodes;
+    expect(next.map((n: any) => n.label)).toEqual(["note 3", "note 4", "note 5"]);
+    const last = (await gw.graphql(`{ orders(first: 100, filter: { q: "1005" }) { nodes { events(last: 2) { nodes { label } } } } }`)).data.orders.nodes[0];
+    expect(last.events.nodes.map((n: any) => n.label)).toEqual(["note 6", "note 7"]);
+  });
+
   it("serves money as decimal strings and derived statuses", async () => {
     const q = `query($id: ID!) { order(id: $id) { subtotal total currency fulfillmentStatus
       lineItems { unitPrice quantity fulfilledQuantity } shipments { status scanEvents { status } } } }`;

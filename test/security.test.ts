@@ -56,6 +56,20 @@ describe("authentication", () => {
     expect(after.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 
+  it("trusts a verified key for API_KEY_CACHE_SECONDS, then sees its revocation", async () => {
+    const cached = await createTestGateway(testConfig({ apiKeyCacheSeconds: 1 }));
+    try {
+      const ask = async () => (await post({ query: "{ __typename }" }, {}, cached)).status;
+      expect(await ask()).toBe(200);
+      await revokeApiKey(cached.db.prisma, keyPrefix(cached.key)!);
+      expect(await ask()).toBe(200); // still within the second it is trusted
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect(await ask()).toBe(401);
+    } finally {
+      await cached.close();
+    }
+  });
+
   it("stores keys hashed, never in clear", async () => {
     const rows = await gw.db.prisma.apiKey.findMany();
     expect(rows.length).toBeGreaterThan(0);

@@ -2,7 +2,8 @@
 // `Authorization: Bearer <api key>`. Refusals say what is wrong.
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { Sql } from "../db/sql.js";
-import { verifyApiKey, type Caller } from "./api-keys.js";
+import { LRUCache } from "lru-cache";
+import { hashKey, verifyApiKey, type Caller } from "./api-keys.js";
 
 /** A request refused before it runs, with the HTTP status to answer. */
 export class RequestRefused extends Error {
@@ -16,19 +17,36 @@ export class RequestRefused extends Error {
   }
 }
 
-export async function authenticate(sql: Sql, request: Request): Promise<Caller> {
+/**
+ * Verifies API keys, trusting a verified key for `cacheSeconds` (0: always
+ * ask the database). Keys are cached by their hash, never in clear.
+ */
+export function createAuthenticator(sql: Sql, cacheSeconds: number) {
+  const cache = cacheSeconds > 0 ? new LRUCache<string, Caller>({ max: 10_000, ttl: cacheSeconds * 1000 }) : null;
+  return async (request: Request): Promise<Caller> => {
+    const presented = bearerToken(request);
+    const cacheKey = cache ? hashKey(presented) : "";
+    const cached = cache?.get(cacheKey);
+    if (cached) return cached;
+    const caller = await verifyApiKey(sql, presented);
+    if (!caller) throw new RequestRefused(401, "UNAUTHENTICATED", "The API key is not valid: it is unknown or was revoked.", CHALLENGE);
+    cache?.set(cacheKey, caller);
+    return caller;
+  };
+}
+
+const CHALLENGE = { "www-authenticate": 'Bearer realm="order-gateway"' };
+
+function bearerToken(request: Request): string {
   const header = request.headers.get("authorization");
-  const challenge = { "www-authenticate": 'Bearer realm="order-gateway"' };
   if (!header) {
-    throw new RequestRefused(401, "UNAUTHENTICATED", "Send an API key: Authorization: Bearer <api key>.", challenge);
+    throw new RequestRefused(401, "UNAUTHENTICATED", "Send an API key: Authorization: Bearer <api key>.", CHALLENGE);
   }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) {
-    throw new RequestRefused(401, "UNAUTHENTICATED", 'The Authorization header must read "Bearer <api key>".', challenge);
+    throw new RequestRefused(401, "UNAUTHENTICATED", 'The Authorization header must read "Bearer <api key>".', CHALLENGE);
   }
-  const caller = await verifyApiKey(sql, match[1]!);
-  if (!caller) throw new RequestRefused(401, "UNAUTHENTICATED", "The API key is not valid: it is unknown or was revoked.", challenge);
-  return caller;
+  return match[1]!;
 }
 
 /** Requests per minute per API key, counted in this process. */

@@ -1,12 +1,25 @@
 // Root query fields for orders: lookups and the filtered, paginated list.
 import { orderFilterSql } from "../domain/order-filter.js";
 import { parsePageArgs, toPage } from "../domain/pagination.js";
+import type { GraphQLResolveInfo } from "graphql";
+import type { Context } from "../context.js";
 import type { Order } from "../generated/prisma/client.js";
+import { planPrefetch, prefetchColumns, primeLoaders } from "../loaders/prefetch.js";
 import { asClientError } from "../errors.js";
 import { builder } from "./builder.js";
 import { OrderSourceEnum } from "./enums.js";
 import { OrderRef } from "./order.js";
 import { OrderFilterInput } from "./order-filter.js";
+
+/** The newest order matching `where` (on "order" o), with what the query asks of it prefetched. */
+async function oneOrder(ctx: Context, info: GraphQLResolveInfo, where: string, args: unknown[]): Promise<Order | null> {
+  const plan = planPrefetch(info, [[]], ctx.config.maxPageSize);
+  const [row] = await ctx.sql<Order>(
+    `SELECT o.*${prefetchColumns(plan)} FROM "order" o WHERE ${where} ORDER BY o.created_at DESC, o.id DESC LIMIT 1`,
+    args,
+  );
+  return row ? primeLoaders(ctx.loaders, plan, row) : null;
+}
 
 builder.queryFields((t) => ({
   order: t.field({
@@ -24,13 +37,12 @@ builder.queryFields((t) => ({
       source: t.arg({ type: OrderSourceEnum, required: true }),
       externalId: t.arg.string({ required: true }),
     },
-    resolve: async (_root, { source, externalId }, ctx) => {
-      const [order] = await ctx.sql<Order>(
-        `SELECT * FROM "order" WHERE workspace_id = $1::uuid AND source = $2::"OrderSource" AND external_id = $3`,
-        [ctx.workspaceId, source, externalId],
-      );
-      return order ?? null;
-    },
+    resolve: (_root, { source, externalId }, ctx, info) =>
+      oneOrder(ctx, info, `o.workspace_id = $1::uuid AND o.source = $2::"OrderSource" AND o.external_id = $3`, [
+        ctx.workspaceId,
+        source,
+        externalId,
+      ]),
   }),
 
   orderByTrackingCode: t.field({
@@ -38,15 +50,13 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "The order holding a shipment with this tracking code (the newest, should carriers share a code).",
     args: { trackingCode: t.arg.string({ required: true }) },
-    resolve: async (_root, { trackingCode }, ctx) => {
-      const [order] = await ctx.sql<Order>(
-        `SELECT o.* FROM "order" o WHERE o.id = (
-           SELECT order_id FROM shipment WHERE workspace_id = $1::uuid AND tracking_code = $2
-           ORDER BY created_at DESC LIMIT 1)`,
+    resolve: (_root, { trackingCode }, ctx, info) =>
+      oneOrder(
+        ctx,
+        info,
+        `o.id = (SELECT order_id FROM shipment WHERE workspace_id = $1::uuid AND tracking_code = $2 ORDER BY created_at DESC LIMIT 1)`,
         [ctx.workspaceId, trackingCode.trim()],
-      );
-      return order ?? null;
-    },
+      ),
   }),
 
   orderByNumber: t.field({
@@ -57,15 +67,13 @@ builder.queryFields((t) => ({
       number: t.arg.string({ required: true }),
       customerEmail: t.arg.string({ required: true }),
     },
-    resolve: async (_root, args, ctx) => {
-      const [order] = await ctx.sql<Order>(
-        `SELECT * FROM "order" WHERE workspace_id = $1::uuid AND number = $2
-           AND (lower(email) = $3 OR lower(customer_email) = $3)
-         ORDER BY created_at DESC, id DESC LIMIT 1`,
+    resolve: (_root, args, ctx, info) =>
+      oneOrder(
+        ctx,
+        info,
+        `o.workspace_id = $1::uuid AND o.number = $2 AND (lower(o.email) = $3 OR lower(o.customer_email) = $3)`,
         [ctx.workspaceId, args.number.trim().replace(/^#/, ""), args.customerEmail.trim().toLowerCase()],
-      );
-      return order ?? null;
-    },
+      ),
   }),
 
   orders: t.connection(
@@ -73,7 +81,7 @@ builder.queryFields((t) => ({
       type: OrderRef,
       description: "Orders, newest first.",
       args: { filter: t.arg({ type: OrderFilterInput }) },
-      resolve: async (_root, args, ctx) => {
+      resolve: async (_root, args, ctx, info) => {
         let request, filter;
         try {
           request = parsePageArgs(args, ctx.config.maxPageSize);
@@ -91,9 +99,13 @@ builder.queryFields((t) => ({
         }
         params.push(limit + 1);
         const order = direction === "forward" ? "created_at DESC, id DESC" : "created_at ASC, id ASC";
-        const rows = await ctx.sql<Order>(`SELECT * FROM "order" WHERE ${where} ORDER BY ${order} LIMIT $${params.length}`, params);
-        for (const row of rows) ctx.loaders.orderById.prime(row.id, row);
-        const page = toPage(rows, request, (row: Order) => ({ at: row.createdAt, id: row.id }));
+        const plan = planPrefetch(info, [["nodes"], ["edges", "node"]], ctx.config.maxPageSize);
+        const rows = await ctx.sql<Order>(
+          `SELECT o.*${prefetchColumns(plan)} FROM "order" o WHERE ${where} ORDER BY ${order} LIMIT $${params.length}`,
+          params,
+        );
+        const orders = rows.map((row) => primeLoaders(ctx.loaders, plan, row));
+        const page = toPage(orders, request, (row: Order) => ({ at: row.createdAt, id: row.id }));
         const countAll = async () =>
           (await ctx.sql<{ count: number }>(`SELECT count(*)::int AS count FROM "order" WHERE ${filter.where}`, filter.args))[0]!.count;
         return { ...page, countAll };
