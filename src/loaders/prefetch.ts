@@ -138,7 +138,10 @@ type PrefetchedRow = Order & {
 
 /** Strips the prefetched columns off an order row and primes the loaders with them. */
 export function primeLoaders(loaders: Loaders, plan: PrefetchPlan, row: PrefetchedRow): Order {
-  const { prefetchLineItems, prefetchShipments, prefetchEvents, ...order } = row;
+  const { prefetchLineItems, prefetchShipments, prefetchEvents } = row;
+  // Cleared in place: copying a 40-field row per order costs more than the rest of this.
+  row.prefetchLineItems = row.prefetchShipments = row.prefetchEvents = undefined;
+  const order: Order = row;
   loaders.orderById.prime(order.id, order);
   if (prefetchLineItems) loaders.lineItemsByOrderId.prime(order.id, prefetchLineItems.map((item) => decode(LINE_ITEM, item)));
   if (prefetchShipments) {
