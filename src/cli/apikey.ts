@@ -3,19 +3,13 @@
 // npm run apikey -- list --workspace <slug>
 import { parseArgs } from "node:util";
 import { createApiKey, revokeApiKey } from "../auth/api-keys.js";
-import { ConfigError, loadConfig } from "../config.js";
-import { openDatabase } from "../db/index.js";
+import { fail, openCliDatabase } from "./common.js";
 import { ensureWorkspace } from "../db/workspaces.js";
 
 const USAGE = `usage:
   npm run apikey -- create --workspace <slug> [--scope read|write] [--label <text>]
   npm run apikey -- revoke <key-prefix>
   npm run apikey -- list --workspace <slug>`;
-
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
 
 async function main() {
   let args;
@@ -37,14 +31,7 @@ async function main() {
   if (command === "revoke" && rest.length !== 1) fail(USAGE);
   if (!["create", "revoke", "list"].includes(command ?? "")) fail(USAGE);
 
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
-    throw error;
-  }
-  const db = await openDatabase(config.database).catch((error: Error) => fail(error.message));
+  const db = await openCliDatabase();
   try {
     if (command === "create") {
       const workspace = await ensureWorkspace(db.prisma, slug!);

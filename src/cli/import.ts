@@ -7,11 +7,10 @@ import { readFile, stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
-import { ConfigError, loadConfig } from "../config.js";
-import { openDatabase } from "../db/index.js";
 import { DEMO_WORKSPACE, ensureWorkspace } from "../db/workspaces.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { importPayload, type ImportOutcome, type ImportSource } from "../services/imports.js";
+import { fail, openCliDatabase } from "./common.js";
 
 const SOURCES: Record<string, ImportSource> = { malomo: "MALOMO", flexport: "FLEXPORT", storefront: "STOREFRONT", trackmage: "TRACKMAGE" };
 const USAGE = "usage: npm run import -- --source <malomo|flexport|storefront|trackmage> [--workspace <slug>] <file.json|file.ndjson>";
@@ -100,14 +99,7 @@ async function main() {
   if (!source || !file || args.positionals.length > 1) fail(USAGE);
   const size = await stat(file).then((s) => s.size, () => fail(`cannot read ${file}`));
 
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
-    throw error;
-  }
-  const db = await openDatabase(config.database).catch((error: Error) => fail(error.message));
+  const db = await openCliDatabase();
   try {
     const workspace = await ensureWorkspace(db.prisma, args.values.workspace ?? DEMO_WORKSPACE);
     const bar = process.stderr.isTTY
@@ -138,11 +130,6 @@ async function main() {
   } finally {
     await db.close();
   }
-}
-
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -148,6 +148,31 @@ export async function derivedOrderFields(tx: Tx, order: Order) {
   return { shippedAt, deliveredAt, fulfillmentStatus };
 }
 
+/**
+ * The first of `shipments` (with its index) whose carrier and tracking code
+ * another order of the workspace already holds, or null when none is taken.
+ */
+export async function findTakenTrackingCode(
+  db: Tx,
+  workspaceId: string,
+  shipments: readonly ShipmentInput[],
+  ownOrderId: string | null,
+): Promise<{ index: number; shipment: ShipmentInput } | null> {
+  if (!shipments.length) return null;
+  const taken = await db.shipment.findMany({
+    where: {
+      workspaceId,
+      ...(ownOrderId ? { orderId: { not: ownOrderId } } : {}),
+      OR: shipments.map((s) => ({ trackingCode: s.trackingCode, carrier: { equals: s.carrier, mode: "insensitive" as const } })),
+    },
+    select: { carrier: true, trackingCode: true },
+  });
+  const index = shipments.findIndex((s) =>
+    taken.some((t) => t.trackingCode === s.trackingCode && t.carrier.toLowerCase() === s.carrier.toLowerCase()),
+  );
+  return index < 0 ? null : { index, shipment: shipments[index]! };
+}
+
 /** Deletes address rows no longer referenced by the order or shipment that held them. */
 export async function deleteAddresses(tx: Tx, ids: ReadonlyArray<string | null>) {
   const present = ids.filter((id): id is string => id != null);

@@ -9,6 +9,7 @@ import {
   createAddress,
   deleteAddresses,
   derivedOrderFields,
+  findTakenTrackingCode,
   insertOrder,
   insertScans,
   insertShipments,
@@ -210,19 +211,11 @@ async function mergeShipments(tx: Tx, workspaceId: string, orderId: string, give
 }
 
 async function refuseTakenTrackingCodes(tx: Tx, workspaceId: string, shipments: readonly ShipmentInput[], orderId: string | null, path: string[]) {
-  if (!shipments.length) return;
-  const taken = await tx.shipment.findFirst({
-    where: {
-      workspaceId,
-      ...(orderId ? { orderId: { not: orderId } } : {}),
-      OR: shipments.map((s) => ({ trackingCode: s.trackingCode, carrier: { equals: s.carrier, mode: "insensitive" as const } })),
-    },
-    select: { carrier: true, trackingCode: true },
-  });
+  const taken = await findTakenTrackingCode(tx, workspaceId, shipments, orderId);
   if (taken) {
     throw new ImportRefusal({
       code: "DUPLICATE",
-      message: `Tracking code ${taken.trackingCode} of ${taken.carrier} already belongs to another order.`,
+      message: `Tracking code ${taken.shipment.trackingCode} of ${taken.shipment.carrier} already belongs to another order.`,
       path,
     });
   }

@@ -6,6 +6,7 @@ import {
   createAddress,
   deleteAddresses,
   derivedOrderFields,
+  findTakenTrackingCode,
   insertOrder,
   insertScans,
   insertShipments,
@@ -145,32 +146,20 @@ async function findDuplicate(db: Tx | PrismaClient, workspaceId: string, input: 
   return duplicateTrackingCode(db, workspaceId, input.shipments ?? [], ["input", "shipments"]);
 }
 
-/** The first of `shipments` whose tracking code another order of the workspace already holds. */
+/** A DUPLICATE error for the first of `shipments` whose tracking code another order of the workspace holds. */
 async function duplicateTrackingCode(
-  db: Tx | PrismaClient,
+  db: Tx,
   workspaceId: string,
   shipments: readonly ShipmentInput[],
   path: string[],
-  ownOrderId?: string,
+  ownOrderId: string | null = null,
 ): Promise<UserError | null> {
-  if (!shipments.length) return null;
-  const taken = await db.shipment.findMany({
-    where: {
-      workspaceId,
-      ...(ownOrderId ? { orderId: { not: ownOrderId } } : {}),
-      OR: shipments.map((s) => ({ trackingCode: s.trackingCode, carrier: { equals: s.carrier, mode: "insensitive" as const } })),
-    },
-    select: { carrier: true, trackingCode: true },
-  });
-  if (!taken.length) return null;
-  const index = shipments.findIndex((s) =>
-    taken.some((t) => t.trackingCode === s.trackingCode && t.carrier.toLowerCase() === s.carrier.toLowerCase()),
-  );
-  const shipment = shipments[index]!;
+  const taken = await findTakenTrackingCode(db, workspaceId, shipments, ownOrderId);
+  if (!taken) return null;
   return {
     code: "DUPLICATE",
-    message: `Tracking code ${shipment.trackingCode} of ${shipment.carrier} already belongs to another order.`,
-    path: [...path, String(index), "trackingCode"],
+    message: `Tracking code ${taken.shipment.trackingCode} of ${taken.shipment.carrier} already belongs to another order.`,
+    path: [...path, String(taken.index), "trackingCode"],
   };
 }
 

@@ -1,0 +1,21 @@
+// What the command-line tools share: configuration and the database, with
+// failures said plainly on stderr.
+import { ConfigError, loadConfig } from "../config.js";
+import { openDatabase, type Database } from "../db/index.js";
+
+export function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+/** The database the environment names (as the server would open it). */
+export async function openCliDatabase(): Promise<Database> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  return openDatabase(config.database).catch((error: Error) => fail(error.message));
+}
