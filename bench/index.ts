@@ -82,7 +82,7 @@ await db.close();
 // ---- servers
 const children: Child[] = [];
 process.on("exit", () => children.forEach((c) => c.process.kill("SIGKILL")));
-const env = { DATABASE_URL: url, NODE_ENV: "production", DEMO_DATA: "false", RATE_LIMIT_PER_MINUTE: "0", GRAPHILE_ENV: "production" };
+const env = { DATABASE_URL: url, NODE_ENV: "production", DEMO_DATA: "false", RATE_LIMIT_PER_MINUTE: "0", GRAPHILE_ENV: "production", LOG_LEVEL: "warn" };
 const servers: Record<Target, Child> = {
   gateway: await startChild("gateway", "src/main.ts", 5677, env, "/health"),
   postgraphile: await startChild("postgraphile", "bench/postgraphile-server.ts", 5678, env),

@@ -27,6 +27,9 @@ const envSchema = z.object({
   MAX_BATCH: z.coerce.number().int().min(0).max(100).default(5),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  METRICS: booleanFlag.default(true),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
   PERSISTED_OPERATIONS_ONLY: booleanFlag.default(false),
 });
@@ -55,6 +58,11 @@ export type Config = {
   };
   /** How long a verified API key is trusted without asking the database (so a revocation takes this long). */
   apiKeyCacheSeconds: number;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Serve Prometheus metrics at /metrics. */
+  metrics: boolean;
+  /** On SIGTERM, how long in-flight requests may take before their connections are closed. */
+  shutdownTimeoutMs: number;
   persistedOperations: { file: string | undefined; only: boolean };
 };
 
@@ -89,6 +97,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     persistedOperations: { file: e.PERSISTED_OPERATIONS_FILE, only: e.PERSISTED_OPERATIONS_ONLY },
     apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS,
+    logLevel: e.LOG_LEVEL,
+    metrics: e.METRICS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
   if (config.persistedOperations.only && !config.persistedOperations.file) {
     throw new ConfigError("Invalid configuration:\n  PERSISTED_OPERATIONS_ONLY needs PERSISTED_OPERATIONS_FILE");

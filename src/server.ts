@@ -13,6 +13,8 @@ import { openDatabase, type Database } from "./db/index.js";
 import { DEMO_WORKSPACE, ensureWorkspace } from "./db/workspaces.js";
 import { seedDemoData } from "./demo/seed.js";
 import { limitPlugins } from "./limits.js";
+import { createLogger, metrics, readiness, requestLog } from "./operations.js";
+import type { Logger } from "pino";
 import { schema } from "./schema/index.js";
 import { sourceWebhooks } from "./webhooks.js";
 
@@ -52,7 +54,12 @@ query RecentOrders {
 }
 `;
 
-export async function createGateway(config: Config, db: Database, options: { graphiqlKey?: string } = {}): Promise<Gateway> {
+export async function createGateway(
+  config: Config,
+  db: Database,
+  options: { graphiqlKey?: string; logger?: Logger } = {},
+): Promise<Gateway> {
+  const logger = options.logger ?? createLogger(config.logLevel);
   const demo = await ensureWorkspace(db.prisma, DEMO_WORKSPACE, "Demo");
   if (config.demoData) await seedDemoData(db.prisma, demo.id);
   const rateLimiter = createRateLimiter(config.limits.ratePerMinute);
@@ -75,6 +82,12 @@ export async function createGateway(config: Config, db: Database, options: { gra
     batching: config.limits.batch > 0 ? { limit: config.limits.batch } : false,
     // Internal errors reach clients as "Unexpected error."; details only in development.
     maskedErrors: { isDev: config.env === "development" },
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(" ")),
+      info: (...args) => logger.info(args.map(String).join(" ")),
+      warn: (...args) => logger.warn(args.map(String).join(" ")),
+      error: (...args) => logger.error({ err: args.find((arg) => arg instanceof Error) }, args.map(String).join(" ")),
+    },
     context: async ({ request }) => {
       try {
         return createContext(db, await admit(request), config);
@@ -86,6 +99,9 @@ export async function createGateway(config: Config, db: Database, options: { gra
       }
     },
     plugins: [
+      requestLog(logger),
+      readiness(db),
+      ...(config.metrics ? [metrics()] : []),
       sourceWebhooks({ prisma: db.prisma, admit }),
       // Browsers may send "simple" requests without a preflight: refuse them
       // unless they carry a header only a script can set.
@@ -133,11 +149,14 @@ export async function startServer(config: Config, db?: Database): Promise<Runnin
     http,
     url: `http://localhost:${port}/graphql`,
     demoKey,
+    // Stops accepting, lets in-flight requests finish (for at most
+    // shutdownTimeoutMs), then closes the database.
     async close() {
-      await new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeIdleConnections();
-      });
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeIdleConnections();
+      const deadline = setTimeout(() => http.closeAllConnections(), config.shutdownTimeoutMs);
+      await closed;
+      clearTimeout(deadline);
       await database.close();
     },
   };

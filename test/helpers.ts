@@ -53,7 +53,7 @@ async function admin(url: string, sql: string) {
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // Keys are checked on every request, so a revocation shows at once.
-  return { ...loadConfig({ NODE_ENV: "test", DEMO_DATA: "false", API_KEY_CACHE_SECONDS: "0" }), ...overrides };
+  return { ...loadConfig({ NODE_ENV: "test", DEMO_DATA: "false", API_KEY_CACHE_SECONDS: "0", LOG_LEVEL: "silent" }), ...overrides };
 }
 
 export type TestGateway = Gateway & {

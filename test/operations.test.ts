@@ -1,0 +1,103 @@
+import { spawn } from "node:child_process";
+import { Writable } from "node:stream";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pino from "pino";
+import { projectRoot } from "../src/db/migrate.js";
+import { createGateway } from "../src/server.js";
+import { createPostgresTestDatabase, createTestGateway, testConfig, type TestGateway } from "./helpers.js";
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await createTestGateway();
+});
+afterAll(() => gw.close());
+
+const post = (target: TestGateway, body: object, headers: Record<string, string> = {}) => {
+  const text = JSON.stringify(body);
+  return target.yoga.fetch("http://localhost/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json", "content-length": String(text.length), authorization: `Bearer ${target.key}`, ...headers },
+    body: text,
+  });
+};
+
+describe("readiness", () => {
+  it("answers 200 while the database answers, 503 with the reason when it does not", async () => {
+    const ready = await gw.yoga.fetch("http://localhost/ready");
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "ready" });
+
+    const broken = { ...gw.db, sql: Object.assign(async () => Promise.reject(new Error("connection refused")), { dispose: async () => {} }) };
+    const unready = await createGateway(testConfig(), broken as never);
+    const response = await unready.yoga.fetch("http://localhost/ready");
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ status: "unavailable", reason: "database: connection refused" });
+  });
+});
+
+describe("metrics", () => {
+  it("counts requests, their latency and errors by operation name", async () => {
+    await post(gw, { query: "query RecentOrders { orders { totalCount } }" });
+    await post(gw, { query: "query Broken { order(id: \"nope\") { id } }" });
+    const text = await (await gw.yoga.fetch("http://localhost/metrics")).text();
+    expect(text).toMatch(/graphql_envelop_request\{[^}]*operationName="RecentOrders"[^}]*\} 1/);
+    expect(text).toMatch(/graphql_envelop_request_duration_bucket\{[^}]*operationName="RecentOrders"/);
+    expect(text).toMatch(/graphql_envelop_error_result\{[^}]*operationName="Broken"/);
+    expect(text).toMatch(/graphql_yoga_http_duration_bucket/);
+  });
+});
+
+describe("request log", () => {
+  it("writes one JSON line per request with an id, and sends the id back", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) });
+    const logged = await createGateway(testConfig(), gw.db, { logger: pino({ base: undefined }, sink) });
+    const target = { ...gw, yoga: logged.yoga };
+
+    const given = await post(target, { query: "{ __typename }" }, { "x-request-id": "trace-42" });
+    expect(given.headers.get("x-request-id")).toBe("trace-42");
+    const made = await post(target, { query: "{ __typename }" }, { "x-request-id": "not ok!" });
+    expect(made.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines).toEqual([
+      expect.objectContaining({ requestId: "trace-42", method: "POST", path: "/graphql", status: 200, ms: expect.any(Number) }),
+      expect.objectContaining({ requestId: made.headers.get("x-request-id"), status: 200 }),
+    ]);
+    expect(JSON.stringify(lines)).not.toContain(gw.key);
+  });
+});
+
+describe("shutdown", () => {
+  it("exits 0 soon after SIGTERM", async () => {
+    const database = process.env.DATABASE_URL ? await createPostgresTestDatabase() : null;
+    const env = database ? { DATABASE_URL: database.url } : { PGLITE_DIR: join(projectRoot, ".data", `shutdown-${process.pid}`) };
+    const { DATABASE_URL: _, ...inherited } = process.env;
+    const child = spawn(process.execPath, [join(projectRoot, "node_modules/tsx/dist/cli.mjs"), "src/main.ts"], {
+      cwd: projectRoot,
+      env: { ...inherited, ...env, PORT: "0", DEMO_DATA: "false", LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const poll = setInterval(() => {
+          if (output.includes("GraphQL and GraphiQL at")) (clearInterval(poll), resolve());
+          if (child.exitCode != null) (clearInterval(poll), reject(new Error(output)));
+        }, 100);
+      });
+      const stoppedAt = Date.now();
+      child.kill("SIGTERM");
+      const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+      expect(code).toBe(0);
+      expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+      expect(output).toContain("SIGTERM: shutting down");
+    } finally {
+      child.kill("SIGKILL");
+      await database?.drop();
+      if (!database) await import("node:fs/promises").then((fs) => fs.rm(env.PGLITE_DIR!, { recursive: true, force: true }).then(() => fs.rm(`${env.PGLITE_DIR}.lock`, { force: true })));
+    }
+  }, 120_000);
+});
