@@ -15,6 +15,7 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional(),
   PGLITE_DIR: z.string().min(1).default(".data/pglite"),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
   DEMO_DATA: booleanFlag.optional(),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   INTROSPECTION: booleanFlag.optional(),
@@ -39,6 +40,8 @@ export type Config = {
   port: number;
   host: string | undefined;
   database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
+  /** Where subscription events cross instances; unset: within this process only. */
+  redisUrl: string | undefined;
   demoData: boolean;
   maxPageSize: number;
   /** Whether clients may introspect the schema (default: not in production). */
@@ -82,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: e.DATABASE_URL
       ? { kind: "postgres", url: e.DATABASE_URL }
       : { kind: "pglite", dataDir: resolve(e.PGLITE_DIR) },
+    redisUrl: e.REDIS_URL,
     demoData: e.DEMO_DATA ?? e.NODE_ENV !== "production",
     maxPageSize: e.MAX_PAGE_SIZE,
     introspection: e.INTROSPECTION ?? e.NODE_ENV !== "production",

@@ -2,6 +2,7 @@ import type { Caller } from "./auth/api-keys.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/index.js";
 import type { Sql } from "./db/sql.js";
+import type { PubSub } from "./events.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { createLoaders, type Loaders } from "./loaders/index.js";
 
@@ -16,22 +17,26 @@ export type Context = {
   workspaceId: string;
   loaders: Loaders;
   config: Config;
+  /** Changes for subscriptions; publish only after the write committed. */
+  pubsub: PubSub;
   /** After a write: later fields of the same request must not see cached rows. */
   resetLoaders(): void;
 };
 
-export function createContext(db: Database, caller: Caller, config: Config): Context {
+export function createContext(db: Database, caller: Caller, config: Config, pubsub: PubSub): Context {
   const workspaceId = caller.workspaceId;
-  const context: Context = {
+  return {
     prisma: db.prisma,
     sql: db.sql,
     caller,
     workspaceId,
     config,
+    pubsub,
     loaders: createLoaders(db.sql, workspaceId, config.maxPageSize),
-    resetLoaders() {
-      context.loaders = createLoaders(db.sql, workspaceId, config.maxPageSize);
+    // `this`, not `context`: Yoga merges this object into its own, and
+    // resolvers get that one.
+    resetLoaders(this: Context) {
+      this.loaders = createLoaders(db.sql, workspaceId, config.maxPageSize);
     },
   };
-  return context;
 }

@@ -5,11 +5,15 @@ import type { AddressInfo } from "node:net";
 import { useGraphQlJit } from "@envelop/graphql-jit";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { createGraphQLError, createYoga, type YogaServerInstance } from "graphql-yoga";
+import { getOperationAST, type ExecutionArgs, type GraphQLError } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
 import { createApiKey, type Caller } from "./auth/api-keys.js";
 import { createAuthenticator, createRateLimiter, RequestRefused } from "./auth/authenticate.js";
 import type { Config } from "./config.js";
 import { createContext, type Context } from "./context.js";
 import { openDatabase, type Database } from "./db/index.js";
+import { createEvents, type Events } from "./events.js";
 import { DEMO_WORKSPACE, ensureWorkspace } from "./db/workspaces.js";
 import { seedDemoData } from "./demo/seed.js";
 import { limitPlugins } from "./limits.js";
@@ -21,6 +25,7 @@ import { sourceWebhooks } from "./webhooks.js";
 export type Gateway = {
   yoga: YogaServerInstance<Record<string, never>, Context>;
   db: Database;
+  events: Events;
   /** The `demo` workspace, which holds the demo data. */
   demoWorkspaceId: string;
 };
@@ -60,6 +65,7 @@ export async function createGateway(
   options: { graphiqlKey?: string; logger?: Logger } = {},
 ): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const events = createEvents(config.redisUrl);
   const demo = await ensureWorkspace(db.prisma, DEMO_WORKSPACE, "Demo");
   if (config.demoData) await seedDemoData(db.prisma, demo.id);
   const rateLimiter = createRateLimiter(config.limits.ratePerMinute);
@@ -90,7 +96,7 @@ export async function createGateway(
     },
     context: async ({ request }) => {
       try {
-        return createContext(db, await admit(request), config);
+        return createContext(db, await admit(request), config, events.pubsub);
       } catch (error) {
         if (!(error instanceof RequestRefused)) throw error;
         throw createGraphQLError(error.message, {
@@ -107,11 +113,13 @@ export async function createGateway(
       // unless they carry a header only a script can set.
       useCSRFPrevention({ requestHeaders: ["x-graphql-csrf", "apollo-require-preflight"] }),
       ...limitPlugins(config),
-      // Compiles each distinct operation once into plain JavaScript.
-      useGraphQlJit(),
+      // Compiles each distinct query and mutation once into plain JavaScript.
+      // Not subscriptions: graphql-jit hands their subscribe resolvers the
+      // variables in place of the arguments.
+      useGraphQlJit({}, { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation !== "subscription" }),
     ],
   });
-  return { yoga, db, demoWorkspaceId: demo.id };
+  return { yoga, db, events, demoWorkspaceId: demo.id };
 }
 
 export type RunningServer = Gateway & {
@@ -139,6 +147,7 @@ export async function startServer(config: Config, db?: Database): Promise<Runnin
   }
   const gateway = await createGateway(config, database, { graphiqlKey: demoKey ?? undefined });
   const http = createHttpServer(gateway.yoga);
+  const websockets = serveWebSockets(http, gateway.yoga);
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
     http.listen(config.port, config.host, resolve);
@@ -152,12 +161,54 @@ export async function startServer(config: Config, db?: Database): Promise<Runnin
     // Stops accepting, lets in-flight requests finish (for at most
     // shutdownTimeoutMs), then closes the database.
     async close() {
+      await websockets.dispose();
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       const deadline = setTimeout(() => http.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
       clearTimeout(deadline);
+      await gateway.events.close();
       await database.close();
     },
   };
 }
+
+/**
+ * GraphQL over WebSocket (graphql-ws) on /graphql. Browsers cannot set
+ * headers on a WebSocket, so the API key comes in the connection parameters:
+ * { "authorization": "Bearer <api key>" }.
+ */
+function serveWebSockets(http: Server, yoga: Gateway["yoga"]) {
+  const wss = new WebSocketServer({ server: http, path: "/graphql" });
+  const server = useServer(
+    {
+      // onSubscribe hands over Yoga's enveloped execute/subscribe as the root value.
+      execute: (args) => (args.rootValue as EnvelopedExecution).execute(args) as never,
+      subscribe: (args) => (args.rootValue as EnvelopedExecution).subscribe(args) as never,
+      onSubscribe: async (ctx, _id, params) => {
+        const authorization = String((ctx.connectionParams as Record<string, unknown> | undefined)?.authorization ?? "");
+        const request = new Request("http://localhost/graphql", { headers: authorization ? { authorization } : {} });
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ request, params });
+        const document = parse(params.query);
+        const errors = validate(schema, document);
+        if (errors.length) return errors;
+        try {
+          return {
+            schema,
+            document,
+            operationName: params.operationName,
+            variableValues: params.variables,
+            contextValue: await contextFactory(),
+            rootValue: { execute, subscribe },
+          };
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+      },
+    },
+    wss,
+  );
+  return { dispose: async () => server.dispose() };
+}
+
+type EnvelopedExecution = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };

@@ -27,6 +27,11 @@ builder.mutationFields((t) => ({
       }
       const results = await importPayloads(ctx.prisma, ctx.workspaceId, source, payloads);
       ctx.resetLoaders();
+      for (const result of results) {
+        if (result.order && (result.outcome === "CREATED" || result.outcome === "UPDATED")) {
+          ctx.pubsub.publish("orderChanged", result.order.id, { workspaceId: ctx.workspaceId, orderId: result.order.id });
+        }
+      }
       return { results, errors: [] };
     },
   }),

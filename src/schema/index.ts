@@ -26,6 +26,7 @@ import "./order-mutations.js";
 import "./import-result.js";
 import "./import-orders-payload.js";
 import "./import-mutations.js";
+import "./subscription.js";
 
 export const schema = builder.toSchema();
 /** The schema as printed to schema.graphql: sorted, so diffs stay readable. */

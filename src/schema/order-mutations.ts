@@ -1,5 +1,6 @@
 // Mutations over orders, with each source's semantics (see src/services/orders.ts).
 import { encodeGlobalID } from "@pothos/plugin-relay";
+import type { Context } from "../context.js";
 import type { Result } from "../domain/user-error.js";
 import * as orders from "../services/orders.js";
 import { builder } from "./builder.js";
@@ -20,6 +21,11 @@ import {
 import { ScanEventInput } from "./scan-event-input.js";
 import { UpdateOrderInput } from "./update-order-input.js";
 
+/** After a committed change: tells subscribers of this order. */
+function publishOrderChanged(ctx: Context, orderId: string) {
+  ctx.pubsub.publish("orderChanged", orderId, { workspaceId: ctx.workspaceId, orderId });
+}
+
 builder.mutationFields((t) => ({
   createOrder: t.field({
     type: CreateOrderPayload,
@@ -30,6 +36,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const result = await orders.createOrder(ctx.prisma, ctx.workspaceId, args.input, args.idempotencyKey);
       ctx.resetLoaders();
+      if (result.ok && !result.value.replayed) publishOrderChanged(ctx, result.value.order.id);
       return toPayload("order", result.ok ? { ok: true, value: result.value.order } : result);
     },
   }),
@@ -47,6 +54,7 @@ builder.mutationFields((t) => ({
       if (!id.ok) return toPayload("order", id as Result<never>);
       const result = await orders.updateOrder(ctx.prisma, ctx.workspaceId, id.value, args.input, args.expectedVersion);
       ctx.resetLoaders();
+      if (result.ok) publishOrderChanged(ctx, result.value.id);
       return toPayload("order", result);
     },
   }),
@@ -60,6 +68,7 @@ builder.mutationFields((t) => ({
       if (!id.ok) return toPayload("deletedId", id as Result<never>);
       const result = await orders.deleteOrder(ctx.prisma, ctx.workspaceId, id.value);
       ctx.resetLoaders();
+      if (result.ok) publishOrderChanged(ctx, result.value);
       return toPayload("deletedId", result.ok ? { ok: true, value: encodeGlobalID("Order", result.value) } : result);
     },
   }),
@@ -73,6 +82,7 @@ builder.mutationFields((t) => ({
       if (!id.ok) return toPayload("order", id as Result<never>);
       const result = await orders.cancelOrder(ctx.prisma, ctx.workspaceId, id.value, args.reason);
       ctx.resetLoaders();
+      if (result.ok) publishOrderChanged(ctx, result.value.id);
       return toPayload("order", result);
     },
   }),
@@ -86,6 +96,7 @@ builder.mutationFields((t) => ({
       if (!id.ok) return toPayload("order", id as Result<never>);
       const result = await orders.retryOrder(ctx.prisma, ctx.workspaceId, id.value);
       ctx.resetLoaders();
+      if (result.ok) publishOrderChanged(ctx, result.value.id);
       return toPayload("order", result);
     },
   }),
@@ -99,6 +110,7 @@ builder.mutationFields((t) => ({
       if (!id.ok) return toPayload("event", id as Result<never>);
       const result = await orders.createOrderEvent(ctx.prisma, ctx.workspaceId, id.value, args.input);
       ctx.resetLoaders();
+      if (result.ok) publishOrderChanged(ctx, result.value.orderId);
       return toPayload("event", result);
     },
   }),
@@ -115,7 +127,18 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const result = await orders.recordScanEvents(ctx.prisma, ctx.workspaceId, args.carrier, args.trackingCode, args.events);
       ctx.resetLoaders();
-      return toPayload("shipment", result);
+      if (!result.ok) return toPayload("shipment", result as Result<never>);
+      const { shipment, statusChange } = result.value;
+      publishOrderChanged(ctx, shipment.orderId);
+      if (statusChange) {
+        ctx.pubsub.publish("shipmentStatusChanged", ctx.workspaceId, {
+          workspaceId: ctx.workspaceId,
+          orderId: shipment.orderId,
+          shipmentId: shipment.id,
+          ...statusChange,
+        });
+      }
+      return toPayload("shipment", { ok: true, value: shipment });
     },
   }),
 }));

@@ -379,7 +379,7 @@ export async function recordScanEvents(
   carrier: string,
   trackingCode: string,
   rawEvents: unknown,
-): Promise<Result<Shipment>> {
+): Promise<Result<ScansRecorded>> {
   const validated = validateScanEvents(rawEvents);
   if (!validated.ok) return validated;
   if (!carrier.trim()) return fail("VALIDATION", "carrier must not be empty.", ["carrier"]);
@@ -393,7 +393,7 @@ export async function recordScanEvents(
     const order = (await lockOrder(tx, workspaceId, found.orderId))!;
     const stored = await tx.scanEvent.findMany({ where: { shipmentId: found.id } });
     const fresh = newScans(stored, validated.value);
-    if (!fresh.length) return ok(await tx.shipment.findUniqueOrThrow({ where: { id: found.id } }));
+    if (!fresh.length) return ok({ shipment: await tx.shipment.findUniqueOrThrow({ where: { id: found.id } }), statusChange: null });
     await insertScans(tx, found.id, fresh);
     const { before, after, shipment } = await refreshShipment(tx, found.id);
     const derived = await derivedOrderFields(tx, order);
@@ -408,9 +408,14 @@ export async function recordScanEvents(
         }),
       ]);
     }
-    return ok(await tx.shipment.findUniqueOrThrow({ where: { id: found.id } }));
+    return ok({
+      shipment: await tx.shipment.findUniqueOrThrow({ where: { id: found.id } }),
+      statusChange: before !== after ? { from: before, to: after } : null,
+    });
   });
 }
+
+export type ScansRecorded = { shipment: Shipment; statusChange: { from: string; to: string } | null };
 
 // ----------------------------------------------------------------
 
