@@ -2,6 +2,7 @@
 // checked types and enums; these check content (emails, quantities, money,
 // sizes, duplicates) and turn input into canonical values.
 import { z } from "zod";
+import { OrderSource, OrderType, ShipmentStatus } from "../generated/prisma/enums.js";
 import type { AddressInput, LineItemInput, OrderInput, ScanEventInput, ShipmentInput } from "./order-input.js";
 import type { Result, UserError } from "./user-error.js";
 
@@ -96,17 +97,7 @@ const lineItem = z
 
 const scanEvent = z.object({
   scannedAt: z.date(),
-  status: z.enum([
-    "PRE_TRANSIT",
-    "IN_TRANSIT",
-    "OUT_FOR_DELIVERY",
-    "AVAILABLE_FOR_PICKUP",
-    "DELIVERED",
-    "DELIVERY_FAILED",
-    "RETURN_TO_SENDER",
-    "CANCELLED",
-    "UNKNOWN",
-  ]),
+  status: z.enum(ShipmentStatus),
   statusDetail: optionalText(500),
   carrierCode: optionalText(100),
   description: optionalText(),
@@ -141,7 +132,7 @@ const orderFields = {
   email,
   phone: optionalText(50),
   customer,
-  orderType: z.enum(["CUSTOMER", "VENDOR"]).nullish(),
+  orderType: z.enum(OrderType).nullish(),
   currency,
   subtotal: money,
   discount: money,
@@ -155,7 +146,7 @@ const orderFields = {
 };
 
 const createOrder = z.object({
-  source: z.enum(["MALOMO", "FLEXPORT", "STOREFRONT", "TRACKMAGE", "API"]).nullish(),
+  source: z.enum(OrderSource).nullish(),
   externalId: optionalText(255),
   ...orderFields,
 });

@@ -26,6 +26,20 @@ function publishOrderChanged(ctx: Context, orderId: string) {
   ctx.pubsub.publish("orderChanged", orderId, { workspaceId: ctx.workspaceId, orderId });
 }
 
+/**
+ * A write on an existing order: decodes its id (a malformed one is a
+ * VALIDATION error at `argument`), runs the write, then refreshes the loaders
+ * and, once it has committed, tells the order's subscribers.
+ */
+async function writeOrder<T>(ctx: Context, globalId: string, argument: string, write: (orderId: string) => Promise<Result<T>>): Promise<Result<T>> {
+  const id = databaseId(globalId, "Order", argument);
+  if (!id.ok) return id as Result<never>;
+  const result = await write(id.value);
+  ctx.resetLoaders();
+  if (result.ok) publishOrderChanged(ctx, id.value);
+  return result;
+}
+
 builder.mutationFields((t) => ({
   createOrder: t.field({
     type: CreateOrderPayload,
@@ -49,14 +63,11 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: UpdateOrderInput, required: true }),
       expectedVersion: t.arg.int(),
     },
-    resolve: async (_root, args, ctx) => {
-      const id = databaseId(args.id, "Order", "id");
-      if (!id.ok) return toPayload("order", id as Result<never>);
-      const result = await orders.updateOrder(ctx.prisma, ctx.workspaceId, id.value, args.input, args.expectedVersion);
-      ctx.resetLoaders();
-      if (result.ok) publishOrderChanged(ctx, result.value.id);
-      return toPayload("order", result);
-    },
+    resolve: async (_root, args, ctx) =>
+      toPayload(
+        "order",
+        await writeOrder(ctx, args.id, "id", (id) => orders.updateOrder(ctx.prisma, ctx.workspaceId, id, args.input, args.expectedVersion)),
+      ),
   }),
 
   deleteOrder: t.field({
@@ -64,11 +75,7 @@ builder.mutationFields((t) => ({
     description: "Removes the order and everything under it.",
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      const id = databaseId(args.id, "Order", "id");
-      if (!id.ok) return toPayload("deletedId", id as Result<never>);
-      const result = await orders.deleteOrder(ctx.prisma, ctx.workspaceId, id.value);
-      ctx.resetLoaders();
-      if (result.ok) publishOrderChanged(ctx, result.value);
+      const result = await writeOrder(ctx, args.id, "id", (id) => orders.deleteOrder(ctx.prisma, ctx.workspaceId, id));
       return toPayload("deletedId", result.ok ? { ok: true, value: encodeGlobalID("Order", result.value) } : result);
     },
   }),
@@ -77,42 +84,27 @@ builder.mutationFields((t) => ({
     type: CancelOrderPayload,
     description: "Cancels an order that has not shipped. Cancelling a cancelled order returns it unchanged.",
     args: { id: t.arg.id({ required: true }), reason: t.arg({ type: CancelReasonEnum, required: true }) },
-    resolve: async (_root, args, ctx) => {
-      const id = databaseId(args.id, "Order", "id");
-      if (!id.ok) return toPayload("order", id as Result<never>);
-      const result = await orders.cancelOrder(ctx.prisma, ctx.workspaceId, id.value, args.reason);
-      ctx.resetLoaders();
-      if (result.ok) publishOrderChanged(ctx, result.value.id);
-      return toPayload("order", result);
-    },
+    resolve: async (_root, args, ctx) =>
+      toPayload("order", await writeOrder(ctx, args.id, "id", (id) => orders.cancelOrder(ctx.prisma, ctx.workspaceId, id, args.reason))),
   }),
 
   retryOrder: t.field({
     type: RetryOrderPayload,
     description: "Clears a retriable processing error and puts the order back to processing.",
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, args, ctx) => {
-      const id = databaseId(args.id, "Order", "id");
-      if (!id.ok) return toPayload("order", id as Result<never>);
-      const result = await orders.retryOrder(ctx.prisma, ctx.workspaceId, id.value);
-      ctx.resetLoaders();
-      if (result.ok) publishOrderChanged(ctx, result.value.id);
-      return toPayload("order", result);
-    },
+    resolve: async (_root, args, ctx) =>
+      toPayload("order", await writeOrder(ctx, args.id, "id", (id) => orders.retryOrder(ctx.prisma, ctx.workspaceId, id))),
   }),
 
   createOrderEvent: t.field({
     type: CreateOrderEventPayload,
     description: "Adds an event to an order's history (Malomo's order events).",
     args: { orderId: t.arg.id({ required: true }), input: t.arg({ type: CreateOrderEventInput, required: true }) },
-    resolve: async (_root, args, ctx) => {
-      const id = databaseId(args.orderId, "Order", "orderId");
-      if (!id.ok) return toPayload("event", id as Result<never>);
-      const result = await orders.createOrderEvent(ctx.prisma, ctx.workspaceId, id.value, args.input);
-      ctx.resetLoaders();
-      if (result.ok) publishOrderChanged(ctx, result.value.orderId);
-      return toPayload("event", result);
-    },
+    resolve: async (_root, args, ctx) =>
+      toPayload(
+        "event",
+        await writeOrder(ctx, args.orderId, "orderId", (id) => orders.createOrderEvent(ctx.prisma, ctx.workspaceId, id, args.input)),
+      ),
   }),
 
   recordScanEvents: t.field({
