@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { Writable } from "node:stream";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
 import pino from "pino";
 import { projectRoot } from "../src/db/migrate.js";
 import { createGateway } from "../src/server.js";
@@ -33,6 +34,30 @@ describe("readiness", () => {
     const response = await unready.yoga.fetch("http://localhost/ready");
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ status: "unavailable", reason: "database: connection refused" });
+  });
+});
+
+describe("database faults", () => {
+  it.skipIf(!process.env.DATABASE_URL)("answers clearly while connections are lost and recovers by itself", async () => {
+    const [{ name }] = (await gw.db.sql<{ name: string }>("SELECT current_database()::text AS name")) as [{ name: string }];
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    try {
+      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name]);
+    } finally {
+      await admin.end();
+    }
+    // A request on a dropped connection may fail, as a masked error and not a
+    // crash; the pool then reconnects without help.
+    const answers = [];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const body = await (await post(gw, { query: "{ orders { totalCount } }" })).json();
+      answers.push(body);
+      if (body.data) break;
+      expect(body.errors[0].message).toBe("Unexpected error.");
+    }
+    expect(answers.at(-1)).toEqual({ data: { orders: { totalCount: expect.any(Number) } } });
+    expect((await gw.yoga.fetch("http://localhost/ready")).status).toBe(200);
   });
 });
 

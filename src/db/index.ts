@@ -48,7 +48,9 @@ export function createPglite(options: { dataDir?: string; loadDataDir?: Blob } =
 
 export async function openPostgres(url: string, options: { migrate?: boolean } = {}): Promise<Database> {
   if (options.migrate !== false) await migratePostgres(url);
-  const adapter = new PrismaPg({ connectionString: url });
+  // Bounded waits: when PostgreSQL is away, requests fail within seconds
+  // instead of hanging, and the pool reconnects by itself when it returns.
+  const adapter = new PrismaPg({ connectionString: url, connectionTimeoutMillis: 5_000, query_timeout: 30_000 });
   return wrap("postgres", adapter, async () => {});
 }
 
