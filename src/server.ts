@@ -4,6 +4,7 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { useGraphQlJit } from "@envelop/graphql-jit";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createGraphQLError, createYoga, type YogaServerInstance } from "graphql-yoga";
 import { getOperationAST, type ExecutionArgs, type GraphQLError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
@@ -80,6 +81,9 @@ export async function createGateway(
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/health",
     landingPage: false,
+    // GraphiQL's scripts and styles are served from this package, not a CDN,
+    // so it works behind strict proxies and offline.
+    renderGraphiQL,
     graphiql: {
       title: "Order gateway",
       defaultQuery: EXAMPLE_QUERY,
