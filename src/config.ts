@@ -14,6 +14,11 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional(),
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .transform((value) => value.split(",").map((url) => url.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^postgres(ql)?:\/\//, "each must be a postgres:// or postgresql:// URL")))
+    .optional(),
   PGLITE_DIR: z.string().min(1).default(".data/pglite"),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
   DEMO_DATA: booleanFlag.optional(),
@@ -39,7 +44,8 @@ export type Config = {
   env: "development" | "production" | "test";
   port: number;
   host: string | undefined;
-  database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
+  /** PostgreSQL, with read replicas for reads outside writes; or PGlite in a data directory. */
+  database: { kind: "postgres"; url: string; replicaUrls?: string[] } | { kind: "pglite"; dataDir: string };
   /** Where subscription events cross instances; unset: within this process only. */
   redisUrl: string | undefined;
   demoData: boolean;
@@ -83,7 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL
-      ? { kind: "postgres", url: e.DATABASE_URL }
+      ? { kind: "postgres", url: e.DATABASE_URL, ...(e.DATABASE_REPLICA_URLS?.length ? { replicaUrls: e.DATABASE_REPLICA_URLS } : {}) }
       : { kind: "pglite", dataDir: resolve(e.PGLITE_DIR) },
     redisUrl: e.REDIS_URL,
     demoData: e.DEMO_DATA ?? e.NODE_ENV !== "production",
@@ -105,6 +111,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: e.METRICS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
+  if (e.DATABASE_REPLICA_URLS?.length && !e.DATABASE_URL) {
+    throw new ConfigError("Invalid configuration:\n  DATABASE_REPLICA_URLS needs DATABASE_URL (the primary)");
+  }
   if (config.persistedOperations.only && !config.persistedOperations.file) {
     throw new ConfigError("Invalid configuration:\n  PERSISTED_OPERATIONS_ONLY needs PERSISTED_OPERATIONS_FILE");
   }

@@ -9,7 +9,7 @@ import { createLoaders, type Loaders } from "./loaders/index.js";
 /** What every resolver gets: the database, the caller's workspace and this request's loaders. */
 export type Context = {
   prisma: PrismaClient;
-  /** Explicit SQL for reads on hot paths. */
+  /** Explicit SQL for reads on hot paths: a replica until the request writes, then the primary. */
   sql: Sql;
   /** Who is calling, from their API key. */
   caller: Caller;
@@ -19,7 +19,10 @@ export type Context = {
   config: Config;
   /** Changes for subscriptions; publish only after the write committed. */
   pubsub: PubSub;
-  /** After a write: later fields of the same request must not see cached rows. */
+  /**
+   * After a write: later fields of the same request must see it, so they get
+   * fresh loaders, and read from the primary (a replica may lag behind).
+   */
   resetLoaders(): void;
 };
 
@@ -27,15 +30,16 @@ export function createContext(db: Database, caller: Caller, config: Config, pubs
   const workspaceId = caller.workspaceId;
   return {
     prisma: db.prisma,
-    sql: db.sql,
+    sql: db.readSql,
     caller,
     workspaceId,
     config,
     pubsub,
-    loaders: createLoaders(db.sql, workspaceId, config.maxPageSize),
+    loaders: createLoaders(db.readSql, workspaceId, config.maxPageSize),
     // `this`, not `context`: Yoga merges this object into its own, and
     // resolvers get that one.
     resetLoaders(this: Context) {
+      this.sql = db.sql;
       this.loaders = createLoaders(db.sql, workspaceId, config.maxPageSize);
     },
   };

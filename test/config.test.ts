@@ -16,6 +16,16 @@ describe("configuration", () => {
     });
   });
 
+  it("takes read replicas as a comma-separated list, only beside a primary", () => {
+    expect(loadConfig({ DATABASE_URL: "postgresql://p/db", DATABASE_REPLICA_URLS: "postgresql://r1/db, postgresql://r2/db" }).database).toEqual({
+      kind: "postgres",
+      url: "postgresql://p/db",
+      replicaUrls: ["postgresql://r1/db", "postgresql://r2/db"],
+    });
+    expect(() => loadConfig({ DATABASE_REPLICA_URLS: "postgresql://r1/db" })).toThrow(/needs DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: "postgresql://p/db", DATABASE_REPLICA_URLS: "mysql://r" })).toThrow(/DATABASE_REPLICA_URLS/);
+  });
+
   it("names every invalid variable", () => {
     expect(() => loadConfig({ PORT: "http", DEMO_DATA: "maybe", DATABASE_URL: "mysql://x" })).toThrow(ConfigError);
     try {

@@ -21,15 +21,17 @@ export type StatementListener = (sql: string) => void;
 export type Database = {
   kind: "postgres" | "pglite";
   prisma: PrismaClient;
-  /** Explicit SQL for hot read paths (see sql.ts). */
+  /** Explicit SQL for hot read paths (see sql.ts), on the primary. */
   sql: Sql;
+  /** The same, on a read replica when there are any (round robin), else the primary. */
+  readSql: Sql;
   /** Calls `listener` for every SQL statement sent; returns an unsubscribe. */
   onStatement(listener: StatementListener): () => void;
   close(): Promise<void>;
 };
 
 export async function openDatabase(database: Config["database"]): Promise<Database> {
-  if (database.kind === "postgres") return openPostgres(database.url);
+  if (database.kind === "postgres") return openPostgres(database.url, { replicaUrls: database.replicaUrls });
   await mkdir(dirname(database.dataDir), { recursive: true });
   const unlock = await lockDataDir(database.dataDir);
   try {
@@ -46,12 +48,18 @@ export function createPglite(options: { dataDir?: string; loadDataDir?: Blob } =
   return PGlite.create({ ...options, extensions: { pg_trgm } });
 }
 
-export async function openPostgres(url: string, options: { migrate?: boolean } = {}): Promise<Database> {
+export async function openPostgres(url: string, options: { migrate?: boolean; replicaUrls?: string[] } = {}): Promise<Database> {
   if (options.migrate !== false) await migratePostgres(url);
   // Bounded waits: when PostgreSQL is away, requests fail within seconds
   // instead of hanging, and the pool reconnects by itself when it returns.
-  const adapter = new PrismaPg({ connectionString: url, connectionTimeoutMillis: 5_000, query_timeout: 30_000 });
-  return wrap("postgres", adapter, async () => {});
+  const pool = (connectionString: string) => new PrismaPg({ connectionString, connectionTimeoutMillis: 5_000, query_timeout: 30_000 });
+  const replicas = (options.replicaUrls ?? []).map((replica) => createSql(() => pool(replica).connect()));
+  const db = wrap("postgres", pool(url), async () => {
+    await Promise.all(replicas.map((replica) => replica.dispose()));
+  });
+  if (!replicas.length) return db;
+  let next = 0;
+  return { ...db, readSql: (text, args) => replicas[next++ % replicas.length]!(text, args) };
 }
 
 export async function migratePostgres(url: string): Promise<void> {
@@ -94,6 +102,7 @@ function wrap(kind: Database["kind"], factory: SqlDriverAdapterFactory, closeDri
     kind,
     prisma,
     sql,
+    readSql: sql,
     onStatement(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
