@@ -27,3 +27,19 @@ export function createEvents(redisUrl?: string) {
 
 export type Events = ReturnType<typeof createEvents>;
 export type PubSub = Events["pubsub"];
+
+/** After imports: every created or updated order, and every shipment status an import moved. */
+export function publishImported(
+  pubsub: PubSub,
+  workspaceId: string,
+  results: ReadonlyArray<{ outcome: string; order: { id: string } | null; statusChanges?: ReadonlyArray<{ shipmentId: string; from: string; to: string }> }>,
+) {
+  for (const result of results) {
+    if (!result.order || (result.outcome !== "CREATED" && result.outcome !== "UPDATED")) continue;
+    const orderId = result.order.id;
+    pubsub.publish("orderChanged", orderId, { workspaceId, orderId });
+    for (const change of result.statusChanges ?? []) {
+      pubsub.publish("shipmentStatusChanged", workspaceId, { workspaceId, orderId, ...change });
+    }
+  }
+}

@@ -112,7 +112,7 @@ export async function createGateway(
       requestLog(logger),
       readiness(db),
       ...(config.metrics ? [metrics()] : []),
-      sourceWebhooks({ prisma: db.prisma, admit }),
+      sourceWebhooks({ prisma: db.prisma, admit, pubsub: events.pubsub }),
       // Browsers may send "simple" requests without a preflight: refuse them
       // unless they carry a header only a script can set.
       useCSRFPrevention({ requestHeaders: ["x-graphql-csrf", "apollo-require-preflight"] }),

@@ -5,6 +5,7 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Plugin } from "graphql-yoga";
 import type { Caller } from "./auth/api-keys.js";
 import { RequestRefused } from "./auth/authenticate.js";
+import { publishImported, type PubSub } from "./events.js";
 import type { OrderSource, PrismaClient } from "./generated/prisma/client.js";
 import { importPayloads, MAX_PAYLOADS_PER_IMPORT, type ImportSource } from "./services/imports.js";
 
@@ -17,7 +18,11 @@ const SOURCES: Record<string, ImportSource> = {
   trackmage: "TRACKMAGE",
 };
 
-export function sourceWebhooks(options: { prisma: PrismaClient; admit: (request: Request) => Promise<Caller> }): Plugin {
+export function sourceWebhooks(options: {
+  prisma: PrismaClient;
+  admit: (request: Request) => Promise<Caller>;
+  pubsub: PubSub;
+}): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       const match = /^\/webhooks\/([^/]+)\/?$/.exec(url.pathname);
@@ -59,6 +64,7 @@ export function sourceWebhooks(options: { prisma: PrismaClient; admit: (request:
         return reply(413, { error: `Send at most ${MAX_PAYLOADS_PER_IMPORT} orders per request; got ${payloads.length}.` });
       }
       const results = await importPayloads(options.prisma, caller.workspaceId, source, payloads);
+      publishImported(options.pubsub, caller.workspaceId, results);
       const failed = results.filter((r) => r.outcome === "ERROR").length;
       const count = (outcome: string) => results.filter((r) => r.outcome === outcome).length;
       return reply(failed === 0 ? 200 : failed === results.length ? 422 : 207, {

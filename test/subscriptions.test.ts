@@ -64,6 +64,23 @@ describe("over SSE", () => {
     await history.return(undefined);
   });
 
+  it("tells the workspace when a webhook import moves a shipment", async () => {
+    const native = { id: "m-live", alternate_id: "live-import", shipments: [{ carrier: "usps", tracking_code: "LIVEIMPORT", scan_events: [] }] };
+    const push = (body: unknown) =>
+      gw.yoga.fetch("http://localhost/webhooks/malomo", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${gw.key}` },
+        body: JSON.stringify(body),
+      });
+    await push(native);
+    const changes = events(await subscribeSse("http://localhost", gw.key, `subscription { shipmentStatusChanged { trackingCode status } }`, {}, inProcess));
+    const next = changes.next();
+    await settle();
+    await push({ ...native, updated_at: "2030-01-01T00:00:00Z", shipments: [{ ...native.shipments[0], scan_events: [{ scanned_at: "2030-01-01T00:00:00Z", status: "delivered" }] }] });
+    expect((await next).value).toEqual({ data: { shipmentStatusChanged: { trackingCode: "LIVEIMPORT", status: "DELIVERED" } } });
+    await changes.return(undefined);
+  });
+
   it("refuses to watch another workspace's order", async () => {
     const other = await gw.keyFor("someone-else", "READ");
     const stream = events(await subscribeSse("http://localhost", other, `subscription($id: ID!) { orderUpdated(id: $id) { version } }`, { id: orderId }, inProcess));

@@ -1,3 +1,4 @@
+import { publishImported } from "../events.js";
 import { importPayloads, isImportSource, MAX_PAYLOADS_PER_IMPORT } from "../services/imports.js";
 import { builder } from "./builder.js";
 import { OrderSourceEnum } from "./enums.js";
@@ -27,11 +28,7 @@ builder.mutationFields((t) => ({
       }
       const results = await importPayloads(ctx.prisma, ctx.workspaceId, source, payloads);
       ctx.resetLoaders();
-      for (const result of results) {
-        if (result.order && (result.outcome === "CREATED" || result.outcome === "UPDATED")) {
-          ctx.pubsub.publish("orderChanged", result.order.id, { workspaceId: ctx.workspaceId, orderId: result.order.id });
-        }
-      }
+      publishImported(ctx.pubsub, ctx.workspaceId, results);
       return { results, errors: [] };
     },
   }),

@@ -26,7 +26,15 @@ import { mappers, SourcePayloadError } from "../sources/index.js";
 export const MAX_PAYLOADS_PER_IMPORT = 1000;
 
 export type ImportOutcome = "CREATED" | "UPDATED" | "UNCHANGED" | "ERROR";
-export type ImportResult = { index: number; outcome: ImportOutcome; order: Order | null; errors: UserError[] };
+export type ShipmentStatusChange = { shipmentId: string; from: string; to: string };
+export type ImportResult = {
+  index: number;
+  outcome: ImportOutcome;
+  order: Order | null;
+  errors: UserError[];
+  /** Shipments whose status the import moved (for subscribers). */
+  statusChanges?: ShipmentStatusChange[];
+};
 export type ImportSource = Exclude<OrderSource, "API">;
 
 export function isImportSource(source: OrderSource): source is ImportSource {
@@ -106,8 +114,8 @@ async function upsert(tx: Tx, workspaceId: string, input: OrderInput, hash: stri
 
   await tx.$queryRaw`SELECT id FROM "order" WHERE id = ${existing.id}::uuid FOR UPDATE`;
   const stale = input.sourceUpdatedAt != null && existing.sourceUpdatedAt != null && input.sourceUpdatedAt < existing.sourceUpdatedAt;
-  const historyAdded = await mergeShipments(tx, workspaceId, existing.id, input.shipments ?? [], path);
-  if (stale && !historyAdded) return { outcome: "UNCHANGED" as const, order: existing, errors: [] };
+  const merged = await mergeShipments(tx, workspaceId, existing.id, input.shipments ?? [], path);
+  if (stale && !merged.added) return { outcome: "UNCHANGED" as const, order: existing, errors: [] };
 
   const data: Prisma.OrderUncheckedUpdateInput = stale ? {} : await sourceFields(tx, workspaceId, existing, input);
   const derived = await derivedOrderFields(tx, existing);
@@ -134,7 +142,7 @@ async function upsert(tx: Tx, workspaceId: string, input: OrderInput, hash: stri
       properties: { source: input.source, by: "import", historyOnly: stale, version: order.version },
     },
   ]);
-  return { outcome: "UPDATED" as const, order, errors: [] };
+  return { outcome: "UPDATED" as const, order, errors: [], statusChanges: merged.statusChanges };
 }
 
 /** The order's own fields as the newer payload has them. */
@@ -176,15 +184,17 @@ async function sourceFields(tx: Tx, workspaceId: string, existing: Order, input:
 
 /**
  * Shipments from a source are merged, never replaced: new ones are added,
- * known ones get the scans they lack. Returns whether anything was added.
+ * known ones get the scans they lack. Returns whether anything was added, and
+ * which statuses moved.
  */
 async function mergeShipments(tx: Tx, workspaceId: string, orderId: string, given: readonly ShipmentInput[], path: string[]) {
-  if (!given.length) return false;
+  if (!given.length) return { added: false, statusChanges: [] };
   const existing = await tx.shipment.findMany({ where: { orderId } });
   const plan = planShipments(existing, given);
   await refuseTakenTrackingCodes(tx, workspaceId, plan.add, orderId, path);
   await insertShipments(tx, workspaceId, orderId, plan.add);
   let added = plan.add.length > 0;
+  const statusChanges: ShipmentStatusChange[] = [];
   for (const { id, input } of plan.keep) {
     const stored = await tx.scanEvent.findMany({ where: { shipmentId: id } });
     const fresh = newScans(stored, input.scanEvents ?? []);
@@ -203,11 +213,12 @@ async function mergeShipments(tx: Tx, workspaceId: string, orderId: string, give
       },
     });
     if (fresh.length) {
-      await refreshShipment(tx, id);
+      const { before, after } = await refreshShipment(tx, id);
+      if (before !== after) statusChanges.push({ shipmentId: id, from: before, to: after });
       added = true;
     }
   }
-  return added;
+  return { added, statusChanges };
 }
 
 async function refuseTakenTrackingCodes(tx: Tx, workspaceId: string, shipments: readonly ShipmentInput[], orderId: string | null, path: string[]) {
