@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import pino from "pino";
 import { projectRoot } from "../src/db/migrate.js";
+import { openPostgres } from "../src/db/index.js";
 import { createGateway } from "../src/server.js";
 import { createPostgresTestDatabase, createTestGateway, testConfig, type TestGateway } from "./helpers.js";
 
@@ -29,11 +30,22 @@ describe("readiness", () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: "ready" });
 
-    const broken = { ...gw.db, sql: Object.assign(async () => Promise.reject(new Error("connection refused")), { dispose: async () => {} }) };
-    const unready = await createGateway(testConfig(), broken as never);
-    const response = await unready.yoga.fetch("http://localhost/ready");
-    expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ status: "unavailable", reason: "database: connection refused" });
+    // A database that is not there: reads fail fast, /ready says so, and a
+    // GraphQL request gets a clear error instead of hanging.
+    const away = await openPostgres("postgresql://postgres@127.0.0.1:1/none", { migrate: false });
+    try {
+      const unready = await createGateway(testConfig(), { ...away, prisma: gw.db.prisma });
+      const started = performance.now();
+      const response = await unready.yoga.fetch("http://localhost/ready");
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ status: "unavailable", reason: expect.stringMatching(/^database: (DatabaseNotReachable|.*ECONNREFUSED)/) });
+      const query = await post({ ...gw, yoga: unready.yoga }, { query: "{ orders { totalCount } }" });
+      expect(query.status).toBeGreaterThanOrEqual(400);
+      expect(JSON.stringify(await query.json())).toMatch(/Unexpected error/);
+      expect(performance.now() - started).toBeLessThan(10_000);
+    } finally {
+      await away.close();
+    }
   });
 });
 
