@@ -7,9 +7,5 @@ export function formatMoney(value: DecimalLike | null | undefined): string | nul
   return value.toFixed(Math.max(2, value.decimalPlaces()));
 }
 
-const DECIMAL = /^-?\d{1,15}(\.\d{1,6})?$/;
-
-/** Accepts "12", "12.5", "-3.10"; the normalized form is trimmed of spaces. */
-export function isDecimalString(value: string): boolean {
-  return DECIMAL.test(value.trim());
-}
+/** A decimal as money and weights are accepted: "12", "12.5", "-3.10". */
+export const DECIMAL_PATTERN = /^-?\d{1,15}(\.\d{1,6})?$/;

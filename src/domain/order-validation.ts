@@ -2,6 +2,7 @@
 // checked types and enums; these check content (emails, quantities, money,
 // sizes, duplicates) and turn input into canonical values.
 import { z } from "zod";
+import { DECIMAL_PATTERN } from "./money.js";
 import { OrderSource, OrderType, ShipmentStatus } from "../generated/prisma/enums.js";
 import type { AddressInput, LineItemInput, OrderInput, ScanEventInput, ShipmentInput } from "./order-input.js";
 import type { Result, UserError } from "./user-error.js";
@@ -31,7 +32,7 @@ const email = z
 const money = z
   .string()
   .trim()
-  .regex(/^-?\d{1,15}(\.\d{1,6})?$/, 'must be a decimal number such as "19.99"')
+  .regex(DECIMAL_PATTERN, 'must be a decimal number such as "19.99"')
   .nullish();
 
 const nonNegativeMoney = money.refine((value) => value == null || !value.startsWith("-"), "must not be negative");
@@ -161,7 +162,15 @@ const createOrderEvent = z.object({
   timestamp: z.number().int().min(0, "must be a unix time in seconds").nullish(),
 });
 
-export const idempotencyKey = z.string().trim().min(1, "must not be empty").max(255, "must be at most 255 characters");
+/** createOrder's idempotency key: absent (null), or 1 to 255 characters after trimming. */
+export function validateIdempotencyKey(key: string | null | undefined): Result<string | null> {
+  if (key == null) return { ok: true, value: null };
+  const trimmed = key.trim();
+  if (!trimmed || trimmed.length > 255) {
+    return { ok: false, errors: [{ code: "VALIDATION", message: "idempotencyKey must be 1 to 255 characters.", path: ["idempotencyKey"] }] };
+  }
+  return { ok: true, value: trimmed };
+}
 
 type Shipments = NonNullable<z.output<typeof shipments>>;
 type Address = z.output<typeof address>;

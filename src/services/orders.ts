@@ -18,6 +18,7 @@ import type { OrderEventInput, OrderInput, ShipmentInput } from "../domain/order
 import { cancelRefusal, newScans, planShipments, retryRefusal } from "../domain/order-rules.js";
 import {
   validateCreateOrder,
+  validateIdempotencyKey,
   validateOrderEvent,
   validateScanEvents,
   validateUpdateOrder,
@@ -69,10 +70,9 @@ export async function createOrder(
 ): Promise<Result<CreateOutcome>> {
   const validated = validateCreateOrder(rawInput);
   if (!validated.ok) return validated;
-  const key = idempotencyKey?.trim();
-  if (idempotencyKey != null && (!key || key.length > 255)) {
-    return fail("VALIDATION", "idempotencyKey must be 1 to 255 characters.", ["idempotencyKey"]);
-  }
+  const validKey = validateIdempotencyKey(idempotencyKey);
+  if (!validKey.ok) return validKey;
+  const key = validKey.value;
   const requestHash = key ? hashOf(rawInput) : "";
 
   try {

@@ -2,6 +2,7 @@
 // documented quirks (numbers as strings, unix or zone-less dates, "null"
 // strings), strict about everything else, with messages that name the field.
 import { z } from "zod";
+import { DECIMAL_PATTERN } from "../domain/money.js";
 import { pathToNul } from "../domain/order-validation.js";
 
 export const MAX_TEXT = 2000;
@@ -53,7 +54,7 @@ export const decimal = z
   .transform((value, ctx) => {
     if (value == null || value === "") return null;
     const normalized = String(value).trim();
-    if (!/^-?\d{1,15}(\.\d{1,6})?$/.test(normalized)) {
+    if (!DECIMAL_PATTERN.test(normalized)) {
       ctx.addIssue({ code: "custom", message: `must be a decimal number, got ${JSON.stringify(value)}` });
       return z.NEVER;
     }

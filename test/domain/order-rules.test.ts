@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cancelRefusal, newScans, planShipments, retryRefusal, storedScan } from "../../src/domain/order-rules.js";
-import { validateCreateOrder, validateUpdateOrder } from "../../src/domain/order-validation.js";
+import { validateCreateOrder, validateIdempotencyKey, validateUpdateOrder } from "../../src/domain/order-validation.js";
 
 describe("cancelRefusal", () => {
   const open = { status: "OPEN" as const, shippedAt: null, deliveredAt: null };
@@ -90,5 +90,15 @@ describe("validateUpdateOrder", () => {
 
   it("refuses an update with nothing in it", () => {
     expect(validateUpdateOrder({})).toMatchObject({ ok: false, errors: [{ code: "VALIDATION", path: ["input"] }] });
+  });
+});
+
+describe("validateIdempotencyKey", () => {
+  it("takes no key, or 1 to 255 characters after trimming", () => {
+    expect(validateIdempotencyKey(undefined)).toEqual({ ok: true, value: null });
+    expect(validateIdempotencyKey("  checkout-1 ")).toEqual({ ok: true, value: "checkout-1" });
+    for (const bad of ["", "   ", "k".repeat(256)]) {
+      expect(validateIdempotencyKey(bad)).toMatchObject({ ok: false, errors: [{ code: "VALIDATION", path: ["idempotencyKey"] }] });
+    }
   });
 });
