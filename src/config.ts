@@ -1,4 +1,5 @@
 // Every environment variable the gateway reads is parsed and validated here.
+import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { z } from "zod";
 
@@ -38,6 +39,22 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
   PERSISTED_OPERATIONS_ONLY: booleanFlag.default(false),
+  ENCRYPTION_KEY: z
+    .string()
+    .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, "must be 32 bytes as 64 hex digits or base64 (openssl rand -hex 32)")
+    .optional(),
+  SOURCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
+  RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(900_000),
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(20),
+  ALLOW_PRIVATE_TARGETS: booleanFlag.optional(),
+  JOBS: booleanFlag.default(true),
+  JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(1),
+  JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  PULL_CHECK_SECONDS: z.coerce.number().min(0.5).max(3600).default(15),
+  PULL_PAGE_SIZE: z.coerce.number().int().min(1).max(250).default(50),
+  PULL_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
 });
 
 export type Config = {
@@ -73,6 +90,31 @@ export type Config = {
   /** On SIGTERM, how long in-flight requests may take before their connections are closed. */
   shutdownTimeoutMs: number;
   persistedOperations: { file: string | undefined; only: boolean };
+  /** Calls to sources (write-through, pull) and to partners' webhook endpoints. */
+  outbound: {
+    /** AES-256-GCM key for source tokens and webhook secrets at rest. */
+    encryptionKey: Buffer;
+    timeoutMs: number;
+    /** Attempts per write or delivery before it is FAILED. */
+    maxAttempts: number;
+    /** Exponential backoff: base * 2^(attempt-1), with jitter, at most max. */
+    retryBaseMs: number;
+    retryMaxMs: number;
+    /** Consecutive failed attempts after which a webhook endpoint is disabled. */
+    webhookDisableAfter: number;
+    /** Whether targets may resolve to loopback, private or link-local addresses (not in production). */
+    allowPrivateTargets: boolean;
+  };
+  /** The job queue (pg-boss) workers and the pull schedule in this process. */
+  jobs: {
+    enabled: boolean;
+    pollSeconds: number;
+    /** A job running longer (a crashed worker) is retried. */
+    timeoutSeconds: number;
+    pullCheckSeconds: number;
+    pullPageSize: number;
+    pullLeaseSeconds: number;
+  };
 };
 
 export class ConfigError extends Error {}
@@ -110,6 +152,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     metrics: e.METRICS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    outbound: {
+      encryptionKey: encryptionKey(e.ENCRYPTION_KEY, e.NODE_ENV),
+      timeoutMs: e.SOURCE_TIMEOUT_MS,
+      maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+      retryBaseMs: e.RETRY_BASE_MS,
+      retryMaxMs: e.RETRY_MAX_MS,
+      webhookDisableAfter: e.WEBHOOK_DISABLE_AFTER_FAILURES,
+      allowPrivateTargets: e.ALLOW_PRIVATE_TARGETS ?? e.NODE_ENV !== "production",
+    },
+    jobs: {
+      enabled: e.JOBS,
+      pollSeconds: e.JOB_POLL_SECONDS,
+      timeoutSeconds: Math.max(e.JOB_TIMEOUT_SECONDS, Math.ceil(e.SOURCE_TIMEOUT_MS / 1000) + 1),
+      pullCheckSeconds: e.PULL_CHECK_SECONDS,
+      pullPageSize: e.PULL_PAGE_SIZE,
+      pullLeaseSeconds: e.PULL_LEASE_SECONDS,
+    },
   };
   if (e.DATABASE_REPLICA_URLS?.length && !e.DATABASE_URL) {
     throw new ConfigError("Invalid configuration:\n  DATABASE_REPLICA_URLS needs DATABASE_URL (the primary)");
@@ -118,6 +177,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError("Invalid configuration:\n  PERSISTED_OPERATIONS_ONLY needs PERSISTED_OPERATIONS_FILE");
   }
   return config;
+}
+
+/**
+ * The key for secrets at rest. Production refuses to start without one;
+ * elsewhere a fixed development key keeps local data readable across restarts.
+ */
+function encryptionKey(value: string | undefined, env: Config["env"]): Buffer {
+  if (value) return Buffer.from(value, value.length === 64 ? "hex" : "base64");
+  if (env === "production") {
+    throw new ConfigError("Invalid configuration:\n  ENCRYPTION_KEY is required in production (openssl rand -hex 32)");
+  }
+  return createHash("sha256").update("order-gateway development key").digest();
 }
 
 // An empty variable (`PORT=`) means "not set", as in most shells' intent.

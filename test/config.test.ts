@@ -26,6 +26,21 @@ describe("configuration", () => {
     expect(() => loadConfig({ DATABASE_URL: "postgresql://p/db", DATABASE_REPLICA_URLS: "mysql://r" })).toThrow(/DATABASE_REPLICA_URLS/);
   });
 
+  it("needs an encryption key for secrets at rest in production, and checks its size", () => {
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/ENCRYPTION_KEY is required in production/);
+    expect(loadConfig({ NODE_ENV: "production", ENCRYPTION_KEY: "ab".repeat(32) }).outbound.encryptionKey).toHaveLength(32);
+    expect(loadConfig({ ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") }).outbound.encryptionKey).toEqual(Buffer.alloc(32, 7));
+    expect(() => loadConfig({ ENCRYPTION_KEY: "too-short" })).toThrow(/ENCRYPTION_KEY/);
+    expect(loadConfig({}).outbound.encryptionKey).toHaveLength(32);
+  });
+
+  it("refuses private targets in production unless told otherwise", () => {
+    const key = { ENCRYPTION_KEY: "ab".repeat(32) };
+    expect(loadConfig({}).outbound.allowPrivateTargets).toBe(true);
+    expect(loadConfig({ NODE_ENV: "production", ...key }).outbound.allowPrivateTargets).toBe(false);
+    expect(loadConfig({ NODE_ENV: "production", ALLOW_PRIVATE_TARGETS: "true", ...key }).outbound.allowPrivateTargets).toBe(true);
+  });
+
   it("names every invalid variable", () => {
     expect(() => loadConfig({ PORT: "http", DEMO_DATA: "maybe", DATABASE_URL: "mysql://x" })).toThrow(ConfigError);
     try {
