@@ -4,6 +4,7 @@ import type { Database } from "./db/index.js";
 import type { Sql } from "./db/sql.js";
 import type { PubSub } from "./events.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
+import type { Outbound } from "./jobs/index.js";
 import { createLoaders, type Loaders } from "./loaders/index.js";
 
 /** What every resolver gets: the database, the caller's workspace and this request's loaders. */
@@ -19,6 +20,8 @@ export type Context = {
   config: Config;
   /** Changes for subscriptions; publish only after the write committed. */
   pubsub: PubSub;
+  /** Outbound work: the outbox writes record into, and pulls from sources. */
+  outbound: Outbound;
   /**
    * After a write: later fields of the same request must see it, so they get
    * fresh loaders, and read from the primary (a replica may lag behind).
@@ -26,7 +29,7 @@ export type Context = {
   resetLoaders(): void;
 };
 
-export function createContext(db: Database, caller: Caller, config: Config, pubsub: PubSub): Context {
+export function createContext(db: Database, caller: Caller, config: Config, pubsub: PubSub, outbound: Outbound): Context {
   const workspaceId = caller.workspaceId;
   return {
     prisma: db.prisma,
@@ -35,6 +38,7 @@ export function createContext(db: Database, caller: Caller, config: Config, pubs
     workspaceId,
     config,
     pubsub,
+    outbound,
     loaders: createLoaders(db.readSql, workspaceId, config.maxPageSize),
     // `this`, not `context`: Yoga merges this object into its own, and
     // resolvers get that one.

@@ -20,9 +20,8 @@ async function main() {
       : `database: embedded PostgreSQL (PGlite) in ${config.database.dataDir}`,
   );
   const server = await startServer(config);
-  console.log(`GraphQL and GraphiQL at ${server.url}`);
-  if (server.demoKey) console.log(`demo API key: ${server.demoKey}`);
 
+  // Handlers first: whoever reads the address below may signal at once.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -33,6 +32,8 @@ async function main() {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+  console.log(`GraphQL and GraphiQL at ${server.url}`);
+  if (server.demoKey) console.log(`demo API key: ${server.demoKey}`);
 }
 
 await main();

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { usePrometheus } from "@graphql-yoga/plugin-prometheus";
 import type { Plugin } from "graphql-yoga";
 import pino, { type Logger } from "pino";
-import { Registry } from "prom-client";
+import type { Registry } from "prom-client";
 import type { Database } from "./db/index.js";
 
 export function createLogger(level: string): Logger {
@@ -34,10 +34,10 @@ export function readiness(db: Database, timeoutMs = 2000): Plugin {
 }
 
 /** Request count, latency histogram and errors, by operation name; each gateway has its own registry. */
-export function metrics(): Plugin {
+export function metrics(registry: Registry): Plugin {
   return usePrometheus({
     endpoint: "/metrics",
-    registry: new Registry(),
+    registry,
     metrics: {
       graphql_envelop_request: true,
       graphql_envelop_request_duration: true,

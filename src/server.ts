@@ -14,12 +14,14 @@ import { createAuthenticator, createRateLimiter, RequestRefused } from "./auth/a
 import type { Config } from "./config.js";
 import { createContext, type Context } from "./context.js";
 import { openDatabase, type Database } from "./db/index.js";
-import { createEvents, type Events } from "./events.js";
+import { createEvents, publishImported, type Events } from "./events.js";
 import { DEMO_WORKSPACE, ensureWorkspace } from "./db/workspaces.js";
 import { seedDemoData } from "./demo/seed.js";
 import { limitPlugins } from "./limits.js";
 import { createLogger, metrics, readiness, requestLog } from "./operations.js";
 import type { Logger } from "pino";
+import { Registry } from "prom-client";
+import { startOutbound, type Outbound } from "./jobs/index.js";
 import { schema } from "./schema/index.js";
 import { sourceWebhooks } from "./webhooks.js";
 
@@ -27,8 +29,11 @@ export type Gateway = {
   yoga: YogaServerInstance<Record<string, never>, Context>;
   db: Database;
   events: Events;
+  outbound: Outbound;
   /** The `demo` workspace, which holds the demo data. */
   demoWorkspaceId: string;
+  /** Stops the background work (job workers, scheduled pulls) and the event bus; the database stays open. */
+  close(): Promise<void>;
 };
 
 const EXAMPLE_QUERY = /* GraphQL */ `# The newest orders with their shipments and latest history.
@@ -71,6 +76,12 @@ export async function createGateway(
   if (config.demoData) await seedDemoData(db.prisma, demo.id);
   const rateLimiter = createRateLimiter(config.limits.ratePerMinute);
   const authenticate = createAuthenticator(db.sql, config.apiKeyCacheSeconds);
+  const registry = config.metrics ? new Registry() : undefined;
+  const outbound = await startOutbound(db, config, {
+    logger,
+    registry,
+    onImported: (workspaceId, results) => publishImported(events.pubsub, workspaceId, results),
+  });
   const admit = async (request: Request): Promise<Caller> => {
     const caller = await authenticate(request);
     await rateLimiter.take(caller);
@@ -100,7 +111,7 @@ export async function createGateway(
     },
     context: async ({ request }) => {
       try {
-        return createContext(db, await admit(request), config, events.pubsub);
+        return createContext(db, await admit(request), config, events.pubsub, outbound);
       } catch (error) {
         if (!(error instanceof RequestRefused)) throw error;
         throw createGraphQLError(error.message, {
@@ -111,8 +122,8 @@ export async function createGateway(
     plugins: [
       requestLog(logger),
       readiness(db),
-      ...(config.metrics ? [metrics()] : []),
-      sourceWebhooks({ prisma: db.prisma, admit, pubsub: events.pubsub }),
+      ...(registry ? [metrics(registry)] : []),
+      sourceWebhooks({ prisma: db.prisma, admit, pubsub: events.pubsub, outbox: outbound.outbox }),
       // Browsers may send "simple" requests without a preflight: refuse them
       // unless they carry a header only a script can set.
       useCSRFPrevention({ requestHeaders: ["x-graphql-csrf", "apollo-require-preflight"] }),
@@ -123,7 +134,17 @@ export async function createGateway(
       useGraphQlJit({}, { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation !== "subscription" }),
     ],
   });
-  return { yoga, db, events, demoWorkspaceId: demo.id };
+  return {
+    yoga,
+    db,
+    events,
+    outbound,
+    demoWorkspaceId: demo.id,
+    async close() {
+      await outbound.stop();
+      await events.close();
+    },
+  };
 }
 
 export type RunningServer = Gateway & {
@@ -171,7 +192,7 @@ export async function startServer(config: Config, db?: Database): Promise<Runnin
       const deadline = setTimeout(() => http.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
       clearTimeout(deadline);
-      await gateway.events.close();
+      await gateway.close();
       await database.close();
     },
   };

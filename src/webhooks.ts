@@ -7,6 +7,7 @@ import type { Caller } from "./auth/api-keys.js";
 import { RequestRefused } from "./auth/authenticate.js";
 import { publishImported, type PubSub } from "./events.js";
 import type { OrderSource, PrismaClient } from "./generated/prisma/client.js";
+import type { Outbox } from "./outbox/index.js";
 import { importPayloads, MAX_PAYLOADS_PER_IMPORT, type ImportSource } from "./services/imports.js";
 
 export const WEBHOOK_MAX_BYTES = 10 * 1024 * 1024;
@@ -22,6 +23,7 @@ export function sourceWebhooks(options: {
   prisma: PrismaClient;
   admit: (request: Request) => Promise<Caller>;
   pubsub: PubSub;
+  outbox: Outbox;
 }): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
@@ -63,7 +65,7 @@ export function sourceWebhooks(options: {
       if (payloads.length > MAX_PAYLOADS_PER_IMPORT) {
         return reply(413, { error: `Send at most ${MAX_PAYLOADS_PER_IMPORT} orders per request; got ${payloads.length}.` });
       }
-      const results = await importPayloads(options.prisma, caller.workspaceId, source, payloads);
+      const results = await importPayloads(options.prisma, caller.workspaceId, source, payloads, options.outbox);
       publishImported(options.pubsub, caller.workspaceId, results);
       const failed = results.filter((r) => r.outcome === "ERROR").length;
       const count = (outcome: string) => results.filter((r) => r.outcome === outcome).length;

@@ -20,6 +20,8 @@ export type StatementListener = (sql: string) => void;
 
 export type Database = {
   kind: "postgres" | "pglite";
+  /** Where the job queue connects: its own pool on PostgreSQL, the same instance on PGlite. */
+  connection: { kind: "postgres"; url: string } | { kind: "pglite"; pglite: PGlite };
   prisma: PrismaClient;
   /** Explicit SQL for hot read paths (see sql.ts), on the primary. */
   sql: Sql;
@@ -54,7 +56,7 @@ export async function openPostgres(url: string, options: { migrate?: boolean; re
   // instead of hanging, and the pool reconnects by itself when it returns.
   const pool = (connectionString: string) => new PrismaPg({ connectionString, connectionTimeoutMillis: 5_000, query_timeout: 30_000 });
   const replicas = (options.replicaUrls ?? []).map((replica) => createSql(() => pool(replica).connect()));
-  const db = wrap("postgres", pool(url), async () => {
+  const db = wrap({ kind: "postgres", url }, pool(url), async () => {
     await Promise.all(replicas.map((replica) => replica.dispose()));
   });
   if (!replicas.length) return db;
@@ -76,7 +78,7 @@ export async function migratePostgres(url: string): Promise<void> {
 /** Takes ownership of an open PGlite instance: migrates it and closes it on close(). */
 export async function openPglite(pglite: PGlite, options: { migrate?: boolean } = {}): Promise<Database> {
   if (options.migrate !== false) await migratePglite(pglite);
-  return wrap("pglite", new PrismaPGlite(pglite) as unknown as SqlDriverAdapterFactory, () => pglite.close());
+  return wrap({ kind: "pglite", pglite }, new PrismaPGlite(pglite) as unknown as SqlDriverAdapterFactory, () => pglite.close());
 }
 
 export async function migratePglite(pglite: PGlite): Promise<void> {
@@ -93,13 +95,14 @@ export async function migratePglite(pglite: PGlite): Promise<void> {
   }
 }
 
-function wrap(kind: Database["kind"], factory: SqlDriverAdapterFactory, closeDriver: () => Promise<void>): Database {
+function wrap(connection: Database["connection"], factory: SqlDriverAdapterFactory, closeDriver: () => Promise<void>): Database {
   const listeners = new Set<StatementListener>();
   const counted = countingFactory(factory, (sql) => listeners.forEach((listener) => listener(sql)));
   const prisma = new PrismaClient({ adapter: counted });
   const sql = createSql(() => counted.connect());
   return {
-    kind,
+    kind: connection.kind,
+    connection,
     prisma,
     sql,
     readSql: sql,

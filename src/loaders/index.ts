@@ -9,13 +9,17 @@ import { orderEventsPages, type OrderEventsKey } from "./order-events.js";
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
+/** `rows` in the order of `ids`, null where an id has no row (a DataLoader's answer). */
+export function inOrderOf<T extends { id: string }>(ids: readonly string[], rows: readonly T[]): Array<T | null> {
+  const index = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => index.get(id) ?? null);
+}
+
 export function createLoaders(sql: Sql, workspaceId: string, maxPageSize: number) {
   /** Rows by id, among those the workspace may see. */
   const byId = <T extends { id: string }>(query: string) =>
     new DataLoader<string, T | null>(async (ids) => {
-      const rows = await sql<T>(query, [ids, workspaceId]);
-      const index = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => index.get(id) ?? null);
+      return inOrderOf(ids, await sql<T>(query, [ids, workspaceId]));
     });
   // Children by parent id: the parent was checked against the workspace when it was loaded.
   const byParent = <T>(query: string, parentOf: (row: T) => string) =>

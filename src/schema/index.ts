@@ -27,6 +27,9 @@ import "./import-result.js";
 import "./import-orders-payload.js";
 import "./import-mutations.js";
 import "./subscription.js";
+import "./source-sync.js";
+import "./source-connection.js";
+import "./webhook-endpoint.js";
 
 export const schema = builder.toSchema();
 /** The schema as printed to schema.graphql: sorted, so diffs stay readable. */

@@ -1,5 +1,6 @@
 import type { Order } from "../generated/prisma/client.js";
 import { formatMoney } from "../domain/money.js";
+import { customerOf, processingErrorOf } from "../domain/order-fields.js";
 import { AddressRef } from "./address.js";
 import { builder } from "./builder.js";
 import { CustomerRef } from "./customer.js";
@@ -36,10 +37,7 @@ builder.node(OrderRef, {
     customer: t.field({
       type: CustomerRef,
       nullable: true,
-      resolve: (order) =>
-        order.customerEmail || order.customerFirstName || order.customerLastName
-          ? { email: order.customerEmail, firstName: order.customerFirstName, lastName: order.customerLastName }
-          : null,
+      resolve: customerOf,
     }),
     orderType: t.expose("orderType", { type: OrderTypeEnum }),
     status: t.expose("status", { type: OrderStatusEnum }),
@@ -53,15 +51,7 @@ builder.node(OrderRef, {
     processingError: t.field({
       type: ProcessingErrorRef,
       nullable: true,
-      resolve: (order) =>
-        order.processingErrorMessage == null
-          ? null
-          : {
-              code: order.processingErrorCode,
-              message: order.processingErrorMessage,
-              type: order.processingErrorType,
-              retriable: order.processingErrorRetriable,
-            },
+      resolve: processingErrorOf,
     }),
     currency: t.exposeString("currency"),
     subtotal: t.string({ nullable: true, description: "Decimal as a string.", resolve: (o) => formatMoney(o.subtotal) }),

@@ -16,7 +16,7 @@ export function toPayload<K extends string, T>(field: K, result: Result<T>): Pay
   return { [field]: result.ok ? result.value : null, errors: result.ok ? [] : result.errors } as Payload<K, T>;
 }
 
-function payload<K extends string, T>(name: string, field: K, type: ObjectRef<any, T> | "ID") {
+export function payload<K extends string, T>(name: string, field: K, type: ObjectRef<any, T> | "ID") {
   const ref = builder.objectRef<Payload<K, T>>(name);
   ref.implement({
     fields: (t) => ({
@@ -34,3 +34,4 @@ export const RetryOrderPayload = payload<"order", Order>("RetryOrderPayload", "o
 export const DeleteOrderPayload = payload<"deletedId", string>("DeleteOrderPayload", "deletedId", "ID");
 export const CreateOrderEventPayload = payload<"event", OrderEvent>("CreateOrderEventPayload", "event", OrderEventRef);
 export const RecordScanEventsPayload = payload<"shipment", Shipment>("RecordScanEventsPayload", "shipment", ShipmentRef);
+export const DeletePayload = payload<"deletedId", string>("DeletePayload", "deletedId", "ID");

@@ -21,12 +21,13 @@ import type { OrderInput, ShipmentInput } from "../domain/order-input.js";
 import { newScans, planShipments } from "../domain/order-rules.js";
 import type { UserError } from "../domain/user-error.js";
 import { Prisma, type Order, type OrderSource, type PrismaClient } from "../generated/prisma/client.js";
+import { silentOutbox, type Outbox, type ShipmentStatusChange } from "../outbox/index.js";
 import { mappers, SourcePayloadError } from "../sources/index.js";
 
 export const MAX_PAYLOADS_PER_IMPORT = 1000;
 
 export type ImportOutcome = "CREATED" | "UPDATED" | "UNCHANGED" | "ERROR";
-export type ShipmentStatusChange = { shipmentId: string; from: string; to: string };
+export type { ShipmentStatusChange };
 export type ImportResult = {
   index: number;
   outcome: ImportOutcome;
@@ -41,17 +42,28 @@ export function isImportSource(source: OrderSource): source is ImportSource {
   return source in mappers;
 }
 
-/** Imports payloads one after another; one result per payload, in order. */
+/**
+ * Imports payloads, `concurrency` at a time (each in its own transaction);
+ * one result per payload, in the payloads' order.
+ */
 export async function importPayloads(
   prisma: PrismaClient,
   workspaceId: string,
   source: ImportSource,
   payloads: readonly unknown[],
+  outbox: Outbox = silentOutbox,
+  path: string[] = ["payloads"],
+  concurrency = 1,
 ): Promise<ImportResult[]> {
-  const results: ImportResult[] = [];
-  for (const [index, payload] of payloads.entries()) {
-    results.push({ index, ...(await importPayload(prisma, workspaceId, source, payload, ["payloads", String(index)])) });
-  }
+  const results: ImportResult[] = new Array(payloads.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < payloads.length) {
+      const index = next++;
+      results[index] = { index, ...(await importPayload(prisma, workspaceId, source, payloads[index], [...path, String(index)], outbox)) };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, payloads.length) }, worker));
   return results;
 }
 
@@ -61,6 +73,7 @@ export async function importPayload(
   source: ImportSource,
   payload: unknown,
   path: string[] = [],
+  outbox: Outbox = silentOutbox,
 ): Promise<Omit<ImportResult, "index">> {
   let input: OrderInput;
   try {
@@ -77,13 +90,31 @@ export async function importPayload(
   // Two imports of a new order can race to create it: the loser updates instead.
   for (let attempt = 0; ; attempt++) {
     try {
-      return await prisma.$transaction((tx) => upsert(tx, workspaceId, input, hash, path), { maxWait: 10_000, timeout: 30_000 });
+      return await prisma.$transaction(
+        async (tx) => {
+          const result = await upsert(tx, workspaceId, input, hash, path);
+          if (result.outcome !== "UNCHANGED") await tellPartners(tx, outbox, workspaceId, result);
+          return result;
+        },
+        { maxWait: 10_000, timeout: 30_000 },
+      );
     } catch (error) {
       if (error instanceof ImportRefusal) return { outcome: "ERROR", order: null, errors: [error.error] };
       const unique = error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
       if (!unique || attempt > 0) throw error;
     }
   }
+}
+
+/** Imports came from the source, so nothing is written back; partners hear of the change. */
+function tellPartners(tx: Tx, outbox: Outbox, workspaceId: string, result: { outcome: ImportOutcome; order: Order | null; statusChanges?: ShipmentStatusChange[]; cancelled?: boolean }) {
+  if (!result.order) return;
+  return outbox.record(tx, {
+    workspaceId,
+    orderId: result.order.id,
+    topics: result.outcome === "CREATED" ? ["ORDER_CREATED"] : result.cancelled ? ["ORDER_UPDATED", "ORDER_CANCELLED"] : ["ORDER_UPDATED"],
+    shipmentChanges: result.statusChanges,
+  });
 }
 
 class ImportRefusal extends Error {
@@ -142,7 +173,8 @@ async function upsert(tx: Tx, workspaceId: string, input: OrderInput, hash: stri
       properties: { source: input.source, by: "import", historyOnly: stale, version: order.version },
     },
   ]);
-  return { outcome: "UPDATED" as const, order, errors: [], statusChanges: merged.statusChanges };
+  const cancelled = order.status === "CANCELLED" && existing.status !== "CANCELLED";
+  return { outcome: "UPDATED" as const, order, errors: [], statusChanges: merged.statusChanges, cancelled };
 }
 
 /** The order's own fields as the newer payload has them. */
@@ -213,8 +245,10 @@ async function mergeShipments(tx: Tx, workspaceId: string, orderId: string, give
       },
     });
     if (fresh.length) {
-      const { before, after } = await refreshShipment(tx, id);
-      if (before !== after) statusChanges.push({ shipmentId: id, from: before, to: after });
+      const { before, after, shipment } = await refreshShipment(tx, id);
+      if (before !== after) {
+        statusChanges.push({ shipmentId: id, carrier: shipment.carrier, trackingCode: shipment.trackingCode, from: before, to: after });
+      }
       added = true;
     }
   }

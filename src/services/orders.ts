@@ -25,6 +25,7 @@ import {
   type OrderPatch,
 } from "../domain/order-validation.js";
 import { fail, ok, type Result, type UserError } from "../domain/user-error.js";
+import { silentOutbox, type Outbox, type OrderChange } from "../outbox/index.js";
 import { Prisma, type CancelReason, type Order, type OrderEvent, type PrismaClient, type Shipment } from "../generated/prisma/client.js";
 
 const TRANSACTION = { maxWait: 10_000, timeout: 30_000 } as const;
@@ -58,6 +59,11 @@ async function lockOrder(tx: Tx, workspaceId: string, orderId: string): Promise<
 
 const notFound = (what: string, path: string[]) => fail("NOT_FOUND", `No ${what} with that id.`, path);
 
+/** Records the change's outbound work; the order is read again when a queued source write moved its sourceSync. */
+async function recordChange(tx: Tx, outbox: Outbox, change: OrderChange, order: Order): Promise<Order> {
+  return (await outbox.record(tx, change)) ? tx.order.findUniqueOrThrow({ where: { id: order.id } }) : order;
+}
+
 // ---------------------------------------------------------------- create
 
 export type CreateOutcome = { order: Order; replayed: boolean };
@@ -67,6 +73,7 @@ export async function createOrder(
   workspaceId: string,
   rawInput: unknown,
   idempotencyKey?: string | null,
+  outbox: Outbox = silentOutbox,
 ): Promise<Result<CreateOutcome>> {
   const validated = validateCreateOrder(rawInput);
   if (!validated.ok) return validated;
@@ -93,7 +100,8 @@ export async function createOrder(
         events: [lifecycle("order.created", "Order created", { source: input.source, externalId: input.externalId ?? null })],
       });
       if (key) await tx.idempotencyKey.create({ data: { workspaceId, key, requestHash, orderId: order.id } });
-      return ok({ order, replayed: false });
+      const change = { workspaceId, orderId: order.id, topics: ["ORDER_CREATED" as const], write: "createOrder" as const };
+      return ok({ order: await recordChange(tx, outbox, change, order), replayed: false });
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -185,6 +193,7 @@ export async function updateOrder(
   orderId: string,
   rawInput: unknown,
   expectedVersion?: number | null,
+  outbox: Outbox = silentOutbox,
 ): Promise<Result<Order>> {
   const validated = validateUpdateOrder(rawInput);
   if (!validated.ok) return validated;
@@ -231,7 +240,7 @@ export async function updateOrder(
     await addEvents(tx, order.id, [
       lifecycle("order.updated", "Order updated", { fields: Object.keys(patch).sort(), version: updated.version }),
     ]);
-    return ok(updated);
+    return ok(await recordChange(tx, outbox, { workspaceId, orderId: order.id, topics: ["ORDER_UPDATED"], write: "updateOrder" }, updated));
   });
 }
 
@@ -277,10 +286,17 @@ async function applyShipmentList(
 
 // ---------------------------------------------------------------- delete
 
-export async function deleteOrder(prisma: PrismaClient, workspaceId: string, orderId: string): Promise<Result<string>> {
+export async function deleteOrder(
+  prisma: PrismaClient,
+  workspaceId: string,
+  orderId: string,
+  outbox: Outbox = silentOutbox,
+): Promise<Result<string>> {
   return inTransaction(prisma, async (tx) => {
     const order = await lockOrder(tx, workspaceId, orderId);
     if (!order) return notFound("order", ["id"]);
+    // Recorded first: the webhook carries the order as it was, the source write its id.
+    await outbox.record(tx, { workspaceId, orderId, topics: ["ORDER_DELETED"], write: "deleteOrder" });
     const shipments = await tx.shipment.findMany({ where: { orderId }, select: { originId: true, destinationId: true } });
     await tx.order.delete({ where: { id: orderId } });
     await deleteAddresses(tx, [
@@ -299,6 +315,7 @@ export async function cancelOrder(
   workspaceId: string,
   orderId: string,
   reason: CancelReason,
+  outbox: Outbox = silentOutbox,
 ): Promise<Result<Order>> {
   return inTransaction(prisma, async (tx) => {
     const order = await lockOrder(tx, workspaceId, orderId);
@@ -312,13 +329,18 @@ export async function cancelOrder(
       data: { status: "CANCELLED", cancelReason: reason, cancelledAt: new Date(), version: { increment: 1 } },
     });
     await addEvents(tx, orderId, [lifecycle("order.cancelled", "Order cancelled", { reason })]);
-    return ok(cancelled);
+    return ok(await recordChange(tx, outbox, { workspaceId, orderId, topics: ["ORDER_CANCELLED"], write: "cancelOrder" }, cancelled));
   });
 }
 
 // ---------------------------------------------------------------- retry
 
-export async function retryOrder(prisma: PrismaClient, workspaceId: string, orderId: string): Promise<Result<Order>> {
+export async function retryOrder(
+  prisma: PrismaClient,
+  workspaceId: string,
+  orderId: string,
+  outbox: Outbox = silentOutbox,
+): Promise<Result<Order>> {
   return inTransaction(prisma, async (tx) => {
     const order = await lockOrder(tx, workspaceId, orderId);
     if (!order) return notFound("order", ["id"]);
@@ -340,7 +362,7 @@ export async function retryOrder(prisma: PrismaClient, workspaceId: string, orde
         previousError: { code: order.processingErrorCode, type: order.processingErrorType, message: order.processingErrorMessage },
       }),
     ]);
-    return ok(retried);
+    return ok(await recordChange(tx, outbox, { workspaceId, orderId, topics: ["ORDER_UPDATED"], write: "retryOrder" }, retried));
   });
 }
 
@@ -351,14 +373,15 @@ export async function createOrderEvent(
   workspaceId: string,
   orderId: string,
   rawInput: unknown,
+  outbox: Outbox = silentOutbox,
 ): Promise<Result<OrderEvent>> {
   const validated = validateOrderEvent(rawInput);
   if (!validated.ok) return validated;
-  const order = await prisma.order.findFirst({ where: { id: orderId, workspaceId }, select: { id: true } });
-  if (!order) return notFound("order", ["orderId"]);
   const event = validated.value;
-  return ok(
-    await prisma.orderEvent.create({
+  return inTransaction(prisma, async (tx) => {
+    const order = await tx.order.findFirst({ where: { id: orderId, workspaceId }, select: { id: true } });
+    if (!order) return notFound("order", ["orderId"]);
+    const created = await tx.orderEvent.create({
       data: {
         orderId,
         type: event.type,
@@ -367,8 +390,11 @@ export async function createOrderEvent(
         properties: event.properties == null ? undefined : (event.properties as Prisma.InputJsonValue),
         occurredAt: event.occurredAt,
       },
-    }),
-  );
+    });
+    // History is not a change to the order itself: the source hears of it, partners do not.
+    await outbox.record(tx, { workspaceId, orderId, topics: [], write: "createOrderEvent", event: created });
+    return ok(created);
+  });
 }
 
 // ---------------------------------------------------------------- scans
@@ -379,6 +405,7 @@ export async function recordScanEvents(
   carrier: string,
   trackingCode: string,
   rawEvents: unknown,
+  outbox: Outbox = silentOutbox,
 ): Promise<Result<ScansRecorded>> {
   const validated = validateScanEvents(rawEvents);
   if (!validated.ok) return validated;
@@ -408,6 +435,12 @@ export async function recordScanEvents(
         }),
       ]);
     }
+    await outbox.record(tx, {
+      workspaceId,
+      orderId: order.id,
+      topics: ["ORDER_UPDATED"],
+      shipmentChanges: before !== after ? [{ shipmentId: shipment.id, carrier: shipment.carrier, trackingCode: shipment.trackingCode, from: before, to: after }] : [],
+    });
     return ok({
       shipment: await tx.shipment.findUniqueOrThrow({ where: { id: found.id } }),
       statusChange: before !== after ? { from: before, to: after } : null,

@@ -11,8 +11,9 @@ export class SourcePayloadError extends Error {
   constructor(
     readonly source: string,
     readonly issues: Array<{ path: string; message: string }>,
+    what = "order",
   ) {
-    super(`Invalid ${source} order: ${issues.map((issue) => `${issue.path || "(payload)"}: ${issue.message}`).join("; ")}`);
+    super(`Invalid ${source} ${what}: ${issues.map((issue) => `${issue.path || "(payload)"}: ${issue.message}`).join("; ")}`);
   }
 }
 

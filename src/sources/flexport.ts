@@ -2,6 +2,7 @@
 // Quirk handled: carrier and tracking code live on each package's label; each
 // labelled package becomes a shipment, its carrier timestamps become scans.
 import { z } from "zod";
+import type { StoredOrder } from "../db/stored-order.js";
 import type { OrderInput, ScanEventInput } from "../domain/order-input.js";
 import { decimal, parseNative, quantity, splitName, text, textOrNumber, timestamp } from "./common.js";
 import { flexportOrderStatus, normalizeShipmentStatus } from "./statuses.js";
@@ -171,5 +172,39 @@ function toAddress(a: z.output<typeof address>) {
     postalCode: a.zip,
     countryCode: a.countryCode,
     phone: a.phone,
+  };
+}
+
+// ---------------------------------------------------------------- canonical -> Flexport
+
+/** The body of Flexport's create order: the shipping address, line items and promised dates. */
+export function toFlexportOrder(order: StoredOrder) {
+  const flexport = ((order.meta as Record<string, unknown> | null)?.flexport ?? {}) as Record<string, unknown>;
+  const address = order.shippingAddress;
+  const iso = (date: Date | null) => date?.toISOString() ?? null;
+  return {
+    externalOrderId: order.externalId ?? order.id,
+    address: address && {
+      name: address.name ?? ([address.firstName, address.lastName].filter(Boolean).join(" ") || null),
+      company: address.company,
+      address1: address.line1,
+      address2: address.line2,
+      city: address.city,
+      provinceCode: address.state,
+      zip: address.postalCode,
+      countryCode: address.countryCode,
+      phone: address.phone ?? order.phone,
+    },
+    lineItems: order.lineItems.map((item) => ({
+      logisticsSku: item.sku,
+      quantity: item.quantity,
+      ...(item.unitPrice != null
+        ? { customsUnitValue: { amount: Number(item.unitPrice.toString()), currencyCode: item.currency ?? order.currency } }
+        : {}),
+    })),
+    promisedShipByTime: iso(order.promisedShipBy),
+    promisedDeliveryByTime: iso(order.promisedDeliveryBy),
+    ...(typeof flexport.shipMethod === "string" ? { shipMethod: flexport.shipMethod } : {}),
+    ...(typeof flexport.marketplace === "string" ? { source: flexport.marketplace } : {}),
   };
 }

@@ -1,7 +1,10 @@
 // Malomo (shipment tracking) order -> canonical order.
 // Quirks handled: zone-less timestamps (UTC), signed_by "null".
 import { z } from "zod";
+import type { StoredOrder } from "../db/stored-order.js";
 import type { OrderInput } from "../domain/order-input.js";
+import { customerOf } from "../domain/order-fields.js";
+import type { OrderEvent } from "../generated/prisma/client.js";
 import { decimal, jsonObject, parseNative, text, textOrNumber, timestamp } from "./common.js";
 import { normalizeShipmentStatus } from "./statuses.js";
 
@@ -118,4 +121,30 @@ export function mapMalomoEvent(payload: unknown) {
 
 function toAddress(place: NonNullable<z.output<typeof location>>) {
   return { city: place.city, state: place.state, postalCode: place.postal_code, country: place.country };
+}
+
+// ---------------------------------------------------------------- canonical -> Malomo
+
+/** The body of POST /orders, or of PUT /orders/:id (which takes no alternate_id or number). */
+export function toMalomoOrder(order: StoredOrder, forUpdate = false) {
+  const customer = customerOf(order);
+  return {
+    ...(forUpdate ? {} : { alternate_id: order.externalId, number: order.number }),
+    email: order.email,
+    customer: customer && { email: customer.email, first_name: customer.firstName, last_name: customer.lastName },
+    meta: order.meta ?? null,
+    // On update this is the complete list: a shipment left out is removed.
+    shipments: order.shipments.map((shipment) => ({ carrier: shipment.carrier, tracking_code: shipment.trackingCode })),
+  };
+}
+
+/** The body of POST /orders/:order_id/events. */
+export function toMalomoEvent(event: Pick<OrderEvent, "type" | "label" | "linkBackUrl" | "properties" | "occurredAt">) {
+  return {
+    type: event.type,
+    label: event.label,
+    link_back_url: event.linkBackUrl,
+    properties: event.properties ?? null,
+    timestamp: Math.floor(event.occurredAt.getTime() / 1000),
+  };
 }

@@ -1,0 +1,17 @@
+// Flexport: create, cancel and retry. Its docs name these operations but not
+// their paths; the paths below are the gateway's, kept in this one table.
+import { mapFlexportOrder, toFlexportOrder } from "../sources/flexport.js";
+import { requireId, segment, type Connector } from "./connector.js";
+
+export const flexport: Connector = {
+  writes: {
+    createOrder: {
+      method: "POST",
+      path: () => "/orders",
+      body: (order) => toFlexportOrder(order),
+      createdId: (answer) => requireId("Flexport", mapFlexportOrder(answer).sourceOrderId),
+    },
+    cancelOrder: { method: "POST", path: (id) => `/orders/${segment(id)}/cancel` },
+    retryOrder: { method: "POST", path: (id) => `/orders/${segment(id)}/retry` },
+  },
+};

@@ -1,0 +1,69 @@
+// Everything that leaves the gateway: the outbox that records outbound work in
+// the writing transaction, the workers that send it (source writes, partner
+// webhooks), pulls from sources, and the schedule that starts them.
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import type { Config } from "../config.js";
+import type { Database } from "../db/index.js";
+import type { Result } from "../domain/user-error.js";
+import { createOutboundHttp } from "../outbound/http.js";
+import { createOutbox, type Outbox } from "../outbox/index.js";
+import { noMetrics, outboundMetrics } from "../outbox/metrics.js";
+import { sendSourceWrite } from "../outbox/source-writer.js";
+import { sendWebhook } from "../outbox/webhook-sender.js";
+import type { ImportResult, ImportSource } from "../services/imports.js";
+import { pullSource, type PullSummary } from "../services/pull.js";
+import { schedulePulls } from "./pull-schedule.js";
+import { QUEUES, startJobQueue } from "./queue.js";
+
+export type Outbound = {
+  outbox: Outbox;
+  /** Pulls a source's orders now, for the caller's workspace. */
+  pull(workspaceId: string, source: ImportSource): Promise<Result<PullSummary>>;
+  stop(): Promise<void>;
+};
+
+export async function startOutbound(
+  db: Database,
+  config: Config,
+  options: { logger: Logger; registry?: Registry; onImported?: (workspaceId: string, results: ImportResult[]) => void },
+): Promise<Outbound> {
+  const { logger } = options;
+  const jobs = await startJobQueue(db, config, logger);
+  const http = createOutboundHttp({ timeoutMs: config.outbound.timeoutMs, allowPrivateTargets: config.outbound.allowPrivateTargets });
+  const outbox = createOutbox(jobs);
+  const deps = {
+    prisma: db.prisma,
+    http,
+    jobs,
+    config: config.outbound,
+    metrics: options.registry ? outboundMetrics(options.registry, db.prisma) : noMetrics,
+    logger,
+  };
+  const pull = (workspaceId: string, source: ImportSource) =>
+    pullSource(
+      { prisma: db.prisma, http, outbox, config, onImported: options.onImported, concurrency: db.kind === "postgres" ? 4 : 1 },
+      workspaceId,
+      source,
+    );
+
+  let scheduler: { stop(): Promise<void> } | null = null;
+  if (config.jobs.enabled) {
+    await jobs.work(QUEUES.sourceWrite, 4, (job) => sendSourceWrite(deps, job));
+    await jobs.work(QUEUES.webhookDelivery, 8, (job) => sendWebhook(deps, job));
+    scheduler = schedulePulls(db.prisma, config.jobs.pullCheckSeconds, pull, logger);
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    outbox,
+    pull,
+    stop() {
+      stopping ??= (async () => {
+        await scheduler?.stop();
+        await jobs.stop();
+        await http.close();
+      })();
+      return stopping;
+    },
+  };
+}

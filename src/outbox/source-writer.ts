@@ -1,0 +1,144 @@
+// Sends one attempt of a SourceWrite. The write's row is the truth: a job for
+// an attempt already made (a redelivered job) is skipped; a failure worth
+// retrying queues the next attempt, spaced by backoff or the source's
+// Retry-After, in the same transaction that records this one.
+import { connectors, sourceLabel, sourceUrl, type WriteOperation } from "../connectors/index.js";
+import { isRetryableStatus, remoteErrorMessage, retryDelayMs } from "../domain/delivery.js";
+import type { SourceConnection, SourceWrite } from "../generated/prisma/client.js";
+import { QUEUES, type AttemptJob } from "../jobs/queue.js";
+import { OutboundError } from "../outbound/http.js";
+import { decryptSecret } from "../outbound/secrets.js";
+import { SourcePayloadError } from "../sources/common.js";
+import type { OutboundDeps } from "./deps.js";
+
+type Outcome =
+  | { kind: "succeeded"; status: number; createdId?: string }
+  | { kind: "retrying"; status: number | null; error: string; delayMs: number }
+  | { kind: "failed"; status: number | null; error: string }
+  | { kind: "waiting" };
+
+export async function sendSourceWrite(deps: OutboundDeps, job: AttemptJob): Promise<void> {
+  const write = await deps.prisma.sourceWrite.findUnique({ where: { id: job.id }, include: { connection: true } });
+  if (!write || write.state !== "PENDING" || write.attempts !== job.attempt) return;
+  const outcome = await attempt(deps, write);
+  if (outcome.kind === "waiting") {
+    // An earlier write of the same order goes first; look again shortly.
+    await deps.prisma.$transaction((tx) => deps.jobs.enqueue(tx, QUEUES.sourceWrite, job, new Date(Date.now() + 1000)));
+    return;
+  }
+  await record(deps, write, outcome);
+}
+
+async function attempt(deps: OutboundDeps, write: SourceWrite & { connection: SourceConnection }): Promise<Outcome> {
+  const earlier = await deps.prisma.sourceWrite.findFirst({
+    where: { orderId: write.orderId, state: "PENDING", id: { lt: write.id } },
+    select: { id: true },
+  });
+  if (earlier) return { kind: "waiting" };
+  const source = write.connection.source as keyof typeof connectors;
+  const label = sourceLabel(source);
+  const route = connectors[source]?.writes[write.operation as WriteOperation];
+  if (!route) return { kind: "failed", status: null, error: `${label} has no ${write.operation} operation.` };
+  if (!write.connection.enabled) return { kind: "failed", status: null, error: `The ${label} connection is disabled.` };
+  const sourceOrderId = write.sourceOrderId ?? (await currentSourceOrderId(deps, write.orderId));
+  if (write.operation !== "createOrder" && !sourceOrderId) {
+    return { kind: "failed", status: null, error: `The order has no ${label} id: it was never created there.` };
+  }
+
+  const attemptNumber = write.attempts + 1;
+  let response;
+  try {
+    response = await deps.http.send({
+      method: route.method,
+      url: sourceUrl(write.connection.baseUrl, route.path(sourceOrderId ?? "")),
+      headers: {
+        authorization: `Bearer ${decryptSecret(deps.config.encryptionKey, write.connection.apiTokenEncrypted)}`,
+        "content-type": "application/json",
+        accept: "application/json",
+      },
+      body: write.body == null ? undefined : JSON.stringify(write.body),
+    });
+  } catch (error) {
+    if (!(error instanceof OutboundError)) throw error;
+    const message = `${label} could not be reached: ${error.message}`;
+    if (error.kind === "private-target" || error.kind === "invalid-url") return { kind: "failed", status: null, error: message };
+    return retryOrFail(deps, attemptNumber, null, message, null);
+  }
+  if (response.status >= 200 && response.status < 300) {
+    if (!route.createdId) return { kind: "succeeded", status: response.status };
+    try {
+      return { kind: "succeeded", status: response.status, createdId: route.createdId(JSON.parse(response.text)) };
+    } catch (error) {
+      const reason = error instanceof SourcePayloadError ? error.message : `not JSON (${(error as Error).message})`;
+      return { kind: "failed", status: response.status, error: `${label} answered the create with an unusable body: ${reason}` };
+    }
+  }
+  const message = `${label} refused ${write.operation}: ${remoteErrorMessage(response.status, response.text)}`;
+  if (!isRetryableStatus(response.status)) return { kind: "failed", status: response.status, error: message };
+  return retryOrFail(deps, attemptNumber, response.status, message, response.headers.get("retry-after"));
+}
+
+function retryOrFail(deps: OutboundDeps, attemptNumber: number, status: number | null, error: string, retryAfter: string | null): Outcome {
+  if (attemptNumber >= deps.config.maxAttempts) {
+    return { kind: "failed", status, error: `${error} (gave up after ${attemptNumber} attempts)` };
+  }
+  const policy = { baseMs: deps.config.retryBaseMs, maxMs: deps.config.retryMaxMs };
+  return { kind: "retrying", status, error, delayMs: retryDelayMs(attemptNumber, policy, { status: status ?? undefined, retryAfter }) };
+}
+
+async function currentSourceOrderId(deps: OutboundDeps, orderId: string): Promise<string | null> {
+  const order = await deps.prisma.order.findUnique({ where: { id: orderId }, select: { sourceOrderId: true } });
+  return order?.sourceOrderId ?? null;
+}
+
+async function record(deps: OutboundDeps, write: SourceWrite, outcome: Exclude<Outcome, { kind: "waiting" }>): Promise<void> {
+  const attempts = write.attempts + 1;
+  const now = new Date();
+  deps.metrics.attempt(QUEUES.sourceWrite, outcome.kind);
+  await deps.prisma.$transaction(async (tx) => {
+    // Claims this attempt: a concurrent duplicate of the job finds nothing to update.
+    const claimed = await tx.sourceWrite.updateMany({
+      where: { id: write.id, state: "PENDING", attempts: write.attempts },
+      data: {
+        attempts,
+        responseStatus: outcome.status,
+        state: outcome.kind === "succeeded" ? "SYNCED" : outcome.kind === "failed" ? "FAILED" : "PENDING",
+        lastError: outcome.kind === "succeeded" ? null : outcome.error,
+        completedAt: outcome.kind === "retrying" ? null : now,
+      },
+    });
+    if (claimed.count === 0) return;
+    const order = await tx.order.findUnique({ where: { id: write.orderId }, select: { id: true } });
+    if (outcome.kind === "succeeded") {
+      if (outcome.createdId) {
+        await tx.sourceWrite.updateMany({ where: { orderId: write.orderId, sourceOrderId: null, state: "PENDING" }, data: { sourceOrderId: outcome.createdId } });
+      }
+      if (!order) return;
+      const more = await tx.sourceWrite.count({ where: { orderId: write.orderId, state: "PENDING" } });
+      await tx.order.update({
+        where: { id: write.orderId },
+        data: {
+          ...(outcome.createdId ? { sourceOrderId: outcome.createdId } : {}),
+          ...(more ? {} : { syncState: "SYNCED", syncError: null, syncedAt: now }),
+          syncAttempts: attempts,
+        },
+      });
+    } else if (outcome.kind === "retrying") {
+      if (order) await tx.order.update({ where: { id: write.orderId }, data: { syncAttempts: attempts, syncError: outcome.error } });
+      await deps.jobs.enqueue(tx, QUEUES.sourceWrite, { id: write.id, attempt: attempts }, new Date(now.getTime() + outcome.delayMs));
+    } else {
+      if (!order) return;
+      await tx.order.update({ where: { id: write.orderId }, data: { syncState: "FAILED", syncAttempts: attempts, syncError: outcome.error } });
+      await tx.orderEvent.create({
+        data: {
+          orderId: write.orderId,
+          type: "source.sync_failed",
+          label: outcome.error,
+          properties: { operation: write.operation, attempts, responseStatus: outcome.status },
+          occurredAt: now,
+        },
+      });
+    }
+  });
+  if (outcome.kind === "failed") deps.logger.warn({ writeId: write.id, operation: write.operation, error: outcome.error }, "source write failed");
+}

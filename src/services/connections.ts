@@ -1,0 +1,121 @@
+// Source connections and partner webhook endpoints: validated, with their
+// secrets encrypted at rest and targets checked (no private addresses in
+// production). Each workspace has at most one connection per source.
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { Config } from "../config.js";
+import { connectors, sourceLabel } from "../connectors/index.js";
+import { fail, ok, type Result, type UserError } from "../domain/user-error.js";
+import type { OrderSource, PrismaClient, SourceConnection, WebhookEndpoint, WebhookTopic } from "../generated/prisma/client.js";
+import { targetProblem } from "../outbound/http.js";
+import { encryptSecret } from "../outbound/secrets.js";
+
+export const MAX_WEBHOOK_ENDPOINTS = 25;
+export const MIN_PULL_INTERVAL_SECONDS = 60;
+
+type Deps = { prisma: PrismaClient; config: Pick<Config, "outbound"> };
+
+const connectionInput = z.object({
+  source: z.string(),
+  baseUrl: z.string().trim().min(1, "is required").max(2000, "must be at most 2000 characters"),
+  apiToken: z
+    .string()
+    .min(1, "is required")
+    .max(4096, "must be at most 4096 characters")
+    .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces"),
+  pullIntervalSeconds: z
+    .number()
+    .int()
+    .min(MIN_PULL_INTERVAL_SECONDS, `must be at least ${MIN_PULL_INTERVAL_SECONDS} seconds`)
+    .max(7 * 24 * 3600, "must be at most a week")
+    .nullish(),
+  enabled: z.boolean().nullish(),
+});
+
+export type SourceConnectionInput = z.input<typeof connectionInput>;
+
+function issues(error: z.ZodError, prefix: string[]): UserError[] {
+  return error.issues.map((issue) => ({
+    code: "VALIDATION",
+    message: `${issue.path.join(".")} ${issue.message}`,
+    path: [...prefix, ...issue.path.map(String)],
+  }));
+}
+
+export async function upsertSourceConnection(deps: Deps, workspaceId: string, raw: SourceConnectionInput): Promise<Result<SourceConnection>> {
+  const parsed = connectionInput.safeParse(raw);
+  if (!parsed.success) return { ok: false, errors: issues(parsed.error, ["input"]) };
+  const input = parsed.data;
+  if (!(input.source in connectors)) return fail("VALIDATION", `${input.source} is not a source the gateway connects to.`, ["input", "source"]);
+  const source = input.source as keyof typeof connectors;
+  if (input.pullIntervalSeconds != null && !connectors[source].pull) {
+    return fail("VALIDATION", `${sourceLabel(source)}'s API has no order list to pull from: leave pullIntervalSeconds null.`, ["input", "pullIntervalSeconds"]);
+  }
+  const problem = await targetProblem(input.baseUrl, deps.config.outbound.allowPrivateTargets);
+  if (problem) return fail("VALIDATION", `baseUrl ${problem}.`, ["input", "baseUrl"]);
+  const fields = {
+    baseUrl: input.baseUrl,
+    apiTokenEncrypted: encryptSecret(deps.config.outbound.encryptionKey, input.apiToken),
+    pullIntervalSeconds: input.pullIntervalSeconds ?? null,
+    enabled: input.enabled ?? true,
+    lastError: null,
+  };
+  return ok(
+    await deps.prisma.sourceConnection.upsert({
+      where: { workspaceId_source: { workspaceId, source: source as OrderSource } },
+      create: { workspaceId, source: source as OrderSource, ...fields },
+      update: fields,
+    }),
+  );
+}
+
+export async function deleteSourceConnection(deps: Deps, workspaceId: string, id: string): Promise<Result<string>> {
+  return deps.prisma.$transaction(async (tx) => {
+    const connection = await tx.sourceConnection.findFirst({ where: { id, workspaceId }, select: { id: true } });
+    if (!connection) return fail("NOT_FOUND", "No source connection with that id.", ["id"]);
+    // Writes still waiting go with the connection: their orders are local only again.
+    await tx.$executeRaw`
+      UPDATE "order" SET sync_state = 'LOCAL_ONLY', sync_error = 'The source connection was deleted before this change was sent.'
+      WHERE id IN (SELECT order_id FROM source_write WHERE connection_id = ${id}::uuid AND state = 'PENDING')`;
+    await tx.sourceConnection.delete({ where: { id } });
+    return ok(id);
+  });
+}
+
+// ---------------------------------------------------------------- webhook endpoints
+
+const endpointInput = z.object({
+  url: z.string().trim().min(1, "is required").max(2000, "must be at most 2000 characters"),
+  topics: z.array(z.string()).min(1, "must name at least one topic").max(10),
+});
+
+export async function createWebhookEndpoint(
+  deps: Deps,
+  workspaceId: string,
+  raw: { url: string; topics: WebhookTopic[] },
+): Promise<Result<{ endpoint: WebhookEndpoint; signingSecret: string }>> {
+  const parsed = endpointInput.safeParse(raw);
+  if (!parsed.success) return { ok: false, errors: issues(parsed.error, []) };
+  const problem = await targetProblem(parsed.data.url, deps.config.outbound.allowPrivateTargets);
+  if (problem) return fail("VALIDATION", `url ${problem}.`, ["url"]);
+  const count = await deps.prisma.webhookEndpoint.count({ where: { workspaceId } });
+  if (count >= MAX_WEBHOOK_ENDPOINTS) {
+    return fail("VALIDATION", `A workspace may have at most ${MAX_WEBHOOK_ENDPOINTS} webhook endpoints; delete one first.`, ["url"]);
+  }
+  // Standard Webhooks secrets: "whsec_" and the base64 of the HMAC key.
+  const signingSecret = `whsec_${randomBytes(32).toString("base64")}`;
+  const endpoint = await deps.prisma.webhookEndpoint.create({
+    data: {
+      workspaceId,
+      url: parsed.data.url,
+      topics: [...new Set(parsed.data.topics)] as WebhookTopic[],
+      secretEncrypted: encryptSecret(deps.config.outbound.encryptionKey, signingSecret),
+    },
+  });
+  return ok({ endpoint, signingSecret });
+}
+
+export async function deleteWebhookEndpoint(deps: Deps, workspaceId: string, id: string): Promise<Result<string>> {
+  const deleted = await deps.prisma.webhookEndpoint.deleteMany({ where: { id, workspaceId } });
+  return deleted.count ? ok(id) : fail("NOT_FOUND", "No webhook endpoint with that id.", ["id"]);
+}

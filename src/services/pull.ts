@@ -1,0 +1,126 @@
+// Pulling a source's orders: page through its list endpoint and import every
+// order through the same mappers and upsert as importOrders. The position is
+// saved after each page, so an interrupted pull resumes where it stopped; a
+// lease on the connection row keeps two instances from pulling it at once.
+import type { Config } from "../config.js";
+import { connectors, sourceLabel, sourceUrl } from "../connectors/index.js";
+import { remoteErrorMessage } from "../domain/delivery.js";
+import { fail, ok, type Result, type UserError } from "../domain/user-error.js";
+import type { PrismaClient, SourceConnection } from "../generated/prisma/client.js";
+import { OutboundError, type OutboundHttp } from "../outbound/http.js";
+import { decryptSecret } from "../outbound/secrets.js";
+import type { Outbox } from "../outbox/index.js";
+import { SourcePayloadError } from "../sources/common.js";
+import { importPayloads, type ImportResult, type ImportSource } from "./imports.js";
+
+export type PullDeps = {
+  prisma: PrismaClient;
+  http: OutboundHttp;
+  outbox: Outbox;
+  config: Pick<Config, "outbound" | "jobs">;
+  /** Orders of a page imported side by side (1 on PGlite, whose one connection serializes them anyway). */
+  concurrency: number;
+  /** Called after each page with its import results (for subscribers). */
+  onImported?(workspaceId: string, results: ImportResult[]): void;
+};
+
+export type PullSummary = {
+  connection: SourceConnection;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  errors: UserError[];
+};
+
+const MAX_REPORTED_ERRORS = 50;
+const MAX_PAGES_PER_RUN = 100_000;
+
+export async function pullSource(deps: PullDeps, workspaceId: string, source: ImportSource): Promise<Result<PullSummary>> {
+  const label = sourceLabel(source);
+  const pager = connectors[source].pull;
+  if (!pager) return fail("VALIDATION", `${label}'s API has no order list to pull from.`, ["source"]);
+  const connection = await deps.prisma.sourceConnection.findUnique({ where: { workspaceId_source: { workspaceId, source } } });
+  if (!connection) return fail("NOT_FOUND", `There is no ${label} connection; add one with upsertSourceConnection.`, ["source"]);
+  if (!connection.enabled) return fail("VALIDATION", `The ${label} connection is disabled.`, ["source"]);
+  const lease = `${deps.config.jobs.pullLeaseSeconds} seconds`;
+  const claimed = await deps.prisma.$queryRaw<Array<{ pull_position: string | null }>>`
+    UPDATE source_connection SET pull_lease_until = now() + ${lease}::interval
+    WHERE id = ${connection.id}::uuid AND (pull_lease_until IS NULL OR pull_lease_until < now())
+    RETURNING pull_position`;
+  if (!claimed.length) return fail("CONFLICT", `A pull of ${label} is already running; try again when it has finished.`, ["source"]);
+
+  const totals = { created: 0, updated: 0, unchanged: 0, failed: 0 };
+  const errors: UserError[] = [];
+  let position = claimed[0]!.pull_position;
+  let problem: string | null = null;
+  const token = decryptSecret(deps.config.outbound.encryptionKey, connection.apiTokenEncrypted);
+  try {
+    for (let page = 0; page < MAX_PAGES_PER_RUN; page++) {
+      const read = await fetchPage(deps, connection.baseUrl, token, label, pager, position);
+      if (!read.ok) {
+        problem = read.problem;
+        break;
+      }
+      const results = await importPayloads(deps.prisma, workspaceId, source, read.orders, deps.outbox, ["page", position ?? "first"], deps.concurrency);
+      for (const result of results) {
+        if (result.outcome === "ERROR") totals.failed++;
+        else totals[result.outcome === "CREATED" ? "created" : result.outcome === "UPDATED" ? "updated" : "unchanged"]++;
+        for (const error of result.errors) if (errors.length < MAX_REPORTED_ERRORS) errors.push(error);
+      }
+      deps.onImported?.(workspaceId, results);
+      position = read.next;
+      await deps.prisma.$executeRaw`
+        UPDATE source_connection SET pull_position = ${position}, pull_lease_until = now() + ${lease}::interval
+        WHERE id = ${connection.id}::uuid`;
+      if (position === null) break;
+    }
+  } catch (error) {
+    problem = `The pull stopped: ${(error as Error).message}`;
+    throw error;
+  } finally {
+    // The lease ends now; its time also spaces scheduled pulls after a failure.
+    await deps.prisma.$executeRaw`
+      UPDATE source_connection SET pull_lease_until = now(), last_error = ${problem},
+        last_pulled_at = CASE WHEN ${problem === null} THEN now() ELSE last_pulled_at END
+      WHERE id = ${connection.id}::uuid`;
+  }
+  if (problem) errors.unshift({ code: "SOURCE_ERROR", message: problem, path: ["source"] });
+  const updated = await deps.prisma.sourceConnection.findUniqueOrThrow({ where: { id: connection.id } });
+  return ok({ connection: updated, ...totals, errors });
+}
+
+type PageRead = { ok: true; orders: unknown[]; next: string | null } | { ok: false; problem: string };
+
+/** One page, validated before anything of it is written. */
+async function fetchPage(
+  deps: PullDeps,
+  baseUrl: string,
+  token: string,
+  label: string,
+  pager: NonNullable<(typeof connectors)[ImportSource]["pull"]>,
+  position: string | null,
+): Promise<PageRead> {
+  const size = deps.config.jobs.pullPageSize;
+  const where = position ? `the page at ${JSON.stringify(position)}` : "the first page";
+  let response;
+  try {
+    response = await deps.http.send({
+      method: "GET",
+      url: sourceUrl(baseUrl, pager.pagePath(position, size)),
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json" },
+    });
+  } catch (error) {
+    if (!(error instanceof OutboundError)) throw error;
+    return { ok: false, problem: `${label} could not be reached for ${where}: ${error.message}` };
+  }
+  if (response.status < 200 || response.status >= 300) {
+    return { ok: false, problem: `${label} refused ${where}: ${remoteErrorMessage(response.status, response.text)}` };
+  }
+  try {
+    return { ok: true, ...pager.readPage(JSON.parse(response.text), position, size) };
+  } catch (error) {
+    const reason = error instanceof SourcePayloadError ? error.message : `it is not JSON (${(error as Error).message})`;
+    return { ok: false, problem: `${label} sent a malformed ${where.replace(/^the /, "")}, so nothing of it was imported: ${reason}` };
+  }
+}
