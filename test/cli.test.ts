@@ -37,7 +37,7 @@ const apikeyCli = (...args: string[]) => cli("src/cli/apikey.ts", ...args);
 async function cli(script: string, ...args: string[]) {
   const { DATABASE_URL: _, ...inherited } = process.env;
   try {
-    const { stdout, stderr } = await run(process.execPath, [join(projectRoot, "node_modules/tsx/dist/cli.mjs"), script, ...args], {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", script, ...args], {
       cwd: projectRoot,
       env: { ...inherited, ...env },
     });
@@ -56,7 +56,7 @@ it("imports an NDJSON file, reports each failure by line and exits 2 when some f
   await writeFile(file, `${lines.join("\n")}\n`);
 
   const first = await importCli("--source", "malomo", file);
-  expect(first.stdout).toContain("created 30, updated 0, unchanged 0, failed 2");
+  expect(first.stdout, first.stderr).toContain("created 30, updated 0, unchanged 0, failed 2");
   expect(first.stdout).toMatch(/line 11: not valid JSON/);
   expect(first.stdout).toMatch(/line 21: .*tracking_code/);
   expect(first.code).toBe(2);
@@ -96,12 +96,16 @@ it("creates API keys that work at once, prints the key last, and revokes them by
     const db = await openDatabase(database);
     try {
       const gateway = await createGateway(testConfig({ database }), db);
-      const response = await gateway.yoga.fetch("http://localhost/graphql", {
-        method: "POST",
-        headers: { "content-type": "application/json", "content-length": "27", authorization: `Bearer ${key}` },
-        body: '{"query":"{ __typename }"}',
-      });
-      return response.status;
+      try {
+        const response = await gateway.yoga.fetch("http://localhost/graphql", {
+          method: "POST",
+          headers: { "content-type": "application/json", "content-length": "27", authorization: `Bearer ${key}` },
+          body: '{"query":"{ __typename }"}',
+        });
+        return response.status;
+      } finally {
+        await gateway.close();
+      }
     } finally {
       await db.close();
     }

@@ -110,7 +110,10 @@ export async function createTestGateway(config: Config = testConfig()): Promise<
       }
       return ids;
     },
-    close: () => db.close(),
+    async close() {
+      await gateway.close();
+      await db.close();
+    },
   };
 }
 

@@ -1,13 +1,13 @@
-import { spawn } from "node:child_process";
 import { Writable } from "node:stream";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import pg from "pg";
 import pino from "pino";
 import { projectRoot } from "../src/db/migrate.js";
 import { openPostgres } from "../src/db/index.js";
 import { createGateway } from "../src/server.js";
 import { createPostgresTestDatabase, createTestGateway, testConfig, type TestGateway } from "./helpers.js";
+import { startServerProcess, stopServerProcess, type ServerProcess } from "./processes.js";
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -34,7 +34,12 @@ describe("readiness", () => {
     // GraphQL request gets a clear error instead of hanging.
     const away = await openPostgres("postgresql://postgres@127.0.0.1:1/none", { migrate: false });
     try {
-      const unready = await createGateway(testConfig(), { ...away, prisma: gw.db.prisma });
+      const unready = await createGateway(testConfig({ jobs: { ...testConfig().jobs, enabled: false } }), {
+        ...away,
+        prisma: gw.db.prisma,
+        connection: gw.db.connection,
+      });
+      onTestFinished(() => unready.close());
       const started = performance.now();
       const response = await unready.yoga.fetch("http://localhost/ready");
       expect(response.status).toBe(503);
@@ -90,6 +95,7 @@ describe("request log", () => {
     const lines: Record<string, unknown>[] = [];
     const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) });
     const logged = await createGateway(testConfig(), gw.db, { logger: pino({ base: undefined }, sink) });
+    onTestFinished(() => logged.close());
     const target = { ...gw, yoga: logged.yoga };
 
     const given = await post(target, { query: "{ __typename }" }, { "x-request-id": "trace-42" });
@@ -108,31 +114,18 @@ describe("request log", () => {
 describe("shutdown", () => {
   it("exits 0 soon after SIGTERM", async () => {
     const database = process.env.DATABASE_URL ? await createPostgresTestDatabase() : null;
-    const env = database ? { DATABASE_URL: database.url } : { PGLITE_DIR: join(projectRoot, ".data", `shutdown-${process.pid}`) };
-    const { DATABASE_URL: _, ...inherited } = process.env;
-    const child = spawn(process.execPath, [join(projectRoot, "node_modules/tsx/dist/cli.mjs"), "src/main.ts"], {
-      cwd: projectRoot,
-      env: { ...inherited, ...env, PORT: "0", DEMO_DATA: "false", LOG_LEVEL: "warn" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
+    const env: Record<string, string> = database ? { DATABASE_URL: database.url } : { PGLITE_DIR: join(projectRoot, ".data", `shutdown-${process.pid}`) };
+    let server: ServerProcess | undefined;
     try {
-      await new Promise<void>((resolve, reject) => {
-        const poll = setInterval(() => {
-          if (output.includes("GraphQL and GraphiQL at")) (clearInterval(poll), resolve());
-          if (child.exitCode != null) (clearInterval(poll), reject(new Error(output)));
-        }, 100);
-      });
+      server = await startServerProcess(env);
       const stoppedAt = Date.now();
-      child.kill("SIGTERM");
-      const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-      expect(code).toBe(0);
+      const exited = new Promise<number | null>((resolve) => server!.child.once("exit", resolve));
+      server.child.kill("SIGTERM");
+      expect(await exited).toBe(0);
       expect(Date.now() - stoppedAt).toBeLessThan(10_000);
-      expect(output).toContain("SIGTERM: shutting down");
+      expect(server.output()).toContain("SIGTERM: shutting down");
     } finally {
-      child.kill("SIGKILL");
+      if (server) await stopServerProcess(server.child, "SIGKILL");
       await database?.drop();
       if (!database) await import("node:fs/promises").then((fs) => fs.rm(env.PGLITE_DIR!, { recursive: true, force: true }).then(() => fs.rm(`${env.PGLITE_DIR}.lock`, { force: true })));
     }

@@ -14,14 +14,15 @@ it.skipIf(!process.env.DATABASE_URL)("reads from the replica, and from the prima
   const [primary, replica] = await Promise.all([createPostgresTestDatabase(), createPostgresTestDatabase()]);
   const db = await openPostgres(primary.url, { migrate: false, replicaUrls: [replica.url] });
   const replicaDb = await openPostgres(replica.url, { migrate: false });
+  let gateway: Awaited<ReturnType<typeof createGateway>> | undefined;
   try {
-    const gateway = await createGateway(testConfig(), db);
-    const { key } = await createApiKey(db.prisma, gateway.demoWorkspaceId, "WRITE");
-    await replicaDb.prisma.workspace.create({ data: { id: gateway.demoWorkspaceId, slug: "demo", name: "Demo" } });
-    await replicaDb.prisma.$transaction((tx) => insertOrder(tx, gateway.demoWorkspaceId, numberedOrder(1, { number: "on-the-replica" })));
+    gateway = await createGateway(testConfig(), db);
+    const { key } = await createApiKey(db.prisma, gateway!.demoWorkspaceId, "WRITE");
+    await replicaDb.prisma.workspace.create({ data: { id: gateway!.demoWorkspaceId, slug: "demo", name: "Demo" } });
+    await replicaDb.prisma.$transaction((tx) => insertOrder(tx, gateway!.demoWorkspaceId, numberedOrder(1, { number: "on-the-replica" })));
     const ask = async (query: string) => {
       const body = JSON.stringify({ query });
-      const response = await gateway.yoga.fetch("http://localhost/graphql", {
+      const response = await gateway!.yoga.fetch("http://localhost/graphql", {
         method: "POST",
         headers: { "content-type": "application/json", "content-length": String(body.length), authorization: `Bearer ${key}` },
         body,
@@ -35,6 +36,7 @@ it.skipIf(!process.env.DATABASE_URL)("reads from the replica, and from the prima
       order { number shipments { trackingCode } } errors { code } } }`);
     expect(created.data.createOrder).toEqual({ order: { number: "on-the-primary", shipments: [{ trackingCode: "RP1" }] }, errors: [] });
   } finally {
+    await gateway?.close();
     await replicaDb.close();
     await db.close();
     await Promise.all([primary.drop(), replica.drop()]);

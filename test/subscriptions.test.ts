@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../src/auth/api-keys.js";
 import { openPostgres } from "../src/db/index.js";
-import { projectRoot } from "../src/db/migrate.js";
 import { DEMO_WORKSPACE, ensureWorkspace } from "../src/db/workspaces.js";
 import { startServer, type RunningServer } from "../src/server.js";
+import { startServerProcess, stopServerProcess } from "./processes.js";
 import { createPostgresTestDatabase, createTestGateway, openTestDatabase, testConfig, type TestGateway } from "./helpers.js";
 
 const decoder = new TextDecoder();
@@ -133,28 +132,14 @@ describe.skipIf(!process.env.DATABASE_URL)("across instances through Redis", () 
   const children: ChildProcess[] = [];
   let dropDatabase = async () => {};
   afterAll(async () => {
-    for (const child of children) child.kill("SIGTERM");
+    await Promise.all(children.map((child) => stopServerProcess(child)));
     await dropDatabase();
   });
 
   async function startInstance(env: Record<string, string>): Promise<string> {
-    const { DATABASE_URL: _, ...inherited } = process.env;
-    const child = spawn(process.execPath, [join(projectRoot, "node_modules/tsx/dist/cli.mjs"), "src/main.ts"], {
-      cwd: projectRoot,
-      env: { ...inherited, ...env, PORT: "0", DEMO_DATA: "false", NODE_ENV: "production", LOG_LEVEL: "warn" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const { base, child } = await startServerProcess({ ...env, NODE_ENV: "production", ENCRYPTION_KEY: "0".repeat(64) });
     children.push(child);
-    let output = "";
-    return new Promise((resolve, reject) => {
-      child.stdout!.on("data", (chunk) => {
-        output += chunk;
-        const match = /GraphQL and GraphiQL at (http:\/\/localhost:\d+)\/graphql/.exec(output);
-        if (match) resolve(match[1]!);
-      });
-      child.stderr!.on("data", (chunk) => (output += chunk));
-      child.once("exit", () => reject(new Error(output)));
-    });
+    return base;
   }
 
   it("delivers a change made on one instance to a subscriber on the other", async () => {

@@ -16,7 +16,7 @@ it.skipIf(!existsSync(CHROMIUM))("runs the example query in GraphiQL and shows t
   const dir = await mkdtemp(join(tmpdir(), "gateway-e2e-"));
   const database = process.env.DATABASE_URL ? await createPostgresTestDatabase() : null;
   const { DATABASE_URL: _, ...inherited } = process.env;
-  const server = spawn(process.execPath, [join(projectRoot, "node_modules/tsx/dist/cli.mjs"), "src/main.ts"], {
+  const server = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: projectRoot,
     env: { ...inherited, ...(database ? { DATABASE_URL: database.url } : { PGLITE_DIR: join(dir, "pglite") }), PORT: "0", NODE_ENV: "development", LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
