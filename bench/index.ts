@@ -15,6 +15,7 @@ import { projectRoot } from "../src/db/migrate.js";
 import { createGateway } from "../src/server.js";
 import { ADMIN_URL, urlFor } from "./database.js";
 import { importBench } from "./import.js";
+import { outboundBench } from "./outbound.js";
 import { load, once, type LoadResult } from "./load.js";
 import { BENCH_WORKSPACE_ID, seed } from "./seed.js";
 import { startChild, type Child } from "./servers.js";
@@ -25,6 +26,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 300);
 const IMPORT_ORDERS = Number(process.env.BENCH_IMPORT_ORDERS ?? 10_000);
+const OUTBOUND_ORDERS = Number(process.env.BENCH_OUTBOUND_ORDERS ?? 2_000);
 
 const machine = `${os.cpus().length} x ${os.cpus()[0]?.model.trim() ?? "CPU"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}`;
 const lines: string[] = [];
@@ -55,7 +57,8 @@ console.log(seeded.reused ? `reusing ${ORDERS} seeded orders` : `seeded ${ORDERS
 
 // ---- statements per request, counted in-process
 const db = await openPostgres(url, { migrate: false });
-const config = { ...loadConfig({ NODE_ENV: "production", DATABASE_URL: url, DEMO_DATA: "false" }) };
+const BENCH_KEY = "0".repeat(64);
+const config = { ...loadConfig({ NODE_ENV: "production", DATABASE_URL: url, DEMO_DATA: "false", ENCRYPTION_KEY: BENCH_KEY, LOG_LEVEL: "warn" }) };
 const gatewayInProcess = await createGateway(config, db);
 const { key } = await createApiKey(db.prisma, BENCH_WORKSPACE_ID, "WRITE", "bench");
 const auth = { authorization: `Bearer ${key}` };
@@ -77,12 +80,13 @@ for (const workload of workloads) {
   stop();
   statementsPerRequest.push(count);
 }
+await gatewayInProcess.close();
 await db.close();
 
 // ---- servers
 const children: Child[] = [];
 process.on("exit", () => children.forEach((c) => c.process.kill("SIGKILL")));
-const env = { DATABASE_URL: url, NODE_ENV: "production", DEMO_DATA: "false", RATE_LIMIT_PER_MINUTE: "0", GRAPHILE_ENV: "production", LOG_LEVEL: "warn" };
+const env = { DATABASE_URL: url, NODE_ENV: "production", ENCRYPTION_KEY: BENCH_KEY, DEMO_DATA: "false", RATE_LIMIT_PER_MINUTE: "0", GRAPHILE_ENV: "production", LOG_LEVEL: "warn" };
 const servers: Record<Target, Child> = {
   gateway: await startChild("gateway", "src/main.ts", 5677, env, "/health"),
   postgraphile: await startChild("postgraphile", "bench/postgraphile-server.ts", 5678, env),
@@ -155,6 +159,14 @@ log();
 log(
   `5. Bulk import: ${imported!.orders} native orders (NDJSON, four sources) in ${imported!.seconds.toFixed(1)} s = ${Math.round(imported!.ordersPerSecond)} orders/s ` +
     `(RSS ${Math.round(imported!.rssStartMb)} MB at start, ${Math.round(imported!.rssPeakMb)} MB peak).`,
+);
+// ---- outbound: pull and partner webhooks
+const outbound = await outboundBench(OUTBOUND_ORDERS);
+log();
+log(
+  `6. Pull: ${outbound.orders} Malomo orders from a local stand-in (pages of 100) in ${outbound.pullSeconds.toFixed(1)} s = ` +
+    `${Math.round(outbound.orders / outbound.pullSeconds)} orders/s. Partner webhooks: ${outbound.deliveries} signed deliveries to a local ` +
+    `receiver in ${outbound.deliverySeconds.toFixed(1)} s = ${Math.round(outbound.deliveries / outbound.deliverySeconds)} deliveries/s.`,
 );
 await writeFile(join(projectRoot, "BENCHMARKS.md"), `${lines.join("\n")}\n`);
 console.log("BENCHMARKS.md written");
