@@ -64,3 +64,43 @@ describe("statements per request", () => {
     expect(large.statements.length).toBe(small.statements.length);
   });
 });
+
+describe("selections fetched by look-ahead", () => {
+  it("serves a narrow list and a wider lookup of the same order in one request, each in full", async () => {
+    const result = await gw.graphql(/* GraphQL */ `
+      {
+        orders(first: 1) {
+          nodes { number shipments { carrier } lineItems { sku } events(first: 1) { nodes { label } } }
+        }
+        byNumber: orderByNumber(number: "1049", customerEmail: "buyer49@example.com") {
+          number email total currency customer { email }
+          shipments { trackingCode status destination { city } scanEvents { status location { city } } }
+          lineItems { sku quantity unitPrice }
+          events(last: 2) { nodes { label occurredAt } }
+        }
+      }
+    `);
+    expect(result.errors).toBeUndefined();
+    const [listed] = result.data.orders.nodes;
+    const looked = result.data.byNumber;
+    expect(listed.number).toBe(looked.number);
+    expect(listed.shipments[0]).toEqual({ carrier: "ups" });
+    expect(listed.events.nodes).toEqual([{ label: "event 0" }]);
+    expect(looked.total).toBe("495.00");
+    expect(looked.shipments[0]).toEqual({
+      trackingCode: "1Z49X0",
+      status: "OUT_FOR_DELIVERY",
+      destination: { city: "Springfield" },
+      scanEvents: [
+        { status: "PRE_TRANSIT", location: null },
+        { status: "IN_TRANSIT", location: { city: "Memphis" } },
+        { status: "OUT_FOR_DELIVERY", location: null },
+      ],
+    });
+    expect(looked.lineItems).toEqual([
+      { sku: "SKU-49-A", quantity: 1, unitPrice: "5.00" },
+      { sku: "SKU-49-B", quantity: 3, unitPrice: "7.25" },
+    ]);
+    expect(looked.events.nodes.map((e: { label: string }) => e.label)).toEqual(["event 4", "event 5"]);
+  });
+});

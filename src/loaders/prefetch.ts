@@ -1,8 +1,13 @@
-// Looks ahead at what a query asks of its orders and fetches those relations
-// (line items, shipments with their scans, one page of events) in the same
-// SQL statement as the orders, then primes the loaders with them. On this
-// kind of query the statement count drops from five or six to one; anything
-// the look-ahead does not cover is still served by the loaders.
+// Looks ahead at what a query asks of its orders and fetches exactly that, the
+// relations (line items, shipments with their scans, one page of events)
+// included, in the same SQL statement as the orders. On this kind of query the
+// statement count drops from five or six to one, and only the columns the
+// selection reads are selected, built and parsed.
+//
+// Rows fetched this way may hold only some columns, so they are never put in
+// the shared loaders (another part of the same query may ask for more): the
+// relations are attached to the row they belong to, and the resolvers take
+// them from there (prefetched*) before falling back to the loaders.
 import {
   getArgumentValues,
   Kind,
@@ -12,19 +17,62 @@ import {
   type SelectionSetNode,
 } from "graphql";
 
-import { parsePageArgs, toPage, type PageArgs, type PageRequest } from "../domain/pagination.js";
+import { parsePageArgs, toPage, type Page, type PageArgs, type PageRequest } from "../domain/pagination.js";
 import { Prisma, type LineItem, type Order, type OrderEvent, type ScanEvent, type Shipment } from "../generated/prisma/client.js";
 import type { Loaders } from "./index.js";
 
-type Columns = Record<string, string>;
-type Table<T> = { columns: Columns; dates: ReadonlyArray<keyof T>; decimals: ReadonlyArray<keyof T> };
+/**
+ * A table as the API reads it: the SQL for each model key, the keys every
+ * row needs (its id, the columns cursors are made of), and the keys behind each GraphQL field
+ * that is not a column of the same name. A field found in neither (one added
+ * later) makes the whole row be fetched.
+ */
+type Table<T> = {
+  columns: { [K in keyof T]?: string };
+  always: ReadonlyArray<keyof T>;
+  fields: Record<string, ReadonlyArray<keyof T>>;
+  dates: ReadonlyArray<keyof T>;
+  decimals: ReadonlyArray<keyof T>;
+};
 
+const ORDER: Table<Order> = {
+  columns: {
+    id: "id", workspaceId: "workspace_id", source: "source", externalId: "external_id", sourceOrderId: "source_order_id",
+    sourceUpdatedAt: "source_updated_at", importHash: "import_hash", number: "number", email: "email", phone: "phone",
+    customerEmail: "customer_email", customerFirstName: "customer_first_name", customerLastName: "customer_last_name",
+    orderType: "order_type", status: "status", rawStatus: "raw_status", paymentStatus: "payment_status",
+    fulfillmentStatus: "fulfillment_status", processingState: "processing_state", processingErrorCode: "processing_error_code",
+    processingErrorMessage: "processing_error_message", processingErrorType: "processing_error_type",
+    processingErrorRetriable: "processing_error_retriable", currency: "currency", subtotal: "subtotal", discount: "discount",
+    total: "total", shippingAddressId: "shipping_address_id", billingAddressId: "billing_address_id",
+    promisedShipBy: "promised_ship_by", promisedDeliveryBy: "promised_delivery_by", shippedAt: "shipped_at",
+    deliveredAt: "delivered_at", cancelledAt: "cancelled_at", cancelReason: "cancel_reason", meta: "meta",
+    createdAt: "created_at", updatedAt: "updated_at", version: "version", syncState: "sync_state",
+    syncAttempts: "sync_attempts", syncError: "sync_error", syncedAt: "synced_at",
+  },
+  always: ["id", "workspaceId", "createdAt"],
+  fields: {
+    customer: ["customerEmail", "customerFirstName", "customerLastName"],
+    processingError: ["processingErrorCode", "processingErrorMessage", "processingErrorType", "processingErrorRetriable"],
+    shippingAddress: ["shippingAddressId"],
+    billingAddress: ["billingAddressId"],
+    sourceSync: ["syncState", "syncAttempts", "syncError", "syncedAt"],
+    lineItems: [],
+    shipments: [],
+    events: [],
+  },
+  // Read by the driver's own column types (see sql.ts).
+  dates: [],
+  decimals: [],
+};
 const LINE_ITEM: Table<LineItem> = {
   columns: {
     id: "id", orderId: "order_id", position: "position", sku: "sku", name: "name", quantity: "quantity",
     fulfilledQuantity: "fulfilled_quantity", unitPrice: "unit_price::text", currency: "currency",
     productId: "product_id", variantId: "variant_id", weight: "weight::text",
   },
+  always: ["id"],
+  fields: {},
   dates: [],
   decimals: ["unitPrice", "weight"],
 };
@@ -36,6 +84,8 @@ const SHIPMENT: Table<Shipment> = {
     deliveredAt: "delivered_at", isReturn: "is_return", signedBy: "signed_by", weight: "weight::text",
     createdAt: "created_at", updatedAt: "updated_at",
   },
+  always: ["id"],
+  fields: { origin: ["originId"], destination: ["destinationId"], order: ["orderId"], scanEvents: [] },
   dates: ["estimatedDeliveryAt", "deliveredAt", "createdAt", "updatedAt"],
   decimals: ["weight"],
 };
@@ -46,6 +96,8 @@ const SCAN_EVENT: Table<ScanEvent> = {
     locationCity: "location_city", locationState: "location_state", locationPostalCode: "location_postal_code",
     locationCountry: "location_country", source: "source", createdAt: "created_at",
   },
+  always: ["id"],
+  fields: { location: ["locationCity", "locationState", "locationPostalCode", "locationCountry"] },
   dates: ["scannedAt", "createdAt"],
   decimals: [],
 };
@@ -54,14 +106,28 @@ const ORDER_EVENT: Table<OrderEvent> = {
     id: "id", orderId: "order_id", type: "type", label: "label", linkBackUrl: "link_back_url",
     properties: "properties", occurredAt: "occurred_at", createdAt: "created_at",
   },
+  always: ["id", "occurredAt"],
+  fields: {},
   dates: ["occurredAt", "createdAt"],
   decimals: [],
 };
 
-const object = (table: Table<never>, alias: string) =>
-  `json_build_object(${Object.entries(table.columns)
-    .map(([key, column]) => `'${key}', ${alias}.${column}`)
-    .join(", ")})`;
+/** The model keys `fields` (GraphQL field names) read, or every key. */
+function keysFor<T>(table: Table<T>, fields: FieldNode[]): string[] {
+  const keys = new Set<string>(table.always as readonly string[]);
+  for (const field of fields) {
+    const name = field.name.value;
+    if (name === "__typename") continue;
+    const derived = table.fields[name] as readonly string[] | undefined;
+    if (derived) derived.forEach((key) => keys.add(key));
+    else if (name in table.columns) keys.add(name);
+    else return Object.keys(table.columns);
+  }
+  return [...keys];
+}
+
+const jsonObject = (table: Table<never>, alias: string, keys: string[]) =>
+  `json_build_object(${keys.map((key) => `'${key}', ${alias}.${table.columns[key as never]}`).join(", ")})`;
 
 function decode<T>(table: Table<T>, value: Record<string, unknown>): T {
   for (const key of table.dates) if (value[key as string] != null) value[key as string] = new Date(value[key as string] as string);
@@ -70,48 +136,63 @@ function decode<T>(table: Table<T>, value: Record<string, unknown>): T {
 }
 
 export type PrefetchPlan = {
-  lineItems: boolean;
-  shipments: boolean;
-  scanEvents: boolean;
-  events: { args: PageArgs; request: PageRequest } | null;
+  /** Model keys of the order row; every key when the row is also served to Shipment.order. */
+  order: string[];
+  lineItems: string[] | null;
+  shipments: { keys: string[]; scanEvents: string[] | null } | null;
+  events: { keys: string[]; args: PageArgs; request: PageRequest } | null;
 };
 
 /** What the selection asks of each order, read from the selections of type Order under `path` (e.g. ["nodes"]). */
 export function planPrefetch(info: GraphQLResolveInfo, paths: string[][], maxPageSize: number): PrefetchPlan {
   const orderFields = paths.flatMap((path) => fieldsAt(info, info.fieldNodes, path));
-  const shipmentFields = subFields(info, orderFields, "shipments");
-  const eventFields = orderFields.filter((field) => field.name.value === "events");
+  const named = (fields: FieldNode[], name: string) => fields.filter((field) => field.name.value === name);
+  const shipmentFields = subFields(info, named(orderFields, "shipments"));
+  const eventFields = named(orderFields, "events");
   let events: PrefetchPlan["events"] = null;
   if (eventFields.length === 1) {
     const orderType = info.schema.getType("Order") as unknown as { getFields(): Record<string, GraphQLField<unknown, unknown>> };
     const args = getArgumentValues(orderType.getFields().events!, eventFields[0]!, info.variableValues) as PageArgs;
+    const eventNodeFields = [
+      ...subFields(info, named(subFields(info, eventFields), "nodes")),
+      ...subFields(info, named(subFields(info, named(subFields(info, eventFields), "edges")), "node")),
+    ];
     try {
-      events = { args, request: parsePageArgs(args, maxPageSize) };
+      events = { keys: keysFor(ORDER_EVENT, eventNodeFields), args, request: parsePageArgs(args, maxPageSize) };
     } catch {
       events = null; // the loader reports the error where the field is
     }
   }
+  // Shipment.order is the order itself: fetch it whole, and let the loader serve it.
+  const whole = named(shipmentFields, "order").length > 0;
   return {
-    lineItems: orderFields.some((field) => field.name.value === "lineItems"),
-    shipments: shipmentFields.length > 0 || orderFields.some((field) => field.name.value === "shipments"),
-    scanEvents: shipmentFields.some((field) => field.name.value === "scanEvents"),
+    order: whole ? Object.keys(ORDER.columns) : keysFor(ORDER, orderFields),
+    lineItems: named(orderFields, "lineItems").length ? keysFor(LINE_ITEM, subFields(info, named(orderFields, "lineItems"))) : null,
+    shipments: named(orderFields, "shipments").length
+      ? {
+          keys: keysFor(SHIPMENT, shipmentFields),
+          scanEvents: named(shipmentFields, "scanEvents").length
+            ? keysFor(SCAN_EVENT, subFields(info, named(shipmentFields, "scanEvents")))
+            : null,
+        }
+      : null,
     events,
   };
 }
 
-/** The extra select-list entries for the plan, for an order row aliased `o`. */
+/** The select list for the plan, for an order row aliased `o`. */
 export function prefetchColumns(plan: PrefetchPlan): string {
-  const columns: string[] = [];
+  const columns = plan.order.map((key) => `o.${ORDER.columns[key as keyof Order]}`);
   if (plan.lineItems) {
-    columns.push(`(SELECT coalesce(json_agg(${object(LINE_ITEM as Table<never>, "li")} ORDER BY li.position, li.id), '[]')
+    columns.push(`(SELECT coalesce(json_agg(${jsonObject(LINE_ITEM as Table<never>, "li", plan.lineItems)} ORDER BY li.position, li.id), '[]')
       FROM line_item li WHERE li.order_id = o.id) AS prefetch_line_items`);
   }
   if (plan.shipments) {
-    const scans = plan.scanEvents
-      ? `, 'scanEvents', (SELECT coalesce(json_agg(${object(SCAN_EVENT as Table<never>, "se")} ORDER BY se.scanned_at, se.id), '[]')
+    const scans = plan.shipments.scanEvents
+      ? `, 'scanEvents', (SELECT coalesce(json_agg(${jsonObject(SCAN_EVENT as Table<never>, "se", plan.shipments.scanEvents)} ORDER BY se.scanned_at, se.id), '[]')
           FROM scan_event se WHERE se.shipment_id = s.id)`
       : "";
-    columns.push(`(SELECT coalesce(json_agg(json_build_object('shipment', ${object(SHIPMENT as Table<never>, "s")}${scans})
+    columns.push(`(SELECT coalesce(json_agg(json_build_object('shipment', ${jsonObject(SHIPMENT as Table<never>, "s", plan.shipments.keys)}${scans})
       ORDER BY s.created_at, s.id), '[]') FROM shipment s WHERE s.order_id = o.id) AS prefetch_shipments`);
   }
   if (plan.events) {
@@ -122,12 +203,11 @@ export function prefetchColumns(plan: PrefetchPlan): string {
     const cursor = request.cursor
       ? `AND (e.occurred_at, e.id) ${forward ? ">" : "<"} ('${request.cursor.at.toISOString()}'::timestamptz, '${request.cursor.id}'::uuid)`
       : "";
-    columns.push(`(SELECT coalesce(json_agg(page.event ORDER BY page.n), '[]') FROM (
-      SELECT ${object(ORDER_EVENT as Table<never>, "e")} AS event, row_number() OVER (ORDER BY ${order}) AS n FROM order_event e
-      WHERE e.order_id = o.id ${cursor}
-      ORDER BY ${order} LIMIT ${request.limit + 1}) page) AS prefetch_events`);
+    columns.push(`(SELECT coalesce(json_agg(${jsonObject(ORDER_EVENT as Table<never>, "e", plan.events.keys)} ORDER BY ${order}), '[]') FROM (
+      SELECT ${plan.events.keys.map((key) => `e.${ORDER_EVENT.columns[key as keyof OrderEvent]}`).join(", ")} FROM order_event e
+      WHERE e.order_id = o.id ${cursor} ORDER BY ${order} LIMIT ${request.limit + 1}) e) AS prefetch_events`);
   }
-  return columns.map((column) => `, ${column}`).join("");
+  return columns.join(", ");
 }
 
 type PrefetchedRow = Order & {
@@ -136,41 +216,56 @@ type PrefetchedRow = Order & {
   prefetchEvents?: Record<string, unknown>[];
 };
 
-/** Strips the prefetched columns off an order row and primes the loaders with them. */
-export function primeLoaders(loaders: Loaders, plan: PrefetchPlan, row: PrefetchedRow): Order {
+type Prefetched = { lineItems?: LineItem[]; shipments?: Shipment[]; events?: { args: PageArgs; page: Page<OrderEvent> } };
+const prefetchedByOrder = new WeakMap<Order, Prefetched>();
+const scanEventsByShipment = new WeakMap<Shipment, ScanEvent[]>();
+
+/** Strips the prefetched columns off an order row and attaches the relations to it. */
+export function attachPrefetched(loaders: Loaders, plan: PrefetchPlan, row: PrefetchedRow): Order {
   const { prefetchLineItems, prefetchShipments, prefetchEvents } = row;
-  // Cleared in place: copying a 40-field row per order costs more than the rest of this.
+  // Cleared in place: copying a row per order costs more than the rest of this.
   row.prefetchLineItems = row.prefetchShipments = row.prefetchEvents = undefined;
   const order: Order = row;
-  loaders.orderById.prime(order.id, order);
-  if (prefetchLineItems) loaders.lineItemsByOrderId.prime(order.id, prefetchLineItems.map((item) => decode(LINE_ITEM, item)));
+  if (plan.order.length === Object.keys(ORDER.columns).length) loaders.orderById.prime(order.id, order);
+  const prefetched: Prefetched = {};
+  if (prefetchLineItems) prefetched.lineItems = prefetchLineItems.map((item) => decode(LINE_ITEM, item));
   if (prefetchShipments) {
-    const shipments = prefetchShipments.map(({ shipment, scanEvents }) => {
+    prefetched.shipments = prefetchShipments.map(({ shipment, scanEvents }) => {
       const decoded = decode(SHIPMENT, shipment);
-      if (scanEvents) loaders.scanEventsByShipmentId.prime(decoded.id, scanEvents.map((scan) => decode(SCAN_EVENT, scan)));
+      if (scanEvents) scanEventsByShipment.set(decoded, scanEvents.map((scan) => decode(SCAN_EVENT, scan)));
       return decoded;
     });
-    loaders.shipmentsByOrderId.prime(order.id, shipments);
   }
   if (prefetchEvents && plan.events) {
     const events = prefetchEvents.map((event) => decode(ORDER_EVENT, event));
     const page = toPage(events, plan.events.request, (event) => ({ at: event.occurredAt, id: event.id }));
-    loaders.orderEventsPage.prime({ orderId: order.id, ...plan.events.args }, page);
+    prefetched.events = { args: plan.events.args, page };
   }
+  prefetchedByOrder.set(order, prefetched);
   return order;
+}
+
+export const prefetchedLineItems = (order: Order) => prefetchedByOrder.get(order)?.lineItems;
+export const prefetchedShipments = (order: Order) => prefetchedByOrder.get(order)?.shipments;
+export const prefetchedScanEvents = (shipment: Shipment) => scanEventsByShipment.get(shipment);
+
+/** The prefetched page of events, when it was fetched for these same arguments. */
+export function prefetchedEvents(order: Order, args: PageArgs): Page<OrderEvent> | undefined {
+  const events = prefetchedByOrder.get(order)?.events;
+  const same = (a: PageArgs, b: PageArgs) => a.first == b.first && a.after == b.after && a.last == b.last && a.before == b.before;
+  return events && same(events.args, args) ? events.page : undefined;
 }
 
 /** The field nodes reached by following `path` (field names) from `nodes`, through fragments. */
 function fieldsAt(info: GraphQLResolveInfo, nodes: readonly FieldNode[], path: string[]): FieldNode[] {
-  let current = nodes.flatMap((node) => selections(info, node.selectionSet));
-  for (const name of path) {
-    current = current.filter((field) => field.name.value === name).flatMap((field) => selections(info, field.selectionSet));
-  }
+  let current = subFields(info, nodes);
+  for (const name of path) current = subFields(info, current.filter((field) => field.name.value === name));
   return current;
 }
 
-function subFields(info: GraphQLResolveInfo, fields: FieldNode[], name: string): FieldNode[] {
-  return fields.filter((field) => field.name.value === name).flatMap((field) => selections(info, field.selectionSet));
+/** The fields selected under `fields`, through fragments. */
+function subFields(info: GraphQLResolveInfo, fields: readonly FieldNode[]): FieldNode[] {
+  return fields.flatMap((field) => selections(info, field.selectionSet));
 }
 
 function selections(info: GraphQLResolveInfo, set: SelectionSetNode | undefined): FieldNode[] {

@@ -1,6 +1,7 @@
 import type { Order } from "../generated/prisma/client.js";
 import { formatMoney } from "../domain/money.js";
 import { customerOf, processingErrorOf } from "../domain/order-fields.js";
+import { prefetchedEvents, prefetchedLineItems, prefetchedShipments } from "../loaders/prefetch.js";
 import { AddressRef } from "./address.js";
 import { builder } from "./builder.js";
 import { CustomerRef } from "./customer.js";
@@ -69,24 +70,19 @@ builder.node(OrderRef, {
     }),
     lineItems: t.field({
       type: [LineItemRef],
-      resolve: (o, _args, ctx) => ctx.loaders.lineItemsByOrderId.load(o.id),
+      resolve: (o, _args, ctx) => prefetchedLineItems(o) ?? ctx.loaders.lineItemsByOrderId.load(o.id),
     }),
     shipments: t.field({
       type: [ShipmentRef],
-      resolve: (o, _args, ctx) => ctx.loaders.shipmentsByOrderId.load(o.id),
+      resolve: (o, _args, ctx) => prefetchedShipments(o) ?? ctx.loaders.shipmentsByOrderId.load(o.id),
     }),
     events: t.connection(
       {
         type: OrderEventRef,
         description: "The order's history, oldest first; `last: 5` gives the five most recent.",
-        resolve: (o, args, ctx) =>
-          ctx.loaders.orderEventsPage.load({
-            orderId: o.id,
-            first: args.first,
-            after: args.after,
-            last: args.last,
-            before: args.before,
-          }),
+        resolve: (o, { first, after, last, before }, ctx) =>
+          prefetchedEvents(o, { first, after, last, before }) ??
+          ctx.loaders.orderEventsPage.load({ orderId: o.id, first, after, last, before }),
       },
       { name: "OrderEventConnection" },
       { name: "OrderEventEdge" },

@@ -1,4 +1,5 @@
 import type { Shipment } from "../generated/prisma/client.js";
+import { prefetchedScanEvents } from "../loaders/prefetch.js";
 import { AddressRef } from "./address.js";
 import { builder } from "./builder.js";
 import { ShipmentStatusEnum } from "./enums.js";
@@ -40,7 +41,7 @@ builder.node(ShipmentRef, {
     scanEvents: t.field({
       type: [ScanEventRef],
       description: "Oldest first.",
-      resolve: (shipment, _args, ctx) => ctx.loaders.scanEventsByShipmentId.load(shipment.id),
+      resolve: (shipment, _args, ctx) => prefetchedScanEvents(shipment) ?? ctx.loaders.scanEventsByShipmentId.load(shipment.id),
     }),
   }),
 });
