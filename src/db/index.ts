@@ -14,7 +14,7 @@ import type { Config } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { pendingMigrations, runMigrateDeploy } from "./migrate.js";
-import { createSql, type Sql } from "./sql.js";
+import { createPreparedSql, createSql, type DisposableSql, type Sql } from "./sql.js";
 
 export type StatementListener = (sql: string) => void;
 
@@ -54,14 +54,25 @@ export async function openPostgres(url: string, options: { migrate?: boolean; re
   if (options.migrate !== false) await migratePostgres(url);
   // Bounded waits: when PostgreSQL is away, requests fail within seconds
   // instead of hanging, and the pool reconnects by itself when it returns.
-  const pool = (connectionString: string) => new PrismaPg({ connectionString, connectionTimeoutMillis: 5_000, query_timeout: 30_000 });
-  const replicas = (options.replicaUrls ?? []).map((replica) => createSql(() => pool(replica).connect()));
-  const db = wrap({ kind: "postgres", url }, pool(url), async () => {
-    await Promise.all(replicas.map((replica) => replica.dispose()));
-  });
+  const pool = (connectionString: string) => {
+    const created = new pg.Pool({ connectionString, connectionTimeoutMillis: 5_000, query_timeout: 30_000 });
+    // A connection dropped while idle is replaced by the next query; without
+    // a listener the pool's error event would end the process.
+    created.on("error", () => {});
+    return created;
+  };
+  const replicas = (options.replicaUrls ?? []).map((replica) => createPreparedSql(pool(replica)));
+  const db = wrap(
+    { kind: "postgres", url },
+    new PrismaPg({ connectionString: url, connectionTimeoutMillis: 5_000, query_timeout: 30_000 }),
+    async () => {
+      await Promise.all(replicas.map((replica) => replica.dispose()));
+    },
+    (report) => createPreparedSql(pool(url), report),
+  );
   if (!replicas.length) return db;
   let next = 0;
-  return { ...db, readSql: (text, args) => replicas[next++ % replicas.length]!(text, args) };
+  return { ...db, readSql: (text, args, sqlOptions) => replicas[next++ % replicas.length]!(text, args, sqlOptions) };
 }
 
 export async function migratePostgres(url: string): Promise<void> {
@@ -95,11 +106,17 @@ export async function migratePglite(pglite: PGlite): Promise<void> {
   }
 }
 
-function wrap(connection: Database["connection"], factory: SqlDriverAdapterFactory, closeDriver: () => Promise<void>): Database {
+function wrap(
+  connection: Database["connection"],
+  factory: SqlDriverAdapterFactory,
+  closeDriver: () => Promise<void>,
+  preparedSql?: (report: StatementListener) => DisposableSql,
+): Database {
   const listeners = new Set<StatementListener>();
-  const counted = countingFactory(factory, (sql) => listeners.forEach((listener) => listener(sql)));
+  const report = (sql: string) => listeners.forEach((listener) => listener(sql));
+  const counted = countingFactory(factory, report);
   const prisma = new PrismaClient({ adapter: counted });
-  const sql = createSql(() => counted.connect());
+  const sql = preparedSql ? preparedSql(report) : createSql(() => counted.connect());
   return {
     kind: connection.kind,
     connection,
