@@ -100,6 +100,10 @@ export async function createGateway(
       defaultQuery: EXAMPLE_QUERY,
       ...(options.graphiqlKey ? { headers: JSON.stringify({ Authorization: `Bearer ${options.graphiqlKey}` }) } : {}),
     },
+    // bodySizeLimit (limits.ts) refuses a body over the limit by its
+    // Content-Length, which Node's HTTP parser never reads past: Yoga's own
+    // check would only stream every body through a second counter.
+    maxRequestBodySize: false,
     batching: config.limits.batch > 0 ? { limit: config.limits.batch } : false,
     // Internal errors reach clients as "Unexpected error."; details only in development.
     maskedErrors: { isDev: config.env === "development" },

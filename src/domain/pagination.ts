@@ -61,6 +61,17 @@ export type Page<T> = {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 };
 
+/** An edge whose cursor is encoded when read: most queries ask for nodes alone. */
+class Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly cursorOf: (row: T) => Cursor,
+  ) {}
+  get cursor(): string {
+    return encodeCursor(this.cursorOf(this.node));
+  }
+}
+
 /**
  * Turns the rows fetched for `request` (up to limit + 1, in fetch order: the
  * page's own order when forward, reversed when backward) into a page.
@@ -69,15 +80,19 @@ export function toPage<T>(rows: T[], request: PageRequest, cursorOf: (row: T) =>
   const hasMore = rows.length > request.limit;
   const kept = rows.slice(0, request.limit);
   if (request.direction === "backward") kept.reverse();
-  const edges = kept.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
+  const edges = kept.map((node) => new Edge(node, cursorOf));
   const forward = request.direction === "forward";
   return {
     edges,
     pageInfo: {
       hasNextPage: forward ? hasMore : request.cursor !== null,
       hasPreviousPage: forward ? request.cursor !== null : hasMore,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
     },
   };
 }
