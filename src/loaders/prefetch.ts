@@ -23,7 +23,7 @@ import type { Loaders } from "./index.js";
 
 /**
  * A table as the API reads it: the SQL for each model key, the keys every
- * row needs (its id, the columns cursors are made of), and the keys behind each GraphQL field
+ * row needs (the columns its cursors are made of), and the keys behind each GraphQL field
  * that is not a column of the same name. A field found in neither (one added
  * later) makes the whole row be fetched.
  */
@@ -50,7 +50,7 @@ const ORDER: Table<Order> = {
     createdAt: "created_at", updatedAt: "updated_at", version: "version", syncState: "sync_state",
     syncAttempts: "sync_attempts", syncError: "sync_error", syncedAt: "synced_at",
   },
-  always: ["id", "workspaceId", "createdAt"],
+  always: ["id", "createdAt"],
   fields: {
     customer: ["customerEmail", "customerFirstName", "customerLastName"],
     processingError: ["processingErrorCode", "processingErrorMessage", "processingErrorType", "processingErrorRetriable"],
@@ -71,7 +71,7 @@ const LINE_ITEM: Table<LineItem> = {
     fulfilledQuantity: "fulfilled_quantity", unitPrice: "unit_price::text", currency: "currency",
     productId: "product_id", variantId: "variant_id", weight: "weight::text",
   },
-  always: ["id"],
+  always: [],
   fields: {},
   dates: [],
   decimals: ["unitPrice", "weight"],
@@ -84,7 +84,7 @@ const SHIPMENT: Table<Shipment> = {
     deliveredAt: "delivered_at", isReturn: "is_return", signedBy: "signed_by", weight: "weight::text",
     createdAt: "created_at", updatedAt: "updated_at",
   },
-  always: ["id"],
+  always: [],
   fields: { origin: ["originId"], destination: ["destinationId"], order: ["orderId"], scanEvents: [] },
   dates: ["estimatedDeliveryAt", "deliveredAt", "createdAt", "updatedAt"],
   decimals: ["weight"],
@@ -96,7 +96,7 @@ const SCAN_EVENT: Table<ScanEvent> = {
     locationCity: "location_city", locationState: "location_state", locationPostalCode: "location_postal_code",
     locationCountry: "location_country", source: "source", createdAt: "created_at",
   },
-  always: ["id"],
+  always: [],
   fields: { location: ["locationCity", "locationState", "locationPostalCode", "locationCountry"] },
   dates: ["scannedAt", "createdAt"],
   decimals: [],
