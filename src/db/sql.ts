@@ -97,10 +97,10 @@ export function createPreparedSql(pool: pg.Pool, report: (text: string) => void 
     const values = args.map((arg) => (arg instanceof Date ? arg.toISOString() : arg));
     const name = options.prepare === false ? undefined : nameFor(text);
     const result = await pool.query({ name, text, values, rowMode: "array", types: parsers });
-    const names = result.fields.map((field) => camel(field.name));
+    const keys = result.fields.map((field) => camel(field.name));
     return result.rows.map((row: unknown[]) => {
       const out: Record<string, unknown> = {};
-      for (let i = 0; i < names.length; i++) out[names[i]!] = row[i];
+      for (let i = 0; i < keys.length; i++) out[keys[i]!] = row[i];
       return out as T;
     });
   };
