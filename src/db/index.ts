@@ -54,8 +54,9 @@ export async function openPostgres(url: string, options: { migrate?: boolean; re
   if (options.migrate !== false) await migratePostgres(url);
   // Bounded waits: when PostgreSQL is away, requests fail within seconds
   // instead of hanging, and the pool reconnects by itself when it returns.
+  const limits = { connectionTimeoutMillis: 5_000, query_timeout: 30_000 };
   const pool = (connectionString: string) => {
-    const created = new pg.Pool({ connectionString, connectionTimeoutMillis: 5_000, query_timeout: 30_000 });
+    const created = new pg.Pool({ connectionString, ...limits });
     // A connection dropped while idle is replaced by the next query; without
     // a listener the pool's error event would end the process.
     created.on("error", () => {});
@@ -64,7 +65,7 @@ export async function openPostgres(url: string, options: { migrate?: boolean; re
   const replicas = (options.replicaUrls ?? []).map((replica) => createPreparedSql(pool(replica)));
   const db = wrap(
     { kind: "postgres", url },
-    new PrismaPg({ connectionString: url, connectionTimeoutMillis: 5_000, query_timeout: 30_000 }),
+    new PrismaPg({ connectionString: url, ...limits }),
     async () => {
       await Promise.all(replicas.map((replica) => replica.dispose()));
     },
