@@ -147,15 +147,17 @@ export type PrefetchPlan = {
 export function planPrefetch(info: GraphQLResolveInfo, paths: string[][], maxPageSize: number): PrefetchPlan {
   const orderFields = paths.flatMap((path) => fieldsAt(info, info.fieldNodes, path));
   const named = (fields: FieldNode[], name: string) => fields.filter((field) => field.name.value === name);
-  const shipmentFields = subFields(info, named(orderFields, "shipments"));
+  const shipments = named(orderFields, "shipments");
+  const shipmentFields = subFields(info, shipments);
   const eventFields = named(orderFields, "events");
   let events: PrefetchPlan["events"] = null;
   if (eventFields.length === 1) {
     const orderType = info.schema.getType("Order") as unknown as { getFields(): Record<string, GraphQLField<unknown, unknown>> };
     const args = getArgumentValues(orderType.getFields().events!, eventFields[0]!, info.variableValues) as PageArgs;
+    const connectionFields = subFields(info, eventFields);
     const eventNodeFields = [
-      ...subFields(info, named(subFields(info, eventFields), "nodes")),
-      ...subFields(info, named(subFields(info, named(subFields(info, eventFields), "edges")), "node")),
+      ...subFields(info, named(connectionFields, "nodes")),
+      ...subFields(info, named(subFields(info, named(connectionFields, "edges")), "node")),
     ];
     try {
       events = { keys: keysFor(ORDER_EVENT, eventNodeFields), args, request: parsePageArgs(args, maxPageSize) };
@@ -165,15 +167,15 @@ export function planPrefetch(info: GraphQLResolveInfo, paths: string[][], maxPag
   }
   // Shipment.order is the order itself: fetch it whole, and let the loader serve it.
   const whole = named(shipmentFields, "order").length > 0;
+  const lineItems = named(orderFields, "lineItems");
+  const scanEvents = named(shipmentFields, "scanEvents");
   return {
     order: whole ? Object.keys(ORDER.columns) : keysFor(ORDER, orderFields),
-    lineItems: named(orderFields, "lineItems").length ? keysFor(LINE_ITEM, subFields(info, named(orderFields, "lineItems"))) : null,
-    shipments: named(orderFields, "shipments").length
+    lineItems: lineItems.length ? keysFor(LINE_ITEM, subFields(info, lineItems)) : null,
+    shipments: shipments.length
       ? {
           keys: keysFor(SHIPMENT, shipmentFields),
-          scanEvents: named(shipmentFields, "scanEvents").length
-            ? keysFor(SCAN_EVENT, subFields(info, named(shipmentFields, "scanEvents")))
-            : null,
+          scanEvents: scanEvents.length ? keysFor(SCAN_EVENT, subFields(info, scanEvents)) : null,
         }
       : null,
     events,
