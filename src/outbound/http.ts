@@ -16,6 +16,11 @@ export class OutboundError extends Error {
   ) {
     super(message);
   }
+
+  /** No retry can help: the target is refused or the URL cannot be used. */
+  get permanent(): boolean {
+    return this.kind === "private-target" || this.kind === "invalid-url";
+  }
 }
 
 export type OutboundRequest = { method: string; url: string; headers?: Record<string, string>; body?: string };

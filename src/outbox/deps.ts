@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
+import { retryDelayMs } from "../domain/delivery.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { JobQueue } from "../jobs/queue.js";
 import type { OutboundHttp } from "../outbound/http.js";
@@ -14,3 +15,8 @@ export type OutboundDeps = {
   metrics: OutboundMetrics;
   logger: Logger;
 };
+
+/** Milliseconds before attempt `attempt + 1`, by the configured backoff and the remote's answer. */
+export function nextAttemptDelayMs(config: Config["outbound"], attempt: number, answer: { status?: number; retryAfter?: string | null }): number {
+  return retryDelayMs(attempt, { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs }, answer);
+}

@@ -3,13 +3,13 @@
 // retrying queues the next attempt, spaced by backoff or the source's
 // Retry-After, in the same transaction that records this one.
 import { connectors, sourceLabel, sourceUrl, type WriteOperation } from "../connectors/index.js";
-import { isRetryableStatus, remoteErrorMessage, retryDelayMs } from "../domain/delivery.js";
+import { isRetryableStatus, remoteErrorMessage } from "../domain/delivery.js";
 import type { SourceConnection, SourceWrite } from "../generated/prisma/client.js";
 import { QUEUES, type AttemptJob } from "../jobs/queue.js";
 import { OutboundError } from "../outbound/http.js";
 import { decryptSecret } from "../outbound/secrets.js";
 import { SourcePayloadError } from "../sources/common.js";
-import type { OutboundDeps } from "./deps.js";
+import { nextAttemptDelayMs, type OutboundDeps } from "./deps.js";
 
 type Outcome =
   | { kind: "succeeded"; status: number; createdId?: string }
@@ -61,7 +61,7 @@ async function attempt(deps: OutboundDeps, write: SourceWrite & { connection: So
   } catch (error) {
     if (!(error instanceof OutboundError)) throw error;
     const message = `${label} could not be reached: ${error.message}`;
-    if (error.kind === "private-target" || error.kind === "invalid-url") return { kind: "failed", status: null, error: message };
+    if (error.permanent) return { kind: "failed", status: null, error: message };
     return retryOrFail(deps, attemptNumber, null, message, null);
   }
   if (response.status >= 200 && response.status < 300) {
@@ -82,8 +82,7 @@ function retryOrFail(deps: OutboundDeps, attemptNumber: number, status: number |
   if (attemptNumber >= deps.config.maxAttempts) {
     return { kind: "failed", status, error: `${error} (gave up after ${attemptNumber} attempts)` };
   }
-  const policy = { baseMs: deps.config.retryBaseMs, maxMs: deps.config.retryMaxMs };
-  return { kind: "retrying", status, error, delayMs: retryDelayMs(attemptNumber, policy, { status: status ?? undefined, retryAfter }) };
+  return { kind: "retrying", status, error, delayMs: nextAttemptDelayMs(deps.config, attemptNumber, { status: status ?? undefined, retryAfter }) };
 }
 
 async function currentSourceOrderId(deps: OutboundDeps, orderId: string): Promise<string | null> {

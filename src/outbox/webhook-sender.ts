@@ -4,11 +4,11 @@
 // attempt limit; a 429 or 503 with Retry-After is obeyed. An
 // endpoint that fails too many attempts in a row is disabled.
 import { Webhook } from "standardwebhooks";
-import { remoteErrorMessage, retryDelayMs } from "../domain/delivery.js";
+import { remoteErrorMessage } from "../domain/delivery.js";
 import { QUEUES, type AttemptJob } from "../jobs/queue.js";
 import { OutboundError } from "../outbound/http.js";
 import { decryptSecret } from "../outbound/secrets.js";
-import type { OutboundDeps } from "./deps.js";
+import { nextAttemptDelayMs, type OutboundDeps } from "./deps.js";
 
 export async function sendWebhook(deps: OutboundDeps, job: AttemptJob): Promise<void> {
   const delivery = await deps.prisma.webhookDelivery.findUnique({ where: { id: job.id }, include: { endpoint: true } });
@@ -46,7 +46,7 @@ export async function sendWebhook(deps: OutboundDeps, job: AttemptJob): Promise<
     } catch (caught) {
       if (!(caught instanceof OutboundError)) throw caught;
       error = caught.message;
-      permanent = caught.kind === "private-target" || caught.kind === "invalid-url";
+      permanent = caught.permanent;
     }
   }
 
@@ -84,8 +84,7 @@ export async function sendWebhook(deps: OutboundDeps, job: AttemptJob): Promise<
       });
     }
     if (outcome === "retrying") {
-      const policy = { baseMs: deps.config.retryBaseMs, maxMs: deps.config.retryMaxMs };
-      const delay = retryDelayMs(attempts, policy, { status: status ?? undefined, retryAfter });
+      const delay = nextAttemptDelayMs(deps.config, attempts, { status: status ?? undefined, retryAfter });
       await deps.jobs.enqueue(tx, QUEUES.webhookDelivery, { id: delivery.id, attempt: attempts }, new Date(Date.now() + delay));
     }
   });
