@@ -22,3 +22,8 @@ export const sourceLabel = (source: string) =>
 export function sourceUrl(baseUrl: string, path: string): string {
   return baseUrl.replace(/\/+$/, "") + path;
 }
+
+/** What every call to a source carries: its API token and JSON both ways. */
+export function sourceHeaders(apiToken: string): Record<string, string> {
+  return { authorization: `Bearer ${apiToken}`, "content-type": "application/json", accept: "application/json" };
+}

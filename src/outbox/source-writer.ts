@@ -2,7 +2,7 @@
 // an attempt already made (a redelivered job) is skipped; a failure worth
 // retrying queues the next attempt, spaced by backoff or the source's
 // Retry-After, in the same transaction that records this one.
-import { connectors, sourceLabel, sourceUrl, type WriteOperation } from "../connectors/index.js";
+import { connectors, sourceHeaders, sourceLabel, sourceUrl, type WriteOperation } from "../connectors/index.js";
 import { isRetryableStatus, remoteErrorMessage } from "../domain/delivery.js";
 import type { SourceConnection, SourceWrite } from "../generated/prisma/client.js";
 import { QUEUES, type AttemptJob } from "../jobs/queue.js";
@@ -51,11 +51,7 @@ async function attempt(deps: OutboundDeps, write: SourceWrite & { connection: So
     response = await deps.http.send({
       method: route.method,
       url: sourceUrl(write.connection.baseUrl, route.path(sourceOrderId ?? "")),
-      headers: {
-        authorization: `Bearer ${decryptSecret(deps.config.encryptionKey, write.connection.apiTokenEncrypted)}`,
-        "content-type": "application/json",
-        accept: "application/json",
-      },
+      headers: sourceHeaders(decryptSecret(deps.config.encryptionKey, write.connection.apiTokenEncrypted)),
       body: write.body == null ? undefined : JSON.stringify(write.body),
     });
   } catch (error) {

@@ -3,7 +3,7 @@
 // saved after each page, so an interrupted pull resumes where it stopped; a
 // lease on the connection row keeps two instances from pulling it at once.
 import type { Config } from "../config.js";
-import { connectors, sourceLabel, sourceUrl } from "../connectors/index.js";
+import { connectors, sourceHeaders, sourceLabel, sourceUrl } from "../connectors/index.js";
 import { remoteErrorMessage } from "../domain/delivery.js";
 import { fail, ok, type Result, type UserError } from "../domain/user-error.js";
 import type { PrismaClient, SourceConnection } from "../generated/prisma/client.js";
@@ -108,7 +108,7 @@ async function fetchPage(
     response = await deps.http.send({
       method: "GET",
       url: sourceUrl(baseUrl, pager.pagePath(position, size)),
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json" },
+      headers: sourceHeaders(token),
     });
   } catch (error) {
     if (!(error instanceof OutboundError)) throw error;
