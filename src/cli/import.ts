@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { DEMO_WORKSPACE, ensureWorkspace } from "../db/workspaces.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { importPayload, type ImportOutcome, type ImportSource } from "../services/imports.js";
+import { bulkImportConcurrency, importPayload, type ImportOutcome, type ImportSource } from "../services/imports.js";
 import { fail, openCliDatabase } from "./common.js";
 
 const SOURCES: Record<string, ImportSource> = { malomo: "MALOMO", flexport: "FLEXPORT", storefront: "STOREFRONT", trackmage: "TRACKMAGE" };
@@ -112,7 +112,7 @@ async function main() {
       workspaceId: workspace.id,
       source,
       file,
-      concurrency: db.kind === "postgres" ? 4 : 1,
+      concurrency: bulkImportConcurrency(db.kind),
       onProgress(done, bytes) {
         bar?.update(bytes, { orders: done });
         if (!bar && done % 1000 === 0) console.error(`${done} orders imported`);

@@ -11,7 +11,7 @@ import { createOutbox, type Outbox } from "../outbox/index.js";
 import { noMetrics, outboundMetrics } from "../outbox/metrics.js";
 import { sendSourceWrite } from "../outbox/source-writer.js";
 import { sendWebhook } from "../outbox/webhook-sender.js";
-import type { ImportResult, ImportSource } from "../services/imports.js";
+import { bulkImportConcurrency, type ImportResult, type ImportSource } from "../services/imports.js";
 import { pullSource, type PullSummary } from "../services/pull.js";
 import { schedulePulls } from "./pull-schedule.js";
 import { QUEUES, startJobQueue } from "./queue.js";
@@ -42,7 +42,7 @@ export async function startOutbound(
   };
   const pull = (workspaceId: string, source: ImportSource) =>
     pullSource(
-      { prisma: db.prisma, http, outbox, config, onImported: options.onImported, concurrency: db.kind === "postgres" ? 4 : 1 },
+      { prisma: db.prisma, http, outbox, config, onImported: options.onImported, concurrency: bulkImportConcurrency(db.kind) },
       workspaceId,
       source,
     );

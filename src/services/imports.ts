@@ -26,6 +26,11 @@ import { mappers, SourcePayloadError } from "../sources/index.js";
 
 export const MAX_PAYLOADS_PER_IMPORT = 1000;
 
+/** Orders imported side by side in bulk: PGlite's one connection serializes them anyway. */
+export function bulkImportConcurrency(database: "postgres" | "pglite"): number {
+  return database === "postgres" ? 4 : 1;
+}
+
 export type ImportOutcome = "CREATED" | "UPDATED" | "UNCHANGED" | "ERROR";
 export type { ShipmentStatusChange };
 export type ImportResult = {

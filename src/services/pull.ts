@@ -18,7 +18,7 @@ export type PullDeps = {
   http: OutboundHttp;
   outbox: Outbox;
   config: Pick<Config, "outbound" | "jobs">;
-  /** Orders of a page imported side by side (1 on PGlite, whose one connection serializes them anyway). */
+  /** Orders of a page imported side by side (bulkImportConcurrency). */
   concurrency: number;
   /** Called after each page with its import results (for subscribers). */
   onImported?(workspaceId: string, results: ImportResult[]): void;
