@@ -107,6 +107,20 @@ export function createPreparedSql(pool: pg.Pool, report: (text: string) => void 
   return Object.assign(run, { dispose: () => pool.end() });
 }
 
+/**
+ * A timestamptz as PostgreSQL writes it in JSON ("2026-11-01T12:00:00.5+00:00"
+ * in a UTC session) as the API writes it ("2026-11-01T12:00:00.500Z"), by
+ * slicing the text; other offsets go through Date. Microseconds are cut to
+ * milliseconds, as Date does.
+ */
+export function isoTimestamp(text: string): string {
+  if (text.length >= 25 && text[10] === "T" && text.endsWith("+00:00")) {
+    const fraction = text.slice(20, -6);
+    return `${text.slice(0, 19)}.${(fraction + "000").slice(0, 3)}Z`;
+  }
+  return new Date(text).toISOString();
+}
+
 function convert(value: unknown, type: number): unknown {
   switch (type) {
     case DATETIME:

@@ -16,7 +16,8 @@ export const builder = new SchemaBuilder<{
   AuthScopes: { write: boolean };
   Scalars: {
     ID: { Input: string; Output: string };
-    DateTime: { Input: Date; Output: Date };
+    // Output: a Date, or ISO-8601 text already in the API's form.
+    DateTime: { Input: Date; Output: Date | string };
     JSON: { Input: unknown; Output: unknown };
   };
   // Fields are non-null unless they say otherwise, as in the contract.

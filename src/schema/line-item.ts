@@ -1,5 +1,5 @@
 import type { LineItem } from "../generated/prisma/client.js";
-import { formatMoney } from "../domain/money.js";
+import { formatDecimal, formatMoney } from "../domain/money.js";
 import { builder } from "./builder.js";
 
 export const LineItemRef = builder.objectRef<LineItem>("LineItem");
@@ -16,6 +16,6 @@ builder.node(LineItemRef, {
     currency: t.exposeString("currency", { nullable: true }),
     productId: t.exposeString("productId", { nullable: true }),
     variantId: t.exposeString("variantId", { nullable: true }),
-    weight: t.string({ nullable: true, resolve: (item) => item.weight?.toString() ?? null }),
+    weight: t.string({ nullable: true, resolve: (item) => formatDecimal(item.weight) }),
   }),
 });

@@ -1,4 +1,5 @@
 import type { Shipment } from "../generated/prisma/client.js";
+import { formatDecimal } from "../domain/money.js";
 import { prefetchedScanEvents } from "../loaders/prefetch.js";
 import { AddressRef } from "./address.js";
 import { builder } from "./builder.js";
@@ -22,7 +23,7 @@ builder.node(ShipmentRef, {
     estimatedDeliveryAt: t.expose("estimatedDeliveryAt", { type: "DateTime", nullable: true }),
     deliveredAt: t.expose("deliveredAt", { type: "DateTime", nullable: true }),
     signedBy: t.exposeString("signedBy", { nullable: true }),
-    weight: t.string({ nullable: true, resolve: (shipment) => shipment.weight?.toString() ?? null }),
+    weight: t.string({ nullable: true, resolve: (shipment) => formatDecimal(shipment.weight) }),
     origin: t.field({
       type: AddressRef,
       nullable: true,
