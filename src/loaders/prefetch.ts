@@ -64,6 +64,7 @@ const ORDER: Table<Order> = {
   // Read by the driver's own column types (see sql.ts).
   dates: [],
 };
+const ORDER_KEYS = Object.keys(ORDER.columns);
 const LINE_ITEM: Table<LineItem> = {
   columns: {
     id: "id", orderId: "order_id", position: "position", sku: "sku", name: "name", quantity: "quantity",
@@ -170,7 +171,7 @@ export function planPrefetch(info: GraphQLResolveInfo, paths: string[][], maxPag
   const lineItems = named(orderFields, "lineItems");
   const scanEvents = named(shipmentFields, "scanEvents");
   return {
-    order: whole ? Object.keys(ORDER.columns) : keysFor(ORDER, orderFields),
+    order: whole ? ORDER_KEYS : keysFor(ORDER, orderFields),
     lineItems: lineItems.length ? keysFor(LINE_ITEM, subFields(info, lineItems)) : null,
     shipments: shipments.length
       ? {
@@ -232,7 +233,7 @@ export function attachPrefetched(loaders: Loaders, plan: PrefetchPlan, row: Pref
   // Cleared in place: copying a row per order costs more than the rest of this.
   row.prefetchLineItems = row.prefetchShipments = row.prefetchEvents = undefined;
   const order: Order = row;
-  if (plan.order.length === Object.keys(ORDER.columns).length) loaders.orderById.prime(order.id, order);
+  if (plan.order.length === ORDER_KEYS.length) loaders.orderById.prime(order.id, order);
   const prefetched: Prefetched = {};
   if (prefetchLineItems) prefetched.lineItems = prefetchLineItems.map((item) => decode(LINE_ITEM, item));
   if (prefetchShipments) {
