@@ -144,11 +144,20 @@ ratios.forEach((line) => log(line));
 
 // ---- soak: memory over time under workload 1
 if (SOAK_SECONDS > 0) {
-  const start = servers.gateway.rssMb();
+  // RSS every 5 s: it climbs while V8 sizes its heap for the load, so the
+  // readings after the first minute show whether it keeps climbing.
+  const rss: number[] = [servers.gateway.rssMb()];
+  const sampler = setInterval(() => rss.push(servers.gateway.rssMb()), 5_000);
   const soak = await load(servers.gateway.url, workloads[0]!.requests.gateway, { connections: CONNECTIONS, seconds: SOAK_SECONDS, headers: auth });
-  const end = servers.gateway.rssMb();
+  clearInterval(sampler);
+  rss.push(servers.gateway.rssMb());
+  const settled = rss.slice(Math.min(12, rss.length - 1));
+  const mb = (value: number) => `${Math.round(value)} MB`;
   log();
-  log(`Soak: workload 1 for ${SOAK_SECONDS} s (${soak.requests} requests, ${soak.errors} errors): gateway RSS ${Math.round(start)} MB at start, ${Math.round(end)} MB at end.`);
+  log(
+    `Soak: workload 1 for ${SOAK_SECONDS} s (${soak.requests} requests, ${soak.errors} errors): gateway RSS ${mb(rss[0]!)} at start, ` +
+      `${mb(settled[0]!)} after 60 s, between ${mb(Math.min(...settled))} and ${mb(Math.max(...settled))} from then on, ${mb(rss.at(-1)!)} at end.`,
+  );
 }
 await Promise.all(children.map((child) => child.stop()));
 
