@@ -70,6 +70,8 @@ export function requestLog(logger: Logger): Plugin {
     onResponse({ request, response }) {
       const start = started.get(request);
       if (!start) return;
+      // Deleted now rather than left for a full collection to clear.
+      started.delete(request);
       response.headers.set("x-request-id", start.id);
       if (start.path === "/health" || start.path === "/metrics" || !logger.isLevelEnabled("info")) return;
       logger.info({
