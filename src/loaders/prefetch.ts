@@ -264,8 +264,8 @@ export const prefetchedShipments = (order: OrderWithPrefetched) => order[PREFETC
 export const prefetchedScanEvents = (shipment: ShipmentWithScans) => shipment[SCAN_EVENTS];
 
 /** The prefetched page of events, when it was fetched for these same arguments. */
-export function prefetchedEvents(order: Order, args: PageArgs): Page<OrderEvent> | undefined {
-  const events = (order as OrderWithPrefetched)[PREFETCHED]?.events;
+export function prefetchedEvents(order: OrderWithPrefetched, args: PageArgs): Page<OrderEvent> | undefined {
+  const events = order[PREFETCHED]?.events;
   const same = (a: PageArgs, b: PageArgs) => a.first == b.first && a.after == b.after && a.last == b.last && a.before == b.before;
   return events && same(events.args, args) ? events.page : undefined;
 }
