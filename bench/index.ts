@@ -146,12 +146,13 @@ ratios.forEach((line) => log(line));
 if (SOAK_SECONDS > 0) {
   // RSS every 5 s: it climbs while V8 sizes its heap for the load, so the
   // readings after the first minute show whether it keeps climbing.
+  const SAMPLE_MS = 5_000;
   const rss: number[] = [servers.gateway.rssMb()];
-  const sampler = setInterval(() => rss.push(servers.gateway.rssMb()), 5_000);
+  const sampler = setInterval(() => rss.push(servers.gateway.rssMb()), SAMPLE_MS);
   const soak = await load(servers.gateway.url, workloads[0]!.requests.gateway, { connections: CONNECTIONS, seconds: SOAK_SECONDS, headers: auth });
   clearInterval(sampler);
   rss.push(servers.gateway.rssMb());
-  const settled = rss.slice(Math.min(12, rss.length - 1));
+  const settled = rss.slice(Math.min(60_000 / SAMPLE_MS, rss.length - 1));
   const mb = (value: number) => `${Math.round(value)} MB`;
   log();
   log(
