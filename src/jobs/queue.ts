@@ -31,8 +31,10 @@ export function jobQueueOptions(db: Database, config: Pick<Config, "jobs">) {
     db.connection.kind === "pglite"
       ? { db: fromPglite(db.connection.pglite), backend: "pglite" as const }
       : { connectionString: db.connection.url, max: 4, application_name: "order-gateway jobs" };
+  // Stuck jobs are expired by the monitor pass, which runs at most once per
+  // monitor interval across all instances: it keeps pace with the timeout.
   const supervise = Math.min(60, Math.max(1, Math.floor(config.jobs.timeoutSeconds / 2)));
-  return { ...connection, superviseIntervalSeconds: supervise, monitorIntervalSeconds: 60, schedule: false };
+  return { ...connection, superviseIntervalSeconds: supervise, monitorIntervalSeconds: supervise, schedule: false };
 }
 
 export async function startJobQueue(db: Database, config: Pick<Config, "jobs">, logger: Logger): Promise<JobQueue> {
