@@ -138,27 +138,38 @@ function wrap(
 
 // Wraps a driver adapter so that every statement, in or out of a transaction,
 // is reported: tests assert statement counts and the benchmark reports them.
+// Inside a transaction statements are also sent one at a time: Prisma sends an
+// include's relation queries side by side, and a transaction is one pg client,
+// which deprecates (and pg@9 refuses) a query while another is running.
 function countingFactory(factory: SqlDriverAdapterFactory, report: StatementListener): SqlDriverAdapterFactory {
-  const countQueries = <T extends SqlQueryable>(target: T): T =>
-    new Proxy(target, {
+  const countQueries = <T extends SqlQueryable>(target: T, oneAtATime: boolean): T => {
+    let previous: Promise<unknown> = Promise.resolve();
+    return new Proxy(target, {
       get(obj, prop, receiver) {
         const value = Reflect.get(obj, prop, receiver);
         if (prop === "queryRaw" || prop === "executeRaw") {
           return (query: { sql: string }) => {
-            report(query.sql);
-            return (value as (q: unknown) => unknown).call(obj, query);
+            const send = () => {
+              report(query.sql);
+              return (value as (q: unknown) => Promise<unknown>).call(obj, query);
+            };
+            if (!oneAtATime) return send();
+            const result = previous.then(send);
+            previous = result.catch(() => undefined);
+            return result;
           };
         }
         if (prop === "startTransaction") {
           return async (...args: unknown[]) =>
-            countQueries(await (value as (...a: unknown[]) => Promise<SqlQueryable>).apply(obj, args));
+            countQueries(await (value as (...a: unknown[]) => Promise<SqlQueryable>).apply(obj, args), true);
         }
         return typeof value === "function" ? value.bind(obj) : value;
       },
     });
+  };
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => countQueries((await factory.connect()) as SqlDriverAdapter),
+    connect: async () => countQueries((await factory.connect()) as SqlDriverAdapter, false),
   };
 }
