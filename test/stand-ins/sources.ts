@@ -1,4 +1,4 @@
-// Stand-ins for the sources, written from shared/source-docs: they keep
+// Stand-ins for the sources, written from the sources' API docs: they keep
 // orders in memory and answer the documented operations with the documented
 // shapes. Requests without the expected bearer token get a 401.
 import { randomUUID } from "node:crypto";
