@@ -31,11 +31,23 @@ const envSchema = z.object({
   MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(10),
   MAX_COST: z.coerce.number().int().min(1).default(50_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
+  MAX_WEBHOOK_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  MAX_JSON_DEPTH: z.coerce.number().int().min(4).max(1000).default(64),
+  MAX_NODE_IDS: z.coerce.number().int().min(1).max(10_000).default(100),
+  MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).default(10_000_000),
+  MAX_SOCKETS_PER_KEY: z.coerce.number().int().min(1).default(50),
+  MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(5_000),
   MAX_BATCH: z.coerce.number().int().min(0).max(100).default(5),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   METRICS: booleanFlag.default(true),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_MAX_OPERATIONS: z.coerce.number().int().min(1).max(10_000).default(200),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
   PERSISTED_OPERATIONS_ONLY: booleanFlag.default(false),
@@ -76,7 +88,18 @@ export type Config = {
     directives: number;
     /** Query cost, where page sizes multiply (see src/schema/builder.ts). */
     cost: number;
+    /** Request bodies: GraphQL, and POST /webhooks/{source}. */
     bodyBytes: number;
+    webhookBodyBytes: number;
+    /** Nesting of any JSON value a client sends (variables, webhook bodies). */
+    jsonDepth: number;
+    /** Ids in one nodes(ids:) call. */
+    nodeIds: number;
+    /** The serialised result of one operation. */
+    responseBytes: number;
+    /** Open WebSockets per API key and per client address. */
+    socketsPerKey: number;
+    socketsPerAddress: number;
     /** Operations in one batched request; 0 turns batching off. */
     batch: number;
     /** Requests per minute per API key; 0 turns rate limiting off. */
@@ -85,8 +108,14 @@ export type Config = {
   /** How long a verified API key is trusted without asking the database (so a revocation takes this long). */
   apiKeyCacheSeconds: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
-  /** Serve Prometheus metrics at /metrics. */
-  metrics: boolean;
+  /** HTTP server timeouts: headers, the whole request, idle keep-alive connections. */
+  timeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
+  /**
+   * Prometheus metrics at /metrics: on `port` if set (main port: 404), else on
+   * the main port. With a token, only `Authorization: Bearer <token>` may read
+   * them; without one, production serves them on a metrics port only.
+   */
+  metrics: { enabled: boolean; token: string | undefined; port: number | undefined; maxOperations: number };
   /** On SIGTERM, how long in-flight requests may take before their connections are closed. */
   shutdownTimeoutMs: number;
   persistedOperations: { file: string | undefined; only: boolean };
@@ -144,13 +173,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       directives: e.MAX_DIRECTIVES,
       cost: e.MAX_COST,
       bodyBytes: e.MAX_BODY_BYTES,
+      webhookBodyBytes: e.MAX_WEBHOOK_BODY_BYTES,
+      jsonDepth: e.MAX_JSON_DEPTH,
+      nodeIds: e.MAX_NODE_IDS,
+      responseBytes: e.MAX_RESPONSE_BYTES,
+      socketsPerKey: e.MAX_SOCKETS_PER_KEY,
+      socketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
       batch: e.MAX_BATCH,
       ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
     },
     persistedOperations: { file: e.PERSISTED_OPERATIONS_FILE, only: e.PERSISTED_OPERATIONS_ONLY },
     apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS,
     logLevel: e.LOG_LEVEL,
-    metrics: e.METRICS,
+    timeouts: { headersMs: e.HEADERS_TIMEOUT_MS, requestMs: e.REQUEST_TIMEOUT_MS, keepAliveMs: e.KEEP_ALIVE_TIMEOUT_MS },
+    metrics: { enabled: e.METRICS, token: e.METRICS_TOKEN, port: e.METRICS_PORT, maxOperations: e.METRICS_MAX_OPERATIONS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     outbound: {
       encryptionKey: encryptionKey(e.ENCRYPTION_KEY, e.NODE_ENV),

@@ -1,4 +1,5 @@
-// Protections for a public endpoint: request size, query shape (depth,
+// Protections for a public endpoint (request bodies are limited by the
+// front door, auth/door.ts): query shape (depth,
 // aliases, tokens, directives: GraphQL Armor), introspection and persisted
 // operations. Query cost, where page sizes multiply, is checked by the Pothos
 // complexity plugin (src/schema/builder.ts).
@@ -12,7 +13,6 @@ import type { Config } from "./config.js";
 export function limitPlugins(config: Config): Plugin[] {
   const { limits } = config;
   const plugins: Plugin[] = [
-    bodySizeLimit(limits.bodyBytes),
     EnvelopArmorPlugin({
       maxDepth: { n: limits.depth },
       maxAliases: { n: limits.aliases },
@@ -36,25 +36,6 @@ export function limitPlugins(config: Config): Plugin[] {
     );
   }
   return plugins;
-}
-
-/** Refuses GraphQL request bodies over `maxBytes` before reading them. */
-function bodySizeLimit(maxBytes: number): Plugin {
-  return {
-    onRequest({ request, url, endResponse, fetchAPI }) {
-      if (request.method !== "POST" || url.pathname !== "/graphql") return;
-      const length = request.headers.get("content-length");
-      const refuse = (status: number, message: string) =>
-        endResponse(
-          new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code: "BAD_REQUEST" } }] }), {
-            status,
-            headers: { "content-type": "application/json; charset=utf-8" },
-          }),
-        );
-      if (length == null) return refuse(411, "Send a Content-Length header with the request body.");
-      if (Number(length) > maxBytes) return refuse(413, `The request body is larger than ${maxBytes} bytes.`);
-    },
-  };
 }
 
 /** An allow-list file: a JSON object from sha256 hash to the operation's text. */

@@ -1,11 +1,12 @@
 // What operators need around the API: /ready (the database answers),
-// Prometheus metrics at /metrics, and one JSON log line per request with a
-// request id that is also sent back in `x-request-id`.
-import { randomUUID } from "node:crypto";
-import { usePrometheus } from "@graphql-yoga/plugin-prometheus";
+// Prometheus metrics at /metrics (metricsRefusal says who may read them), and
+// one JSON log line per request with a request id that is also sent back in
+// `x-request-id`.
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import { getOperationAST } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import pino, { type Logger } from "pino";
-import type { Registry } from "prom-client";
+import { Counter, Histogram, type Registry } from "prom-client";
 import type { Database } from "./db/index.js";
 
 export function createLogger(level: string): Logger {
@@ -33,28 +34,107 @@ export function readiness(db: Database, timeoutMs = 2000): Plugin {
   };
 }
 
-/** Request count, latency histogram and errors, by operation name; each gateway has its own registry. */
-export function metrics(registry: Registry): Plugin {
-  return usePrometheus({
-    endpoint: "/metrics",
-    registry,
-    // What operators chart. The plugin's other defaults cost every request
-    // a walk of the document (deprecated fields) or a t-digest (summary).
-    metrics: {
-      graphql_envelop_request: true,
-      graphql_envelop_request_duration: true,
-      graphql_envelop_error_result: true,
-      graphql_yoga_http_duration: true,
-      graphql_envelop_deprecated_field: false,
-      graphql_envelop_request_time_summary: false,
-      graphql_envelop_phase_parse: false,
-      graphql_envelop_phase_validate: false,
-      graphql_envelop_phase_context: false,
-      graphql_envelop_phase_execute: false,
-      graphql_envelop_phase_subscribe: false,
-      graphql_envelop_schema_change: false,
+/**
+ * Request count, latency and errors by operation, and HTTP durations by route.
+ * Labels never take unbounded values from clients: only executed (so
+ * authenticated) operations are named, names are checked and length-limited,
+ * at most `maxOperations` distinct names are kept (the rest count as "other"),
+ * and HTTP routes are a fixed set.
+ */
+export function metrics(registry: Registry, options: { maxOperations: number } & MetricsAccess): Plugin {
+  const requests = new Counter({ name: "graphql_envelop_request", help: "GraphQL operations executed.", labelNames: ["operationName", "operationType"], registers: [registry] });
+  const durations = new Histogram({
+    name: "graphql_envelop_request_duration",
+    help: "Time to execute a GraphQL operation, in seconds.",
+    labelNames: ["operationName", "operationType"],
+    registers: [registry],
+  });
+  const errors = new Counter({ name: "graphql_envelop_error_result", help: "GraphQL operations whose result holds errors.", labelNames: ["operationName", "operationType"], registers: [registry] });
+  const http = new Histogram({
+    name: "graphql_yoga_http_duration",
+    help: "Time to answer an HTTP request, in seconds.",
+    labelNames: ["route", "method", "statusCode"],
+    registers: [registry],
+  });
+  const operationName = operationLabels(options.maxOperations);
+  const started = new WeakMap<Request, number>();
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      started.set(request, performance.now());
+      if (url.pathname !== "/metrics") return;
+      const refusal = metricsRefusal(request, options);
+      if (refusal) return endResponse(fetchAPI.Response.json({ error: refusal.message }, { status: refusal.status }));
+      endResponse(new fetchAPI.Response(await registry.metrics(), { headers: { "content-type": registry.contentType } }));
     },
-  }) as Plugin;
+    onExecute({ args }) {
+      const operation = getOperationAST(args.document, args.operationName);
+      const labels = { operationName: operationName(operation?.name?.value), operationType: operation?.operation ?? "unknown" };
+      const start = performance.now();
+      return {
+        onExecuteDone({ result }) {
+          requests.inc(labels);
+          durations.observe(labels, (performance.now() - start) / 1000);
+          if (!isAsyncIterable(result) && result.errors?.length) errors.inc(labels);
+        },
+      };
+    },
+    onResponse({ request, response }) {
+      const start = started.get(request);
+      if (start === undefined) return;
+      started.delete(request);
+      const path = new URL(request.url).pathname;
+      http.observe({ route: routeOf(path), method: METHODS.has(request.method) ? request.method : "OTHER", statusCode: response.status }, (performance.now() - start) / 1000);
+    },
+  };
+}
+
+/** Who may read /metrics on a listener: null when allowed, else the answer to give. */
+export type MetricsAccess = {
+  token: string | undefined;
+  /** False on the API's port when METRICS_PORT is set. */
+  servedHere: boolean;
+  /** Production on the API's port: no anonymous readers. */
+  tokenRequired: boolean;
+};
+
+export function metricsRefusal(request: Request, options: MetricsAccess): { status: number; message: string } | null {
+  if (!options.servedHere) return { status: 404, message: "Not found." };
+  if (options.token) {
+    const presented = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
+    const a = createHash("sha256").update(presented).digest();
+    const b = createHash("sha256").update(options.token).digest();
+    return timingSafeEqual(a, b) ? null : { status: 401, message: "Send the metrics token: Authorization: Bearer <METRICS_TOKEN>." };
+  }
+  if (options.tokenRequired) return { status: 403, message: "Set METRICS_TOKEN, or METRICS_PORT to serve metrics on a port of their own." };
+  return null;
+}
+
+const METHODS = new Set(["GET", "POST", "HEAD", "OPTIONS"]);
+const ROUTES = new Set(["/graphql", "/health", "/ready", "/metrics"]);
+
+function routeOf(path: string): string {
+  if (ROUTES.has(path)) return path;
+  if (path.startsWith("/webhooks/")) return "/webhooks";
+  return "other";
+}
+
+const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
+
+/** A bounded label for operation names: the first `max` valid names, then "other". */
+export function operationLabels(max: number): (name: string | undefined) => string {
+  const seen = new Set<string>();
+  return (name) => {
+    if (!name) return "anonymous";
+    if (!OPERATION_NAME.test(name)) return "other";
+    if (seen.has(name)) return name;
+    if (seen.size >= max) return "other";
+    seen.add(name);
+    return name;
+  };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
 }
 
 const REQUEST_ID = /^[\w.-]{1,100}$/;

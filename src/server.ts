@@ -5,11 +5,12 @@ import type { AddressInfo } from "node:net";
 import { useGraphQlJit } from "@envelop/graphql-jit";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { createGraphQLError, createYoga, type YogaServerInstance } from "graphql-yoga";
-import { getOperationAST, type ExecutionArgs, type GraphQLError } from "graphql";
+import { getOperationAST, GraphQLError, type ExecutionArgs } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { createApiKey, type Caller } from "./auth/api-keys.js";
 import { createAuthenticator, createRateLimiter, RequestRefused } from "./auth/authenticate.js";
+import { callerOf, frontDoor } from "./auth/door.js";
 import type { Config } from "./config.js";
 import { createContext, type Context } from "./context.js";
 import { openDatabase, type Database } from "./db/index.js";
@@ -17,7 +18,7 @@ import { createEvents, publishImported, type Events } from "./events.js";
 import { DEMO_WORKSPACE, ensureWorkspace } from "./db/workspaces.js";
 import { seedDemoData } from "./demo/seed.js";
 import { limitPlugins } from "./limits.js";
-import { createLogger, metrics, readiness, requestLog } from "./operations.js";
+import { createLogger, metrics, metricsRefusal, readiness, requestLog } from "./operations.js";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import { startOutbound, type Outbound } from "./jobs/index.js";
@@ -29,6 +30,10 @@ export type Gateway = {
   db: Database;
   events: Events;
   outbound: Outbound;
+  /** Checks a request's API key (from its headers). */
+  authenticate(request: Request): Promise<Caller>;
+  /** Prometheus metrics, unless METRICS=false. */
+  registry: Registry | undefined;
   /** The `demo` workspace, which holds the demo data. */
   demoWorkspaceId: string;
   /** Stops the background work (job workers, scheduled pulls) and the event bus; the database stays open. */
@@ -75,14 +80,16 @@ export async function createGateway(
   if (config.demoData) await seedDemoData(db.prisma, demo.id);
   const rateLimiter = createRateLimiter(config.limits.ratePerMinute);
   const authenticate = createAuthenticator(db.sql, config.apiKeyCacheSeconds);
-  const registry = config.metrics ? new Registry() : undefined;
+  const registry = config.metrics.enabled ? new Registry() : undefined;
   const outbound = await startOutbound(db, config, {
     logger,
     registry,
     onImported: (workspaceId, results) => publishImported(events.pubsub, workspaceId, results),
   });
-  const admit = async (request: Request): Promise<Caller> => {
-    const caller = await authenticate(request);
+  // Every operation (each one of a batch, each subscription) takes a turn
+  // of the caller's rate limit; the door has already authenticated them.
+  const admit = async (request: Request, caller = callerOf(request)): Promise<Caller> => {
+    if (!caller) throw new RequestRefused(401, "UNAUTHENTICATED", "Send an API key: Authorization: Bearer <api key>.");
     await rateLimiter.take(caller);
     return caller;
   };
@@ -101,9 +108,7 @@ export async function createGateway(
       defaultQuery: EXAMPLE_QUERY,
       ...(options.graphiqlKey ? { headers: JSON.stringify({ Authorization: `Bearer ${options.graphiqlKey}` }) } : {}),
     },
-    // bodySizeLimit (limits.ts) refuses a body over the limit by its
-    // Content-Length, which Node's HTTP parser never reads past: Yoga's own
-    // check would only stream every body through a second counter.
+    // The front door (auth/door.ts) limits every body, GraphQL or not.
     maxRequestBodySize: false,
     batching: config.limits.batch > 0 ? { limit: config.limits.batch } : false,
     // Internal errors reach clients as "Unexpected error."; details only in development.
@@ -114,9 +119,9 @@ export async function createGateway(
       warn: (...args) => logger.warn(args.map(String).join(" ")),
       error: (...args) => logger.error({ err: args.find((arg) => arg instanceof Error) }, args.map(String).join(" ")),
     },
-    context: async ({ request }) => {
+    context: async ({ request, caller }: { request: Request; caller?: Caller }) => {
       try {
-        return createContext(db, await admit(request), config, events.pubsub, outbound);
+        return createContext(db, await admit(request, caller), config, events.pubsub, outbound);
       } catch (error) {
         if (!(error instanceof RequestRefused)) throw error;
         throw createGraphQLError(error.message, {
@@ -126,8 +131,14 @@ export async function createGateway(
     },
     plugins: [
       requestLog(logger),
+      ...(registry ? [metrics(registry, metricsAccess(config, config.metrics.port === undefined))] : []),
+      frontDoor({
+        authenticate,
+        bodyLimit: (path) => (path.startsWith("/webhooks/") ? config.limits.webhookBodyBytes : config.limits.bodyBytes),
+        publicPaths: new Set(["/health", "/ready", "/metrics"]),
+        onError: (error) => logger.error({ err: error }, "API key check failed"),
+      }),
       readiness(db),
-      ...(registry ? [metrics(registry)] : []),
       sourceWebhooks({ prisma: db.prisma, admit, pubsub: events.pubsub, outbox: outbound.outbox }),
       // Browsers may send "simple" requests without a preflight: refuse them
       // unless they carry a header only a script can set.
@@ -144,6 +155,8 @@ export async function createGateway(
     db,
     events,
     outbound,
+    registry,
+    authenticate,
     demoWorkspaceId: demo.id,
     async close() {
       await outbound.stop();
@@ -157,8 +170,39 @@ export type RunningServer = Gateway & {
   url: string;
   /** Outside production: a fresh write key for the demo workspace, filled into GraphiQL. */
   demoKey: string | null;
+  /** With METRICS_PORT: where the metrics are served. */
+  metricsUrl: string | null;
   close(): Promise<void>;
 };
+
+function listen(server: Server, port: number, host: string | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+}
+
+function metricsAccess(config: Config, servedHere: boolean) {
+  const onApiPort = config.metrics.port === undefined;
+  return { maxOperations: config.metrics.maxOperations, token: config.metrics.token, servedHere, tokenRequired: onApiPort && config.env === "production" };
+}
+
+/** METRICS_PORT: /metrics alone, on a listener of its own. */
+function metricsListener(registry: Registry, config: Config): Server {
+  return createHttpServer(async (req, res) => {
+    const headers = new Headers();
+    if (req.headers.authorization) headers.set("authorization", req.headers.authorization);
+    const refusal =
+      new URL(req.url ?? "/", "http://localhost").pathname === "/metrics"
+        ? metricsRefusal(new Request("http://localhost/metrics", { headers }), metricsAccess(config, true))
+        : { status: 404, message: "Not found." };
+    if (refusal) {
+      res.writeHead(refusal.status, { "content-type": "application/json" }).end(JSON.stringify({ error: refusal.message }));
+      return;
+    }
+    res.writeHead(200, { "content-type": registry.contentType }).end(await registry.metrics());
+  });
+}
 
 const DEMO_KEY_LABEL = "development server";
 
@@ -176,13 +220,21 @@ export async function startServer(config: Config, db?: Database): Promise<Runnin
     demoKey = (await createApiKey(database.prisma, demo.id, "WRITE", DEMO_KEY_LABEL)).key;
   }
   const gateway = await createGateway(config, database, { graphiqlKey: demoKey ?? undefined });
-  const http = createHttpServer(gateway.yoga);
-  const websockets = serveWebSockets(http, gateway.yoga);
-  await new Promise<void>((resolve, reject) => {
-    http.once("error", reject);
-    http.listen(config.port, config.host, resolve);
-  });
+  const http = createHttpServer(
+    {
+      headersTimeout: config.timeouts.headersMs,
+      requestTimeout: config.timeouts.requestMs,
+      keepAliveTimeout: config.timeouts.keepAliveMs,
+      // How often the two timeouts above are checked (Node's default: 30 s).
+      connectionsCheckingInterval: 1000,
+    },
+    gateway.yoga,
+  );
+  const websockets = serveWebSockets(http, gateway, config);
+  await listen(http, config.port, config.host);
   const { port } = http.address() as AddressInfo;
+  const metricsServer = gateway.registry && config.metrics.port !== undefined ? metricsListener(gateway.registry, config) : undefined;
+  if (metricsServer) await listen(metricsServer, config.metrics.port!, config.host);
   return {
     ...gateway,
     http,
@@ -190,7 +242,9 @@ export async function startServer(config: Config, db?: Database): Promise<Runnin
     demoKey,
     // Stops accepting, lets in-flight requests finish (for at most
     // shutdownTimeoutMs), then closes the database.
+    metricsUrl: metricsServer ? `http://localhost:${(metricsServer.address() as AddressInfo).port}/metrics` : null,
     async close() {
+      metricsServer?.close();
       await websockets.dispose();
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
@@ -204,25 +258,65 @@ export async function startServer(config: Config, db?: Database): Promise<Runnin
 }
 
 /**
- * GraphQL over WebSocket (graphql-ws) on /graphql. Browsers cannot set
- * headers on a WebSocket, so the API key comes in the connection parameters:
- * { "authorization": "Bearer <api key>" }.
+ * GraphQL over WebSocket (graphql-ws) on /graphql, for subscriptions. Browsers
+ * cannot set headers on a WebSocket, so the API key comes in the connection
+ * parameters: { "authorization": "Bearer <api key>" }, checked before the
+ * connection is acknowledged (4403 otherwise). Messages are limited to the
+ * HTTP body limit, and sockets are counted per client address and per key.
  */
-function serveWebSockets(http: Server, yoga: Gateway["yoga"]) {
-  const wss = new WebSocketServer({ server: http, path: "/graphql" });
-  const server = useServer(
+function serveWebSockets(http: Server, gateway: Gateway, config: Config) {
+  const { socketsPerAddress, socketsPerKey, bodyBytes } = config.limits;
+  const perAddress = new Map<string, number>();
+  const perKey = new Map<string, number>();
+  const wss = new WebSocketServer({
+    server: http,
+    path: "/graphql",
+    maxPayload: bodyBytes,
+    verifyClient: ({ req }, done) => {
+      const open = perAddress.get(req.socket.remoteAddress ?? "") ?? 0;
+      if (open >= socketsPerAddress) done(false, 429, `At most ${socketsPerAddress} WebSockets per client address.`);
+      else done(true);
+    },
+  });
+  wss.on("connection", (socket, req) => {
+    const address = req.socket.remoteAddress ?? "";
+    count(perAddress, address, +1);
+    socket.once("close", () => count(perAddress, address, -1));
+  });
+  const server = useServer<Record<string, unknown> | undefined, { caller?: Caller }>(
     {
       // onSubscribe hands over Yoga's enveloped execute/subscribe as the root value.
       execute: (args) => (args.rootValue as EnvelopedExecution).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedExecution).subscribe(args) as never,
-      onSubscribe: async (ctx, _id, params) => {
-        const authorization = String((ctx.connectionParams as Record<string, unknown> | undefined)?.authorization ?? "");
-        const request = new Request("http://localhost/graphql", { headers: authorization ? { authorization } : {} });
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ request, params });
-        const document = parse(params.query);
-        const errors = validate(schema, document);
-        if (errors.length) return errors;
+      onConnect: async (ctx) => {
+        const authorization = String(ctx.connectionParams?.authorization ?? "");
+        let caller: Caller;
         try {
+          caller = await gateway.authenticate(new Request("http://localhost/graphql", { headers: authorization ? { authorization } : {} }));
+        } catch (error) {
+          if (!(error instanceof RequestRefused)) throw error;
+          ctx.extra.socket.close(4403, error.message.slice(0, 120));
+          return false;
+        }
+        if ((perKey.get(caller.keyId) ?? 0) >= socketsPerKey) {
+          ctx.extra.socket.close(4429, `At most ${socketsPerKey} WebSockets per API key.`);
+          return false;
+        }
+        count(perKey, caller.keyId, +1);
+        ctx.extra.socket.once("close", () => count(perKey, caller.keyId, -1));
+        ctx.extra.caller = caller;
+        return true;
+      },
+      onSubscribe: async (ctx, _id, params) => {
+        const request = new Request("http://localhost/graphql", { method: "POST" });
+        const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.yoga.getEnveloped({ request, params, caller: ctx.extra.caller });
+        try {
+          const document = parse(params.query);
+          if (getOperationAST(document, params.operationName)?.operation !== "subscription") {
+            return [createGraphQLError("Send queries and mutations over HTTP: the WebSocket carries subscriptions.", { extensions: { code: "BAD_REQUEST" } })];
+          }
+          const errors = validate(schema, document);
+          if (errors.length) return errors;
           return {
             schema,
             document,
@@ -232,13 +326,21 @@ function serveWebSockets(http: Server, yoga: Gateway["yoga"]) {
             rootValue: { execute, subscribe },
           };
         } catch (error) {
-          return [error as GraphQLError];
+          // A bad operation is answered on its own id; the socket and its other subscriptions stay.
+          if (error instanceof GraphQLError) return [error];
+          throw error;
         }
       },
     },
     wss,
   );
   return { dispose: async () => server.dispose() };
+}
+
+function count(counts: Map<string, number>, key: string, change: number) {
+  const next = (counts.get(key) ?? 0) + change;
+  if (next > 0) counts.set(key, next);
+  else counts.delete(key);
 }
 
 type EnvelopedExecution = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };

@@ -5,12 +5,11 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Plugin } from "graphql-yoga";
 import type { Caller } from "./auth/api-keys.js";
 import { RequestRefused } from "./auth/authenticate.js";
+import { BodyTooLarge } from "./auth/door.js";
 import { publishImported, type PubSub } from "./events.js";
 import type { OrderSource, PrismaClient } from "./generated/prisma/client.js";
 import type { Outbox } from "./outbox/index.js";
 import { importPayloads, MAX_PAYLOADS_PER_IMPORT, type ImportSource } from "./services/imports.js";
-
-export const WEBHOOK_MAX_BYTES = 10 * 1024 * 1024;
 
 const SOURCES: Record<string, ImportSource> = {
   malomo: "MALOMO",
@@ -50,10 +49,13 @@ export function sourceWebhooks(options: {
       if (!/^application\/(.+\+)?json\b/i.test(request.headers.get("content-type") ?? "")) {
         return reply(415, { error: "Send the order as JSON (content-type: application/json)." });
       }
-      const declared = Number(request.headers.get("content-length") ?? 0);
-      if (declared > WEBHOOK_MAX_BYTES) return reply(413, { error: `The body is larger than ${WEBHOOK_MAX_BYTES} bytes.` });
-      const text = await readLimited(request, WEBHOOK_MAX_BYTES);
-      if (text === null) return reply(413, { error: `The body is larger than ${WEBHOOK_MAX_BYTES} bytes.` });
+      let text: string;
+      try {
+        text = await request.text();
+      } catch (error) {
+        if (error instanceof BodyTooLarge) return reply(413, { error: error.message }, { connection: "close" });
+        throw error;
+      }
       let body: unknown;
       try {
         body = JSON.parse(text);
@@ -81,23 +83,4 @@ export function sourceWebhooks(options: {
       });
     },
   };
-}
-
-/** The body as text, or null once it grows past `limit` bytes. */
-async function readLimited(request: Request, limit: number): Promise<string | null> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }

@@ -1,0 +1,96 @@
+// The front door: the first plugin every HTTP request meets. A request is
+// authenticated from its headers before any handler reads its body, so a
+// caller without a valid key costs the server no more than its headers; and
+// the body of an admitted request is limited while it streams, whatever its
+// path and whether or not it declares a Content-Length.
+import { GraphQLError } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { Caller } from "./api-keys.js";
+import { RequestRefused } from "./authenticate.js";
+
+/** Thrown by an admitted request's body once it streams past its limit. */
+export class BodyTooLarge extends GraphQLError {
+  constructor(readonly limit: number) {
+    super(`The request body is larger than ${limit} bytes.`, {
+      extensions: { code: "PAYLOAD_TOO_LARGE", http: { status: 413, headers: { connection: "close" } } },
+    });
+  }
+}
+
+export type DoorOptions = {
+  authenticate: (request: Request) => Promise<Caller>;
+  /** The largest body a path accepts, in bytes. */
+  bodyLimit: (path: string) => number;
+  /** Paths anyone may reach without a key (they read no body). */
+  publicPaths: ReadonlySet<string>;
+  /** Failures other than refusals (the database is unreachable). */
+  onError: (error: unknown) => void;
+};
+
+const callers = new WeakMap<Request, Caller>();
+
+/** The caller the door admitted this request for (undefined: a public route). */
+export function callerOf(request: Request): Caller | undefined {
+  return callers.get(request);
+}
+
+export function frontDoor(options: DoorOptions): Plugin {
+  return {
+    async onRequest({ request, url, setRequest, endResponse, fetchAPI }) {
+      if (isPublic(request, url.pathname, options.publicPaths)) return;
+      const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
+        endResponse(
+          new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+            status,
+            // The body (if any) is left unread: the connection cannot be reused.
+            headers: { "content-type": "application/json; charset=utf-8", connection: "close", ...headers },
+          }),
+        );
+      let caller: Caller;
+      try {
+        caller = await options.authenticate(request);
+      } catch (error) {
+        if (error instanceof RequestRefused) return refuse(error.status, error.code, error.message, error.headers);
+        // An error here would escape Yoga and reach Node's server.
+        options.onError(error);
+        return refuse(503, "INTERNAL_SERVER_ERROR", "Unexpected error.", { "retry-after": "1" });
+      }
+      const limit = options.bodyLimit(url.pathname);
+      const declared = request.headers.get("content-length");
+      if (declared != null && !/^\d+$/.test(declared)) return refuse(400, "BAD_REQUEST", "The Content-Length header is not a number.");
+      if (declared != null && Number(declared) > limit) return refuse(413, "PAYLOAD_TOO_LARGE", `The request body is larger than ${limit} bytes.`);
+      let admitted = request;
+      // With a Content-Length, Node's HTTP parser never reads past it; without
+      // one (chunked), the body is counted as it streams.
+      if (declared == null && request.body) {
+        const Transform = request.body instanceof ReadableStream ? globalThis.TransformStream : fetchAPI.TransformStream;
+        let size = 0;
+        const counted = request.body.pipeThrough(
+          new Transform({
+            transform(chunk: Uint8Array, controller: TransformStreamDefaultController<Uint8Array>) {
+              size += chunk.byteLength;
+              if (size > limit) controller.error(new BodyTooLarge(limit));
+              else controller.enqueue(chunk);
+            },
+          }),
+        );
+        admitted = new fetchAPI.Request(request.url, {
+          method: request.method,
+          headers: request.headers,
+          signal: request.signal,
+          body: counted,
+          duplex: "half",
+        } as RequestInit);
+        setRequest(admitted);
+      }
+      callers.set(admitted, caller);
+    },
+  };
+}
+
+function isPublic(request: Request, path: string, publicPaths: ReadonlySet<string>): boolean {
+  if (publicPaths.has(path)) return true;
+  // CORS preflights carry no credentials; GraphiQL's page (GET text/html) runs nothing.
+  if (request.method === "OPTIONS") return true;
+  return (request.method === "GET" || request.method === "HEAD") && !!request.headers.get("accept")?.includes("text/html");
+}
