@@ -32,7 +32,6 @@ const envSchema = z.object({
   MAX_COST: z.coerce.number().int().min(1).default(50_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   MAX_WEBHOOK_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
-  MAX_JSON_DEPTH: z.coerce.number().int().min(4).max(1000).default(64),
   MAX_NODE_IDS: z.coerce.number().int().min(1).max(10_000).default(100),
   MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).default(10_000_000),
   MAX_SOCKETS_PER_KEY: z.coerce.number().int().min(1).default(50),
@@ -91,8 +90,6 @@ export type Config = {
     /** Request bodies: GraphQL, and POST /webhooks/{source}. */
     bodyBytes: number;
     webhookBodyBytes: number;
-    /** Nesting of any JSON value a client sends (variables, webhook bodies). */
-    jsonDepth: number;
     /** Ids in one nodes(ids:) call. */
     nodeIds: number;
     /** The serialised result of one operation. */
@@ -174,7 +171,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cost: e.MAX_COST,
       bodyBytes: e.MAX_BODY_BYTES,
       webhookBodyBytes: e.MAX_WEBHOOK_BODY_BYTES,
-      jsonDepth: e.MAX_JSON_DEPTH,
       nodeIds: e.MAX_NODE_IDS,
       responseBytes: e.MAX_RESPONSE_BYTES,
       socketsPerKey: e.MAX_SOCKETS_PER_KEY,

@@ -6,13 +6,16 @@
 import { readFileSync } from "node:fs";
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
-import { NoSchemaIntrospectionCustomRule } from "graphql";
+import { NoSchemaIntrospectionCustomRule, type StringValueNode, type ValidationContext } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Config } from "./config.js";
+import { jsonFault, jsonFaultMessage } from "./domain/json-shape.js";
+import { clientError } from "./errors.js";
 
 export function limitPlugins(config: Config): Plugin[] {
   const { limits } = config;
   const plugins: Plugin[] = [
+    inputStrings(),
     EnvelopArmorPlugin({
       maxDepth: { n: limits.depth },
       maxAliases: { n: limits.aliases },
@@ -36,6 +39,27 @@ export function limitPlugins(config: Config): Plugin[] {
     );
   }
   return plugins;
+}
+
+/**
+ * Every string a GraphQL operation brings, in variables or in the document,
+ * is checked before anything reads it: no NUL characters (PostgreSQL cannot
+ * store them) and no JSON nested deeper than MAX_JSON_DEPTH.
+ */
+function inputStrings(): Plugin {
+  return {
+    onParams({ params, setResult }) {
+      const fault = jsonFault(params.variables ?? null);
+      if (fault) setResult({ errors: [clientError("VALIDATION", jsonFaultMessage(fault, ["variables"]))] });
+    },
+    onValidate({ addValidationRule }) {
+      addValidationRule((context: ValidationContext) => ({
+        StringValue(node: StringValueNode) {
+          if (node.value.includes("\u0000")) context.reportError(clientError("VALIDATION", "Strings must not contain NUL characters."));
+        },
+      }));
+    },
+  };
 }
 
 /** An allow-list file: a JSON object from sha256 hash to the operation's text. */

@@ -4,7 +4,7 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { useGraphQlJit } from "@envelop/graphql-jit";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
-import { createGraphQLError, createYoga, type YogaServerInstance } from "graphql-yoga";
+import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import { getOperationAST, GraphQLError, type ExecutionArgs } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
@@ -129,7 +129,7 @@ export async function createGateway(
         });
       }
     },
-    plugins: [
+    plugins: guardRoutes(logger, [
       requestLog(logger),
       ...(registry ? [metrics(registry, metricsAccess(config, config.metrics.port === undefined))] : []),
       frontDoor({
@@ -148,7 +148,7 @@ export async function createGateway(
       // Not subscriptions: graphql-jit hands their subscribe resolvers the
       // variables in place of the arguments.
       useGraphQlJit({}, { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation !== "subscription" }),
-    ],
+    ]),
   });
   return {
     yoga,
@@ -163,6 +163,28 @@ export async function createGateway(
       await events.close();
     },
   };
+}
+
+/**
+ * An error thrown in a plugin's onRequest escapes Yoga, and its server would
+ * answer with the stack trace: each such hook answers a masked 500 instead.
+ */
+function guardRoutes<T extends Plugin<any>>(logger: Logger, plugins: T[]): T[] {
+  return plugins.map((plugin) => {
+    const { onRequest } = plugin;
+    if (!onRequest) return plugin;
+    return {
+      ...plugin,
+      async onRequest(payload) {
+        try {
+          await onRequest(payload);
+        } catch (error) {
+          logger.error({ err: error }, "request failed");
+          payload.endResponse(payload.fetchAPI.Response.json({ errors: [{ message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] }, { status: 500 }));
+        }
+      },
+    };
+  });
 }
 
 export type RunningServer = Gateway & {

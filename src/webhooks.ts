@@ -6,6 +6,7 @@ import type { Plugin } from "graphql-yoga";
 import type { Caller } from "./auth/api-keys.js";
 import { RequestRefused } from "./auth/authenticate.js";
 import { BodyTooLarge } from "./auth/door.js";
+import { jsonFault, MAX_JSON_DEPTH } from "./domain/json-shape.js";
 import { publishImported, type PubSub } from "./events.js";
 import type { OrderSource, PrismaClient } from "./generated/prisma/client.js";
 import type { Outbox } from "./outbox/index.js";
@@ -62,6 +63,9 @@ export function sourceWebhooks(options: {
       } catch (error) {
         return reply(400, { error: `The body is not valid JSON: ${(error as Error).message}` });
       }
+      // Refused before any walk: one level for the list of orders.
+      const fault = jsonFault(body, MAX_JSON_DEPTH + 1);
+      if (fault?.kind === "depth") return reply(400, { error: `The body is nested deeper than ${MAX_JSON_DEPTH} levels.` });
       const payloads = Array.isArray(body) ? body : [body];
       if (payloads.length === 0) return reply(400, { error: "The body is an empty list: send at least one order." });
       if (payloads.length > MAX_PAYLOADS_PER_IMPORT) {

@@ -259,6 +259,71 @@ describe("hostile requests", () => {
   });
 });
 
+describe("hostile input", () => {
+  // As text: JSON.stringify itself would overflow on such a value.
+  const deep = (levels: number) => "[".repeat(levels) + "]".repeat(levels);
+
+  it("refuses JSON nested 10,000 levels deep with VALIDATION (GraphQL) or 400 (webhooks), and keeps serving", async () => {
+    const before = await gw.graphql("{ orders { totalCount } }");
+    const importQuery = JSON.stringify("mutation($p: [JSON!]!) { importOrders(source: MALOMO, payloads: $p) { results { outcome } } }");
+    const imported = JSON.parse((await post(`{"query":${importQuery},"variables":{"p":[${deep(10_000)}]}}`)).text);
+    expect(imported.errors[0]).toMatchObject({ extensions: { code: "VALIDATION" }, message: expect.stringMatching(/nested deeper than 64 levels/) });
+    const meta = JSON.parse((await post({ query: 'mutation($m: JSON) { createOrder(input: { number: "deep", meta: $m }) { order { id } } }', variables: { m: { a: JSON.parse(deep(100)) } } })).text);
+    expect(meta.errors[0].extensions.code).toBe("VALIDATION");
+    const body = deep(10_000);
+    const webhook = await gw.yoga.fetch("http://localhost/webhooks/malomo", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": String(body.length), authorization: `Bearer ${gw.key}` },
+      body,
+    });
+    expect(webhook.status).toBe(400);
+    expect(await webhook.text()).toMatch(/nested deeper than 64 levels/);
+    expect(await gw.graphql("{ orders { totalCount } }")).toEqual(before);
+  });
+
+  it("refuses NUL characters wherever strings enter, before they reach the database", async () => {
+    const nul = "a\u0000b";
+    const asVariables = [
+      ["query($v: String!) { orderByTrackingCode(trackingCode: $v) { id } }", { v: nul }],
+      ['query($v: String!) { orderByNumber(number: $v, customerEmail: "a@b.c") { id } }', { v: nul }],
+      ["query($v: String!) { orders(filter: { q: $v }) { totalCount } }", { v: nul }],
+      ["query($v: String!) { orders(filter: { customerEmail: $v }) { totalCount } }", { v: nul }],
+      ["query($v: String!) { orders(filter: { paymentStatus: $v }) { totalCount } }", { v: nul }],
+      ['mutation($v: String!) { recordScanEvents(carrier: $v, trackingCode: "T", events: [{ scannedAt: "2026-01-01T00:00:00Z", status: IN_TRANSIT }]) { errors { code } } }', { v: nul }],
+      ['mutation($v: String!) { createOrder(idempotencyKey: $v, input: { number: "nul" }) { order { id } } }', { v: nul }],
+    ] as const;
+    for (const [query, variables] of asVariables) {
+      const result = JSON.parse((await post({ query, variables })).text);
+      expect(result.errors?.[0], query).toMatchObject({ extensions: { code: "VALIDATION" }, message: expect.stringMatching(/variables\.v must not contain NUL/) });
+    }
+    // The same strings written into the document.
+    const literal = JSON.parse((await post({ query: '{ orderByTrackingCode(trackingCode: "a\\u0000b") { id } }' })).text);
+    expect(literal.errors[0]).toMatchObject({ extensions: { code: "VALIDATION" }, message: expect.stringMatching(/NUL/) });
+  });
+
+  it("never answers a route's internal error with a stack trace", async () => {
+    const prod = await createTestGateway(testConfig({ env: "production", introspection: false }));
+    try {
+      await prod.db.prisma.$executeRawUnsafe(`
+        CREATE OR REPLACE FUNCTION refuse_all_orders() RETURNS trigger AS $$
+        BEGIN RAISE EXCEPTION 'internal detail: relation secret_table'; END $$ LANGUAGE plpgsql`);
+      await prod.db.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_all_orders BEFORE INSERT ON "order" FOR EACH ROW EXECUTE FUNCTION refuse_all_orders()`);
+      const body = JSON.stringify({ id: "ord_1", number: "1" });
+      const response = await prod.yoga.fetch("http://localhost/webhooks/malomo", {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": String(body.length), authorization: `Bearer ${prod.key}` },
+        body,
+      });
+      expect(response.status).toBe(500);
+      const text = await response.text();
+      expect(JSON.parse(text)).toEqual({ errors: [{ message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+      expect(text).not.toMatch(/secret_table|at |\.ts/);
+    } finally {
+      await prod.close();
+    }
+  });
+});
+
 describe("rate limiting", () => {
   it("answers 429 with Retry-After once a key is over its limit, and only for that key", async () => {
     const limited = await createTestGateway(testConfig({ limits: { ...testConfig().limits, ratePerMinute: 3 } }));

@@ -2,6 +2,7 @@
 // checked types and enums; these check content (emails, quantities, money,
 // sizes, duplicates) and turn input into canonical values.
 import { z } from "zod";
+import { jsonFault, jsonFaultMessage } from "./json-shape.js";
 import { DECIMAL_PATTERN } from "./money.js";
 import { OrderSource, OrderType, ShipmentStatus } from "../generated/prisma/enums.js";
 import type { AddressInput, LineItemInput, OrderInput, ScanEventInput, ShipmentInput } from "./order-input.js";
@@ -226,11 +227,8 @@ export function validateOrderEvent(input: unknown) {
 }
 
 function validate<S extends z.ZodType, T>(schema: S, input: unknown, prefix: string[], build: (value: z.output<S>) => T): Result<T> {
-  const nul = pathToNul(input);
-  if (nul) {
-    const path = [...prefix, ...nul];
-    return { ok: false, errors: [{ code: "VALIDATION", message: `${path.join(".")} must not contain NUL characters`, path }] };
-  }
+  const fault = jsonFault(input);
+  if (fault) return { ok: false, errors: [{ code: "VALIDATION", message: jsonFaultMessage(fault, prefix), path: [...prefix, ...fault.path] }] };
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, value: build(parsed.data) };
   return { ok: false, errors: parsed.error.issues.map((issue) => toUserError(issue, prefix)) };
@@ -256,21 +254,4 @@ function toScan(scan: z.output<typeof scanEvent>): ScanEventInput {
 
 function toShipments(list: Shipments): ShipmentInput[] {
   return list.map((s) => ({ ...s, scanEvents: s.scanEvents?.map(toScan) ?? [] }));
-}
-
-/** PostgreSQL cannot store U+0000 in text or JSON: the path to the first string holding one. */
-export function pathToNul(value: unknown, path: string[] = []): string[] | null {
-  if (typeof value === "string") return value.includes("\u0000") ? path : null;
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = pathToNul(item, [...path, String(index)]);
-      if (found) return found;
-    }
-  } else if (value && typeof value === "object" && !(value instanceof Date)) {
-    for (const [key, item] of Object.entries(value)) {
-      const found = key.includes("\u0000") ? [...path, key] : pathToNul(item, [...path, key]);
-      if (found) return found;
-    }
-  }
-  return null;
 }

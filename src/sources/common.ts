@@ -3,7 +3,7 @@
 // strings), strict about everything else, with messages that name the field.
 import { z } from "zod";
 import { DECIMAL_PATTERN } from "../domain/money.js";
-import { pathToNul } from "../domain/order-validation.js";
+import { jsonFault, MAX_JSON_DEPTH } from "../domain/json-shape.js";
 
 export const MAX_TEXT = 2000;
 
@@ -18,8 +18,11 @@ export class SourcePayloadError extends Error {
 }
 
 export function parseNative<T extends z.ZodType>(source: string, schema: T, payload: unknown): z.output<T> {
-  const nul = pathToNul(payload);
-  if (nul) throw new SourcePayloadError(source, [{ path: formatPath(nul), message: "must not contain NUL characters" }]);
+  const fault = jsonFault(payload);
+  if (fault) {
+    const message = fault.kind === "nul" ? "must not contain NUL characters" : `is nested deeper than ${MAX_JSON_DEPTH} levels`;
+    throw new SourcePayloadError(source, [{ path: formatPath(fault.path), message }]);
+  }
   const result = schema.safeParse(payload);
   if (result.success) return result.data;
   throw new SourcePayloadError(
