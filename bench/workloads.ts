@@ -29,14 +29,14 @@ export function readWorkloads(workspaceId: string, orders: number): Workload[] {
       requests: {
         gateway: graphql(`{ orders(first: 50) { nodes { id number status fulfillmentStatus total currency email
           customer { firstName lastName email }
-          shipments { carrier trackingCode status scanEvents { scannedAt status description } }
-          lineItems { sku quantity fulfilledQuantity unitPrice }
+          shipments(first: 10) { carrier trackingCode status scanEvents(last: 20) { scannedAt status description } }
+          lineItems(first: 20) { sku quantity fulfilledQuantity unitPrice }
           events(last: 5) { nodes { type label occurredAt } } } } }`),
         postgraphile: graphql(`{ allOrders(first: 50, orderBy: [CREATED_AT_DESC, ROW_ID_DESC], condition: { workspaceId: "${workspaceId}" }) {
           nodes { rowId number status fulfillmentStatus total currency email customerFirstName customerLastName customerEmail
-            shipmentsByOrderId(orderBy: [PRIMARY_KEY_ASC]) { nodes { carrier trackingCode status
-              scanEventsByShipmentId(orderBy: [SCANNED_AT_ASC, ROW_ID_ASC]) { nodes { scannedAt status description } } } }
-            lineItemsByOrderId(orderBy: [POSITION_ASC]) { nodes { sku quantity fulfilledQuantity unitPrice } }
+            shipmentsByOrderId(first: 10, orderBy: [PRIMARY_KEY_ASC]) { nodes { carrier trackingCode status
+              scanEventsByShipmentId(last: 20, orderBy: [SCANNED_AT_ASC, ROW_ID_ASC]) { nodes { scannedAt status description } } } }
+            lineItemsByOrderId(first: 20, orderBy: [POSITION_ASC]) { nodes { sku quantity fulfilledQuantity unitPrice } }
             orderEventsByOrderId(last: 5, orderBy: [OCCURRED_AT_ASC, ROW_ID_ASC]) { nodes { type label occurredAt } } } } }`),
         floor: { method: "GET", path: "/orders" },
       },

@@ -29,7 +29,7 @@ const envSchema = z.object({
   MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
   MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(3000),
   MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(10),
-  MAX_COST: z.coerce.number().int().min(1).default(50_000),
+  MAX_COST: z.coerce.number().int().min(1).default(500_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   MAX_WEBHOOK_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   MAX_NODE_IDS: z.coerce.number().int().min(1).max(10_000).default(100),

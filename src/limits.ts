@@ -1,8 +1,7 @@
 // Protections for a public endpoint (request bodies are limited by the
 // front door, auth/door.ts): query shape (depth,
 // aliases, tokens, directives: GraphQL Armor), introspection and persisted
-// operations. Query cost, where page sizes multiply, is checked by the Pothos
-// complexity plugin (src/schema/builder.ts).
+// operations. Query cost, where list sizes multiply, is src/schema/cost.ts.
 import { readFileSync } from "node:fs";
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
@@ -11,11 +10,13 @@ import type { Plugin } from "graphql-yoga";
 import type { Config } from "./config.js";
 import { jsonFault, jsonFaultMessage } from "./domain/json-shape.js";
 import { clientError } from "./errors.js";
+import { queryCost } from "./schema/cost.js";
 
 export function limitPlugins(config: Config): Plugin[] {
   const { limits } = config;
   const plugins: Plugin[] = [
     inputStrings(),
+    queryCost({ limit: limits.cost, maxBytes: limits.responseBytes }) as Plugin,
     EnvelopArmorPlugin({
       maxDepth: { n: limits.depth },
       maxAliases: { n: limits.aliases },

@@ -55,11 +55,11 @@ query RecentOrders {
         total
         currency
         customer { firstName lastName email }
-        shipments {
+        shipments(first: 5) {
           carrier
           trackingCode
           status
-          scanEvents { scannedAt status description }
+          scanEvents(last: 5) { scannedAt status description }
         }
         events(last: 3) { nodes { type label occurredAt } }
       }

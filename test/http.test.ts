@@ -30,7 +30,8 @@ it("serves GraphQL over HTTP and reports malformed JSON as a client error", asyn
     headers: { "content-type": "application/json", authorization: `Bearer ${server.demoKey}` },
     body: JSON.stringify({ query: "{ orders { totalCount } }" }),
   });
-  expect(await ok.json()).toEqual({ data: { orders: { totalCount: 5 } } });
+  // Every answer reports its cost, so clients can budget.
+  expect(await ok.json()).toEqual({ data: { orders: { totalCount: 5 } }, extensions: { cost: { requested: 21, actual: 2, limit: 500_000 } } });
 
   const bad = await fetch(server.url, {
     method: "POST",

@@ -14,8 +14,8 @@ const IMPORT = /* GraphQL */ `
     importOrders(source: $source, payloads: $payloads) {
       results { index outcome errors { code message path }
         order { id externalId sourceOrderId version number email status fulfillmentStatus shippedAt deliveredAt
-          customer { firstName lastName } billingAddress { line1 city } lineItems { sku quantity unitPrice }
-          shipments { carrier trackingCode status scanEvents { scannedAt status } }
+          customer { firstName lastName } billingAddress { line1 city } lineItems(first: 10) { sku quantity unitPrice }
+          shipments(first: 5) { carrier trackingCode status scanEvents(last: 10) { scannedAt status } }
           events(first: 20) { nodes { type properties } } } }
       errors { code message path }
     }

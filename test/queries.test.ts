@@ -316,7 +316,7 @@ describe("order detail", () => {
   });
 
   it("answers the same whether relations are fetched with the list or one by one", async () => {
-    const fields = `number lineItems { sku unitPrice } shipments { trackingCode scanEvents { status scannedAt } }
+    const fields = `number lineItems(first: 10) { sku unitPrice } shipments(first: 10) { trackingCode scanEvents(last: 10) { status scannedAt } }
       first: events(first: 3) { nodes { label } pageInfo { hasNextPage endCursor } }`;
     const direct = (await gw.graphql(`query($id: ID!) { order(id: $id) { ${fields} } }`, { id: globalId("Order", ids[5]!) })).data.order;
     const listed = (await gw.graphql(`{ orders(first: 100, filter: { q: "1005" }) { edges { node { ${fields} } } } }`)).data.orders.edges;

@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { revokeApiKey, keyPrefix } from "../src/auth/api-keys.js";
-import { numberedOrder } from "./factories.js";
+import { schema } from "../src/schema/index.js";
+import { unsizedLists } from "../src/schema/cost.js";
+import { busyOrder, numberedOrder } from "./factories.js";
 import { createTestGateway, globalId, testConfig, type TestGateway } from "./helpers.js";
 
 let gw: TestGateway;
@@ -201,14 +203,54 @@ describe("hostile requests", () => {
     }
   });
 
-  it("refuses a query whose page sizes multiply past the cost limit", async () => {
-    // 100 orders x (100 events x 6 fields + lists of shipments, scans, line items): about 72,000.
-    const query = `{ orders(first: 100) { nodes { id
-      events(first: 100) { nodes { id type label linkBackUrl occurredAt createdAt } }
-      shipments { scanEvents { status statusDetail description message } }
-      lineItems { sku name quantity } } } }`;
-    const result = JSON.parse((await post({ query })).text);
-    expect(result.errors[0]).toMatchObject({ extensions: { code: "VALIDATION" }, message: expect.stringMatching(/costs \d+, more than the limit of 50000/) });
+  it("costs unsized lists at the most they can hold, so a query that could answer 150,000 scans is refused", async () => {
+    // 100 orders x 100 shipments x 1,000 scans: refused before it runs.
+    const unsized = await post({ query: "{ orders(first: 100) { nodes { shipments { scanEvents { status statusDetail description message } } } } }" });
+    const refused = JSON.parse(unsized.text);
+    expect(refused.errors[0]).toMatchObject({ extensions: { code: "VALIDATION" }, message: expect.stringMatching(/costs 40010101, more than the limit of 500000/) });
+    expect(refused.data).toBeUndefined();
+    // Sized, the same shape runs and says what it cost.
+    const sized = JSON.parse((await post({ query: "{ orders(first: 100) { nodes { shipments(first: 5) { scanEvents(last: 10) { status } } } } }" })).text);
+    expect(sized.errors).toBeUndefined();
+    expect(sized.extensions.cost).toEqual({ requested: 5601, actual: expect.any(Number), limit: 500_000 });
+    expect(sized.extensions.cost.actual).toBeLessThanOrEqual(sized.extensions.cost.requested);
+  });
+
+  it("keeps every list of objects in the schema sized", () => {
+    expect(unsizedLists(schema)).toEqual([]);
+  });
+
+  it("answers first and last on bounded lists, and refuses sizes past their cap", async () => {
+    const [id] = await gw.seed([busyOrder(9001, 3)]);
+    const query = `query($id: ID!) { order(id: $id) { shipments(first: 2) { trackingCode scanEvents(last: 2) { status } } lineItems(first: 1) { sku } } }`;
+    const { data } = await gw.graphql(query, { id: globalId("Order", id!) });
+    expect(data.order.shipments).toHaveLength(2);
+    expect(data.order.shipments[0].scanEvents).toEqual([{ status: "IN_TRANSIT" }, { status: "OUT_FOR_DELIVERY" }]);
+    expect(data.order.lineItems).toEqual([{ sku: "SKU-9001-A" }]);
+    const tooMany = await gw.graphql(`query($id: ID!) { order(id: $id) { shipments { scanEvents(first: 5000) { status } } } }`, { id: globalId("Order", id!) });
+    expect(tooMany.errors?.[0]).toMatchObject({ extensions: { code: "VALIDATION" }, message: expect.stringMatching(/between 0 and 1000/) });
+  });
+
+  it("caps nodes(ids:) and costs it by the ids asked for", async () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => globalId("Order", `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`));
+    const fine = await gw.graphql("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", { ids: ids(100) });
+    expect(fine.errors).toBeUndefined();
+    expect(fine.data.nodes).toHaveLength(100);
+    const many = await gw.graphql("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", { ids: ids(101) });
+    expect(many.errors?.[0]).toMatchObject({ extensions: { code: "VALIDATION" }, message: "Ask for at most 100 ids at a time; got 101." });
+  });
+
+  it("refuses an answer larger than MAX_RESPONSE_BYTES", async () => {
+    const small = await createTestGateway(testConfig({ limits: { ...testConfig().limits, responseBytes: 2048 } }));
+    try {
+      await small.seed(Array.from({ length: 30 }, (_, i) => numberedOrder(i)));
+      const answer = JSON.parse((await post({ query: "{ orders(first: 30) { nodes { id number email } } }" }, {}, small)).text);
+      expect(answer.data).toBeUndefined();
+      expect(answer.errors[0]).toMatchObject({ extensions: { code: "VALIDATION" }, message: expect.stringMatching(/more than the limit of 2048: ask for smaller pages/) });
+      expect((await small.graphql("{ orders(first: 2) { nodes { id } } }")).errors).toBeUndefined();
+    } finally {
+      await small.close();
+    }
   });
 
   it("refuses huge pages, big bodies (with or without a length), malformed JSON and large batches", async () => {

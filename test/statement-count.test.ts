@@ -19,10 +19,10 @@ const FULL_PAGE = /* GraphQL */ `
       nodes {
         id number status fulfillmentStatus customer { email }
         shippingAddress { city } billingAddress { city }
-        lineItems { sku quantity fulfilledQuantity unitPrice }
-        shipments {
+        lineItems(first: 20) { sku quantity fulfilledQuantity unitPrice }
+        shipments(first: 10) {
           carrier trackingCode status destination { city } order { id }
-          scanEvents { scannedAt status location { city } }
+          scanEvents(last: 20) { scannedAt status location { city } }
         }
         events(last: 5) { nodes { type label occurredAt } }
       }

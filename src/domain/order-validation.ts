@@ -6,7 +6,7 @@ import { jsonFault, jsonFaultMessage } from "./json-shape.js";
 import { DECIMAL_PATTERN } from "./money.js";
 import { OrderSource, OrderType, ShipmentStatus } from "../generated/prisma/enums.js";
 import type { AddressInput, LineItemInput, OrderInput, ScanEventInput, ShipmentInput } from "./order-input.js";
-import type { Result, UserError } from "./user-error.js";
+import { MAX_USER_ERRORS, type Result, type UserError } from "./user-error.js";
 
 const MAX_TEXT = 2000;
 const MAX_JSON_BYTES = 64 * 1024;
@@ -231,7 +231,7 @@ function validate<S extends z.ZodType, T>(schema: S, input: unknown, prefix: str
   if (fault) return { ok: false, errors: [{ code: "VALIDATION", message: jsonFaultMessage(fault, prefix), path: [...prefix, ...fault.path] }] };
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, value: build(parsed.data) };
-  return { ok: false, errors: parsed.error.issues.map((issue) => toUserError(issue, prefix)) };
+  return { ok: false, errors: parsed.error.issues.slice(0, MAX_USER_ERRORS).map((issue) => toUserError(issue, prefix)) };
 }
 
 function toUserError(issue: z.core.$ZodIssue, prefix: string[]): UserError {

@@ -2,14 +2,10 @@ import SchemaBuilder from "@pothos/core";
 import ComplexityPlugin from "@pothos/plugin-complexity";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
-import { getNullableType, isListType } from "graphql";
 import type { Context } from "../context.js";
-import { DEFAULT_PAGE_SIZE } from "../domain/pagination.js";
 import { clientError } from "../errors.js";
+import { fieldComplexity } from "./cost.js";
 import { parseGlobalId } from "./global-id.js";
-
-/** What an unbounded list (shipments, scans, line items) counts as in a query's cost. */
-export const LIST_COST_MULTIPLIER = 5;
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -32,30 +28,23 @@ export const builder = new SchemaBuilder<{
     unauthorizedError: () =>
       clientError("FORBIDDEN", "This API key may only read; mutations need a key with the write scope."),
   },
-  complexity: {
-    // A query's cost: each field counts 1, times the page size of every
-    // connection above it (first/last), times 5 for every other list.
-    fieldComplexity: (args, _ctx, field) => {
-      if (field.args.some((arg) => arg.name === "first")) {
-        const size = Number(args.first ?? args.last ?? DEFAULT_PAGE_SIZE);
-        return { field: 1, multiplier: Number.isFinite(size) && size > 0 ? size : 1 };
-      }
-      if (field.name === "edges" || field.name === "nodes") return { field: 0, multiplier: 1 };
-      return isListType(getNullableType(field.type)) ? { field: 1, multiplier: LIST_COST_MULTIPLIER } : 1;
-    },
-    limit: (ctx) => ({ complexity: ctx.config.limits.cost }),
-    complexityError: (_kind, result) =>
-      clientError(
-        "VALIDATION",
-        `The query costs ${result.complexity}, more than the limit of ${result.maxComplexity}: ask for smaller pages or fewer nested lists.`,
-      ),
-  },
+  // Each field's cost (cost.ts); the limit is checked by cost.ts's plugin,
+  // which also reports the cost.
+  complexity: { fieldComplexity },
   relay: {
     cursorType: "String",
     clientMutationId: "omit",
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
     nodesOnConnection: { description: "The page's nodes, for clients that do not need cursors." },
+    nodesQueryOptions: {
+      description: "The objects with these ids, in order (null for an unknown id); at most MAX_NODE_IDS (100) ids.",
+      resolve: (_root, { ids }, ctx, _info, resolveNodes) => {
+        const max = ctx.config.limits.nodeIds;
+        if (ids.length > max) throw clientError("VALIDATION", `Ask for at most ${max} ids at a time; got ${ids.length}.`);
+        return resolveNodes(ids);
+      },
+    },
     // Every record is keyed by a UUID, so an id that does not decode to
     // "<Type>:<uuid>" is refused here, before it reaches a query.
     decodeGlobalID(globalID) {

@@ -1,6 +1,7 @@
 import type { Order } from "../generated/prisma/client.js";
 import { formatMoney } from "../domain/money.js";
 import { customerOf, processingErrorOf } from "../domain/order-fields.js";
+import { LIST_CAPS } from "../domain/pagination.js";
 import { prefetchedEvents, prefetchedLineItems, prefetchedShipments } from "../loaders/prefetch.js";
 import { AddressRef } from "./address.js";
 import { builder } from "./builder.js";
@@ -16,6 +17,7 @@ import { LineItemRef } from "./line-item.js";
 import { OrderEventRef } from "./order-event.js";
 import { ProcessingErrorRef } from "./processing-error.js";
 import { ShipmentRef } from "./shipment.js";
+import { window } from "./cost.js";
 
 export const OrderRef = builder.objectRef<Order>("Order");
 
@@ -70,11 +72,17 @@ builder.node(OrderRef, {
     }),
     lineItems: t.field({
       type: [LineItemRef],
-      resolve: (o, _args, ctx) => prefetchedLineItems(o) ?? ctx.loaders.lineItemsByOrderId.load(o.id),
+      description: `In order; at most ${LIST_CAPS.lineItems}. \`first\` takes fewer (and costs less).`,
+      args: { first: t.arg.int() },
+      resolve: async (o, args, ctx) =>
+        window(await (prefetchedLineItems(o) ?? ctx.loaders.lineItemsByOrderId.load(o.id)), args, LIST_CAPS.lineItems),
     }),
     shipments: t.field({
       type: [ShipmentRef],
-      resolve: (o, _args, ctx) => prefetchedShipments(o) ?? ctx.loaders.shipmentsByOrderId.load(o.id),
+      description: `At most ${LIST_CAPS.shipments}. \`first\` takes fewer (and costs less).`,
+      args: { first: t.arg.int() },
+      resolve: async (o, args, ctx) =>
+        window(await (prefetchedShipments(o) ?? ctx.loaders.shipmentsByOrderId.load(o.id)), args, LIST_CAPS.shipments),
     }),
     events: t.connection(
       {

@@ -1,6 +1,8 @@
 import type { Shipment } from "../generated/prisma/client.js";
 import { formatDecimal } from "../domain/money.js";
+import { LIST_CAPS } from "../domain/pagination.js";
 import { prefetchedScanEvents } from "../loaders/prefetch.js";
+import { window } from "./cost.js";
 import { AddressRef } from "./address.js";
 import { builder } from "./builder.js";
 import { ShipmentStatusEnum } from "./enums.js";
@@ -41,8 +43,10 @@ builder.node(ShipmentRef, {
     }),
     scanEvents: t.field({
       type: [ScanEventRef],
-      description: "Oldest first.",
-      resolve: (shipment, _args, ctx) => prefetchedScanEvents(shipment) ?? ctx.loaders.scanEventsByShipmentId.load(shipment.id),
+      description: `Oldest first; at most the latest ${LIST_CAPS.scanEvents}. \`last: 5\` gives the five most recent, \`first\` the earliest (and each costs less).`,
+      args: { first: t.arg.int(), last: t.arg.int() },
+      resolve: async (shipment, args, ctx) =>
+        window(await (prefetchedScanEvents(shipment) ?? ctx.loaders.scanEventsByShipmentId.load(shipment.id)), args, LIST_CAPS.scanEvents, true),
     }),
   }),
 });

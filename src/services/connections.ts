@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Config } from "../config.js";
 import { connectors, sourceLabel } from "../connectors/index.js";
-import { fail, ok, type Result, type UserError } from "../domain/user-error.js";
+import { fail, MAX_USER_ERRORS, ok, type Result, type UserError } from "../domain/user-error.js";
 import type { OrderSource, PrismaClient, SourceConnection, WebhookEndpoint, WebhookTopic } from "../generated/prisma/client.js";
 import { targetProblem } from "../outbound/http.js";
 import { encryptSecret } from "../outbound/secrets.js";
@@ -35,7 +35,7 @@ const connectionInput = z.object({
 export type SourceConnectionInput = z.input<typeof connectionInput>;
 
 function issues(error: z.ZodError, prefix: string[]): UserError[] {
-  return error.issues.map((issue) => ({
+  return error.issues.slice(0, MAX_USER_ERRORS).map((issue) => ({
     code: "VALIDATION",
     message: `${issue.path.join(".")} ${issue.message}`,
     path: [...prefix, ...issue.path.map(String)],

@@ -19,7 +19,7 @@ import {
 } from "../db/orders.js";
 import type { OrderInput, ShipmentInput } from "../domain/order-input.js";
 import { newScans, planShipments } from "../domain/order-rules.js";
-import type { UserError } from "../domain/user-error.js";
+import { MAX_USER_ERRORS, type UserError } from "../domain/user-error.js";
 import { Prisma, type Order, type OrderSource, type PrismaClient } from "../generated/prisma/client.js";
 import { silentOutbox, type Outbox, type ShipmentStatusChange } from "../outbox/index.js";
 import { mappers, SourcePayloadError } from "../sources/index.js";
@@ -85,7 +85,7 @@ export async function importPayload(
     input = mappers[source](payload);
   } catch (error) {
     if (!(error instanceof SourcePayloadError)) throw error;
-    return { outcome: "ERROR", order: null, errors: error.issues.map((issue) => ({
+    return { outcome: "ERROR", order: null, errors: error.issues.slice(0, MAX_USER_ERRORS).map((issue) => ({
       code: "VALIDATION",
       message: `${error.source} ${issue.path || "payload"}: ${issue.message}`,
       path: [...path, ...(issue.path ? issue.path.split(/[.[\]]+/).filter(Boolean) : [])],
