@@ -8,30 +8,48 @@ import type { Plugin } from "graphql-yoga";
 import pino, { type Logger } from "pino";
 import { Counter, Histogram, type Registry } from "prom-client";
 import type { Database } from "./db/index.js";
+import { pendingMigrations } from "./db/migrate.js";
 
 export function createLogger(level: string): Logger {
   return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime });
 }
 
-/** 200 when the database answers within `timeoutMs`, else 503 with the reason. */
+/**
+ * 200 when the database answers within `timeoutMs` and holds every migration
+ * this build ships, else 503 with the reason. Anyone may ask, so the reason
+ * names no database, host or user: an error code at most.
+ */
 export function readiness(db: Database, timeoutMs = 2000): Plugin {
+  const check = async () => {
+    const pending = await pendingMigrations((text) => db.sql<Record<string, unknown>>(text));
+    if (pending.length) throw new NotReady(`schema: ${pending.length} migration(s) not applied`);
+  };
   return {
     async onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname !== "/ready") return;
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
-          db.sql("SELECT 1"),
-          new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs))),
+          check(),
+          new Promise((_, reject) => (timer = setTimeout(() => reject(new NotReady(`database: no answer within ${timeoutMs} ms`)), timeoutMs))),
         ]);
         endResponse(fetchAPI.Response.json({ status: "ready" }));
       } catch (error) {
-        endResponse(fetchAPI.Response.json({ status: "unavailable", reason: `database: ${(error as Error).message}` }, { status: 503 }));
+        endResponse(fetchAPI.Response.json({ status: "unavailable", reason: notReadyReason(error) }, { status: 503 }));
       } finally {
         clearTimeout(timer);
       }
     },
   };
+}
+
+class NotReady extends Error {}
+
+function notReadyReason(error: unknown): string {
+  if (error instanceof NotReady) return error.message;
+  const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
+  if (typeof code === "string" && /^[A-Z0-9_]{2,40}$/i.test(code)) return `database: ${code}`;
+  return `database: ${(error as Error).name === "DriverAdapterError" ? "DatabaseNotReachable" : "unavailable"}`;
 }
 
 /**

@@ -43,13 +43,33 @@ describe("readiness", () => {
       const started = performance.now();
       const response = await unready.yoga.fetch("http://localhost/ready");
       expect(response.status).toBe(503);
-      expect(await response.json()).toEqual({ status: "unavailable", reason: expect.stringMatching(/^database: (DatabaseNotReachable|.*ECONNREFUSED)/) });
+      const body = await response.json();
+      expect(body).toEqual({ status: "unavailable", reason: expect.stringMatching(/^database: (DatabaseNotReachable|.*ECONNREFUSED)/) });
+      // Anyone may ask: the answer names no host, port or database.
+      expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|:1\b|none/);
       const query = await post({ ...gw, yoga: unready.yoga }, { query: "{ orders { totalCount } }" });
       expect(query.status).toBeGreaterThanOrEqual(400);
       expect(JSON.stringify(await query.json())).toMatch(/Unexpected error/);
       expect(performance.now() - started).toBeLessThan(10_000);
     } finally {
       await away.close();
+    }
+  });
+});
+
+describe("readiness of the schema", () => {
+  it("answers 503 when the database lacks a migration this build ships", async () => {
+    const lost = await createTestGateway(testConfig({ jobs: { ...testConfig().jobs, enabled: false } }));
+    try {
+      expect((await lost.yoga.fetch("http://localhost/ready")).status).toBe(200);
+      await lost.db.prisma.$executeRawUnsafe(
+        `DELETE FROM _prisma_migrations WHERE migration_name = (SELECT max(migration_name) FROM _prisma_migrations)`,
+      );
+      const response = await lost.yoga.fetch("http://localhost/ready");
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ status: "unavailable", reason: "schema: 1 migration(s) not applied" });
+    } finally {
+      await lost.close();
     }
   });
 });

@@ -150,8 +150,10 @@ describe("partner webhooks", () => {
 describe("private targets", () => {
   it("knows public from loopback, private and link-local addresses", () => {
     expect(["8.8.8.8", "2606:4700:4700::1111"].map(isPublicAddress)).toEqual([true, true]);
-    expect(["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1"].map(isPublicAddress))
-      .toEqual(Array(11).fill(false));
+    const refused = ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1",
+      // IPv4-compatible, NAT64, 6to4 and Teredo forms that embed a private IPv4 address; the unspecified and site-local.
+      "::127.0.0.1", "::a9fe:a9fe", "::7f00:1", "64:ff9b::7f00:1", "2002:7f00:1::", "2001:0:7f00:1::", "::", "fec0::1", "100::1"];
+    expect(refused.filter(isPublicAddress)).toEqual([]);
   });
 
   it("refuses them in production for endpoints and source connections", async () => {
@@ -162,11 +164,15 @@ describe("private targets", () => {
         b: createWebhookEndpoint(url: "http://localhost/hook", topics: [ORDER_CREATED]) { endpoint { id } errors { code path } }
         c: upsertSourceConnection(input: { source: MALOMO, baseUrl: "http://169.254.169.254/latest", apiToken: "t" }) { connection { id } errors { code path message } }
         d: upsertSourceConnection(input: { source: STOREFRONT, baseUrl: "http://[::ffff:10.0.0.1]/", apiToken: "t" }) { connection { id } errors { code path } }
+        e: createWebhookEndpoint(url: "http://[::127.0.0.1]/hook", topics: [ORDER_CREATED]) { endpoint { id } errors { code path } }
+        f: createWebhookEndpoint(url: "http://[::a9fe:a9fe]/hook", topics: [ORDER_CREATED]) { endpoint { id } errors { code path } }
       }`);
       expect(refused.data.a).toEqual({ endpoint: null, errors: [{ code: "VALIDATION", path: ["url"], message: "url resolves to 127.0.0.1, a loopback, private or link-local address." }] });
       expect(refused.data.b).toEqual({ endpoint: null, errors: [{ code: "VALIDATION", path: ["url"] }] });
       expect(refused.data.c).toEqual({ connection: null, errors: [{ code: "VALIDATION", path: ["input", "baseUrl"], message: "baseUrl resolves to 169.254.169.254, a loopback, private or link-local address." }] });
       expect(refused.data.d).toEqual({ connection: null, errors: [{ code: "VALIDATION", path: ["input", "baseUrl"] }] });
+      expect(refused.data.e).toEqual({ endpoint: null, errors: [{ code: "VALIDATION", path: ["url"] }] });
+      expect(refused.data.f).toEqual({ endpoint: null, errors: [{ code: "VALIDATION", path: ["url"] }] });
     } finally {
       await production.close();
     }

@@ -13,15 +13,24 @@ const migrationsDir = join(projectRoot, "prisma", "migrations");
 
 export type RunQuery = (sql: string) => Promise<Array<Record<string, unknown>>>;
 
+let migrationNames: Promise<string[]> | undefined;
+
+/** The migrations this build ships (read once). */
+function knownMigrations(): Promise<string[]> {
+  migrationNames ??= readdir(migrationsDir, { withFileTypes: true }).then((entries) =>
+    entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(),
+  );
+  return migrationNames;
+}
+
 export async function pendingMigrations(query: RunQuery): Promise<string[]> {
-  const entries = await readdir(migrationsDir, { withFileTypes: true });
-  const known = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const known = await knownMigrations();
   let applied = new Set<string>();
   try {
     const rows = await query(
-      `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+      `SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
     );
-    applied = new Set(rows.map((row) => String(row.migration_name)));
+    applied = new Set(rows.map((row) => String(row.name)));
   } catch (error) {
     if (!/_prisma_migrations/.test(String((error as Error).message))) throw error;
   }

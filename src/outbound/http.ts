@@ -28,12 +28,21 @@ export type OutboundResponse = { status: number; headers: Headers; text: string 
 
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
+// The only IPv6 block of global unicast addresses. Everything outside it is
+// refused, which covers every form that embeds an IPv4 address
+// (IPv4-compatible ::a.b.c.d, NAT64 64:ff9b::/96), unique-local, link-local
+// and the rest; inside it, ipaddr.js's special ranges (6to4, Teredo,
+// documentation, ...) are refused too.
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR("2000::/3");
+
 /** Whether an address is ordinary public unicast (not loopback, private, link-local, CGNAT, multicast, reserved...). */
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  return parsed.range() === "unicast";
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === "ipv4") return parsed.range() === "unicast";
+  const v6 = parsed as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().range() === "unicast";
+  return v6.match(GLOBAL_UNICAST_V6) && v6.range() === "unicast";
 }
 
 /** The host name or address, IPv6 without its brackets. */
