@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
-import { NoSchemaIntrospectionCustomRule, type StringValueNode, type ValidationContext } from "graphql";
+import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionResult, type StringValueNode, type ValidationContext } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Config } from "./config.js";
 import { jsonFault, jsonFaultMessage } from "./domain/json-shape.js";
@@ -28,8 +28,9 @@ export function limitPlugins(config: Config): Plugin[] {
     }) as Plugin,
   ];
   if (!config.introspection) {
-    plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });
+    plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) }, withoutSuggestions());
   }
+  plugins.push(rateLimitedBatches());
   if (config.persistedOperations.file) {
     const operations = readPersistedOperations(config.persistedOperations.file);
     plugins.push(
@@ -59,6 +60,51 @@ function inputStrings(): Plugin {
           if (node.value.includes("\u0000")) context.reportError(clientError("VALIDATION", "Strings must not contain NUL characters."));
         },
       }));
+    },
+  };
+}
+
+/**
+ * "Did you mean ...?" would name fields and enum values to a caller who may
+ * not introspect; GraphQL Armor removes it from validation errors only, and
+ * enum values in variables are checked later: it goes from every error here.
+ */
+function withoutSuggestions(): Plugin {
+  const clean = (error: GraphQLError) =>
+    / Did you mean /.test(error.message)
+      ? new GraphQLError(error.message.replace(/ Did you mean .*$/s, ""), { nodes: error.nodes, path: error.path, extensions: error.extensions })
+      : error;
+  const cleanResult = <T extends { errors?: readonly GraphQLError[] }>(result: T): T =>
+    result.errors?.some((error) => / Did you mean /.test(error.message)) ? { ...result, errors: result.errors.map(clean) } : result;
+  return {
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result)) setResult(result.map(cleanResult));
+      else if (!(Symbol.asyncIterator in result)) setResult(cleanResult(result as ExecutionResult) as never);
+    },
+  };
+}
+
+/**
+ * A batch whose every operation was rate-limited answers 429 with
+ * Retry-After, as a single limited operation does (Yoga answers a batch 200).
+ */
+function rateLimitedBatches(): Plugin {
+  const limited = new WeakMap<Request, string>();
+  return {
+    onResultProcess({ request, result }) {
+      if (!Array.isArray(result) || result.length === 0) return;
+      const retryAfter = result.map((item) => item.errors?.find((error) => error.extensions?.code === "RATE_LIMITED"));
+      if (retryAfter.every(Boolean)) {
+        const seconds = Math.max(...retryAfter.map((error) => Number((error!.extensions?.http as { headers?: Record<string, string> })?.headers?.["retry-after"] ?? 1)));
+        limited.set(request, String(seconds));
+      }
+    },
+    onResponse({ request, response, setResponse, fetchAPI }) {
+      const retryAfter = limited.get(request);
+      if (retryAfter === undefined) return;
+      const headers = new fetchAPI.Headers(response.headers);
+      headers.set("retry-after", retryAfter);
+      setResponse(new fetchAPI.Response(response.body, { status: 429, headers }));
     },
   };
 }

@@ -132,6 +132,22 @@ describe("createOrder", () => {
     expect(await rowCounts()).toEqual(before);
   });
 
+  it("refuses currencies outside ISO 4217 and negative amounts", async () => {
+    const before = await rowCounts();
+    for (const [input, path] of [
+      [{ currency: "XXX" }, "input.currency"],
+      [{ currency: "ZZZ" }, "input.currency"],
+      [{ subtotal: "-1.00" }, "input.subtotal"],
+      [{ discount: "-5" }, "input.discount"],
+      [{ total: "-0.01" }, "input.total"],
+    ] as const) {
+      const payload = await create(input);
+      expect(payload.errors[0], path).toMatchObject({ code: "VALIDATION", path: path.split(".") });
+    }
+    expect(await rowCounts()).toEqual(before);
+    await createOk({ currency: "brl", subtotal: "0", discount: "2.50", total: "7.50" });
+  });
+
   it("refuses NUL characters, oversized text and oversized JSON as validation errors", async () => {
     const before = await rowCounts();
     // NUL is refused for the whole operation, wherever a string enters (limits.ts).

@@ -377,6 +377,14 @@ describe("rate limiting", () => {
       expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
       expect(JSON.parse(refused.text).errors[0].extensions.code).toBe("RATE_LIMITED");
       expect((await post({ query: "{ __typename }" }, { authorization: `Bearer ${other}` }, limited)).status).toBe(200);
+      // A batch whose every operation is limited is a 429 too; one with room answers 200.
+      const batch = await post([{ query: "{ __typename }" }, { query: "{ __typename }" }], {}, limited);
+      expect(batch.status).toBe(429);
+      expect(Number(batch.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(JSON.parse(batch.text).map((item: any) => item.errors[0].extensions.code)).toEqual(["RATE_LIMITED", "RATE_LIMITED"]);
+      const third = await limited.keyFor("demo");
+      const mixed = await post([{ query: "{ __typename }" }, { query: "{ __typename }" }], { authorization: `Bearer ${third}` }, limited);
+      expect(mixed.status).toBe(200);
     } finally {
       await limited.close();
     }
@@ -397,6 +405,21 @@ describe("production mode", () => {
     expect(JSON.stringify(typo)).not.toMatch(/Did you mean/);
     const dev = await gw.graphql("{ orderz { totalCount } }");
     expect(JSON.stringify(dev)).toMatch(/Did you mean/);
+    // Enum values, in the document or in variables.
+    const literal = await prod.graphql("{ orders(filter: { status: [OPENN] }) { totalCount } }");
+    const variable = await prod.graphql("query($s: [OrderStatus!]) { orders(filter: { status: $s }) { totalCount } }", { s: ["OPENN"] });
+    for (const answer of [literal, variable]) {
+      expect(answer.errors?.[0]?.message).toMatch(/OPENN/);
+      expect(JSON.stringify(answer)).not.toMatch(/Did you mean|"OPEN"/);
+    }
+  });
+
+  it("authenticates before anything reads the query: no key learns nothing of the schema", async () => {
+    for (const query of ["{ orderz { totalCount } }", "{ orders(filter: { status: [OPENN] }) { totalCount } }", "{ __schema { types { name } } }"]) {
+      const answer = await post({ query }, { authorization: "" }, prod);
+      expect(answer.status).toBe(401);
+      expect(JSON.parse(answer.text)).toEqual({ errors: [{ message: expect.stringMatching(/API key/), extensions: { code: "UNAUTHENTICATED" } }] });
+    }
   });
 
   it("masks internal errors: no message, stack, SQL or driver detail reaches the client", async () => {

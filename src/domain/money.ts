@@ -31,3 +31,12 @@ function trimDecimal(text: string): string {
 
 /** A decimal as money and weights are accepted: "12", "12.5", "-3.10". */
 export const DECIMAL_PATTERN = /^-?\d{1,15}(\.\d{1,6})?$/;
+
+// ISO 4217 codes as the runtime's ICU data knows them (current currencies;
+// not the testing, precious-metal or "no currency" codes such as XXX).
+const CURRENCY_CODES: ReadonlySet<string> = new Set(Intl.supportedValuesOf("currency"));
+
+/** Whether `code` (any case) is an ISO 4217 currency code. */
+export function isCurrencyCode(code: string): boolean {
+  return CURRENCY_CODES.has(code.toUpperCase());
+}

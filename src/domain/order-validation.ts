@@ -3,7 +3,7 @@
 // sizes, duplicates) and turn input into canonical values.
 import { z } from "zod";
 import { jsonFault, jsonFaultMessage } from "./json-shape.js";
-import { DECIMAL_PATTERN } from "./money.js";
+import { DECIMAL_PATTERN, isCurrencyCode } from "./money.js";
 import { OrderSource, OrderType, ShipmentStatus } from "../generated/prisma/enums.js";
 import type { AddressInput, LineItemInput, OrderInput, ScanEventInput, ShipmentInput } from "./order-input.js";
 import { MAX_USER_ERRORS, type Result, type UserError } from "./user-error.js";
@@ -41,7 +41,7 @@ const nonNegativeMoney = money.refine((value) => value == null || !value.startsW
 const currency = z
   .string()
   .trim()
-  .regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 code such as "USD"')
+  .refine(isCurrencyCode, 'must be an ISO 4217 currency code such as "USD"')
   .transform((value) => value.toUpperCase())
   .nullish();
 
@@ -136,9 +136,10 @@ const orderFields = {
   customer,
   orderType: z.enum(OrderType).nullish(),
   currency,
-  subtotal: money,
-  discount: money,
-  total: money,
+  // The sources never send negative amounts.
+  subtotal: nonNegativeMoney,
+  discount: nonNegativeMoney,
+  total: nonNegativeMoney,
   paymentStatus: optionalText(100),
   shippingAddress: address,
   billingAddress: address,

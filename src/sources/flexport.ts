@@ -3,6 +3,7 @@
 // labelled package becomes a shipment, its carrier timestamps become scans.
 import { z } from "zod";
 import type { StoredOrder } from "../db/stored-order.js";
+import { isCurrencyCode } from "../domain/money.js";
 import type { OrderInput, ScanEventInput } from "../domain/order-input.js";
 import { decimal, parseNative, quantity, splitName, text, textOrNumber, timestamp } from "./common.js";
 import { flexportOrderStatus, normalizeShipmentStatus } from "./statuses.js";
@@ -103,7 +104,7 @@ export function mapFlexportOrder(payload: unknown): OrderInput {
       : null,
     phone: order.address?.phone ?? null,
     customer: order.address?.name ? { ...splitName(order.address.name) } : null,
-    currency: currency && /^[A-Za-z]{3}$/.test(currency) ? currency.toUpperCase() : "USD",
+    currency: currency && isCurrencyCode(currency) ? currency.toUpperCase() : "USD",
     shippingAddress: toAddress(order.address),
     billingAddress: toAddress(order.dropshipDetails?.billingAddress),
     lineItems: order.lineItems.map((item) => {

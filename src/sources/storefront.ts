@@ -2,6 +2,7 @@
 // Quirks handled: quantities and prices as strings, "+0000" offsets, flat
 // billing_* fields, both shipping-status vocabularies.
 import { z } from "zod";
+import { isCurrencyCode } from "../domain/money.js";
 import type { OrderInput } from "../domain/order-input.js";
 import type { CancelReason } from "../generated/prisma/enums.js";
 import { decimal, jsonObject, parseNative, quantity, splitName, text, textOrNumber, timestamp } from "./common.js";
@@ -75,7 +76,7 @@ const CANCEL_REASONS = new Set<CancelReason>(["CUSTOMER", "FRAUD", "INVENTORY", 
 export function mapStorefrontOrder(payload: unknown): OrderInput {
   const order = parseNative("storefront", storefrontOrderSchema, payload);
   const shipped = lookup(STOREFRONT_SHIPPED, order.shipping_status, false);
-  const currency = order.currency && /^[A-Za-z]{3}$/.test(order.currency) ? order.currency.toUpperCase() : "USD";
+  const currency = order.currency && isCurrencyCode(order.currency) ? order.currency.toUpperCase() : "USD";
   const cancelReason = order.cancel_reason?.toUpperCase() as CancelReason | undefined;
   const customerName = splitName(order.customer?.name ?? null);
   const email = order.contact_email ?? order.customer?.email ?? null;

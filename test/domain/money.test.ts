@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDecimal, formatMoney } from "../../src/domain/money.js";
+import { formatDecimal, formatMoney, isCurrencyCode } from "../../src/domain/money.js";
 import { Prisma } from "../../src/generated/prisma/client.js";
 
 // Rows read by the ORM hold Decimals; relations fetched as JSON hold
@@ -26,5 +26,12 @@ describe("formatDecimal", () => {
     expect(formatDecimal("2.000")).toBe("2");
     expect(formatDecimal(undefined)).toBeNull();
     for (const text of samples) expect(formatDecimal(text), text).toBe(formatDecimal(new Prisma.Decimal(text)));
+  });
+});
+
+describe("isCurrencyCode", () => {
+  it("takes ISO 4217 currency codes in any case, and nothing else", () => {
+    expect(["USD", "eur", "BRL", "ARS", "JPY"].every(isCurrencyCode)).toBe(true);
+    expect(["XXX", "ZZZ", "US", "dollars", "ABC"].some(isCurrencyCode)).toBe(false);
   });
 });
