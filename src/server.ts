@@ -136,7 +136,6 @@ export async function createGateway(
         authenticate,
         bodyLimit: (path) => (path.startsWith("/webhooks/") ? config.limits.webhookBodyBytes : config.limits.bodyBytes),
         publicPaths: new Set(["/health", "/ready", "/metrics"]),
-        onError: (error) => logger.error({ err: error }, "API key check failed"),
       }),
       readiness(db),
       sourceWebhooks({ prisma: db.prisma, admit, pubsub: events.pubsub, outbox: outbound.outbox }),

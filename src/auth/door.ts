@@ -23,8 +23,6 @@ export type DoorOptions = {
   bodyLimit: (path: string) => number;
   /** Paths anyone may reach without a key (they read no body). */
   publicPaths: ReadonlySet<string>;
-  /** Failures other than refusals (the database is unreachable). */
-  onError: (error: unknown) => void;
 };
 
 const callers = new WeakMap<Request, Caller>();
@@ -51,9 +49,7 @@ export function frontDoor(options: DoorOptions): Plugin {
         caller = await options.authenticate(request);
       } catch (error) {
         if (error instanceof RequestRefused) return refuse(error.status, error.code, error.message, error.headers);
-        // An error here would escape Yoga and reach Node's server.
-        options.onError(error);
-        return refuse(503, "INTERNAL_SERVER_ERROR", "Unexpected error.", { "retry-after": "1" });
+        throw error;
       }
       const limit = options.bodyLimit(url.pathname);
       const declared = request.headers.get("content-length");
