@@ -53,8 +53,8 @@ function seedStatements(n: number): string[] {
        CASE WHEN i % 4 IN (0, 1) THEN timestamptz '2025-01-01' + i * interval '5 minutes' + interval '1 day' END,
        timestamptz '2025-01-01' + i * interval '5 minutes', timestamptz '2025-01-01' + i * interval '5 minutes', 1
      FROM generate_series(1, ${n}) i`,
-    `INSERT INTO line_item (id, order_id, position, sku, name, quantity, fulfilled_quantity, unit_price, currency)
-     SELECT ${id("line", "i || '-' || k")}, ${id("order", "i")}, k, 'SKU-' || (i % 1000) || '-' || k, 'Product ' || (i % 1000),
+    `INSERT INTO line_item (id, workspace_id, order_id, position, sku, name, quantity, fulfilled_quantity, unit_price, currency)
+     SELECT ${id("line", "i || '-' || k")}, $1, ${id("order", "i")}, k, 'SKU-' || (i % 1000) || '-' || k, 'Product ' || (i % 1000),
        1 + k, CASE WHEN i % 4 = 1 THEN 1 + k ELSE 0 END, 9.99 + k, 'USD'
      FROM generate_series(1, ${n}) i
      CROSS JOIN LATERAL generate_series(0, CASE WHEN i % 4 = 1 THEN 1 WHEN i % 4 = 2 THEN 0 ELSE -1 END) k`,
@@ -65,16 +65,16 @@ function seedStatements(n: number): string[] {
        timestamptz '2025-01-01' + i * interval '5 minutes', timestamptz '2025-01-01' + i * interval '5 minutes'
      FROM generate_series(1, ${n}) i
      WHERE i % 4 IN (0, 1) OR (i % 4 = 2 AND i % 8 = 2)`,
-    `INSERT INTO scan_event (id, shipment_id, scanned_at, status, raw_status, description, location_city, location_state, source)
-     SELECT ${id("scan", "i || '-' || k")}, ${id("shipment", "i")},
+    `INSERT INTO scan_event (id, workspace_id, shipment_id, scanned_at, status, raw_status, description, location_city, location_state, source)
+     SELECT ${id("scan", "i || '-' || k")}, $1, ${id("shipment", "i")},
        timestamptz '2025-01-01' + i * interval '5 minutes' + k * interval '6 hours',
        ((ARRAY['PRE_TRANSIT','IN_TRANSIT','OUT_FOR_DELIVERY','DELIVERED'])[1 + k])::"ShipmentStatus",
        (ARRAY['pre_transit','in_transit','out_for_delivery','delivered'])[1 + k],
        (ARRAY['Label created','Departed facility','Out for delivery','Delivered'])[1 + k], 'Memphis', 'TN', 'carrier'
      FROM generate_series(1, ${n}) i
      CROSS JOIN LATERAL generate_series(0, CASE WHEN i % 4 = 0 THEN 3 WHEN i % 4 = 1 THEN 2 WHEN i % 8 = 2 THEN 1 ELSE -1 END) k`,
-    `INSERT INTO order_event (id, order_id, type, label, properties, occurred_at, created_at)
-     SELECT ${id("event", "i || '-' || k")}, ${id("order", "i")}, (ARRAY['order.imported','note','shipment.status_changed'])[1 + k % 3],
+    `INSERT INTO order_event (id, workspace_id, order_id, type, label, properties, occurred_at, created_at)
+     SELECT ${id("event", "i || '-' || k")}, $1, ${id("order", "i")}, (ARRAY['order.imported','note','shipment.status_changed'])[1 + k % 3],
        'Event ' || k || ' of order ' || i, jsonb_build_object('k', k),
        timestamptz '2025-01-01' + i * interval '5 minutes' + k * interval '1 hour',
        timestamptz '2025-01-01' + i * interval '5 minutes' + k * interval '1 hour'

@@ -183,3 +183,26 @@ describe("POST /webhooks/{source}", () => {
     expect(await rowCounts()).toBe(before);
   });
 });
+
+describe("the tenant key", () => {
+  it("is on every order-owned row, the same as its order's", async () => {
+    // What the imports above wrote, plus a mutation's rows.
+    await gw.graphql(`mutation { createOrder(input: { number: "t-1", lineItems: [{ sku: "A", quantity: 1 }],
+      shipments: [{ carrier: "ups", trackingCode: "TENANT1", scanEvents: [{ scannedAt: "2026-01-01T00:00:00Z", status: IN_TRANSIT }] }] }) { errors { code } } }`);
+    const [counts] = await gw.db.sql<Record<string, number>>(`
+      SELECT (SELECT count(*)::int FROM line_item) AS line_items,
+             (SELECT count(*)::int FROM line_item li JOIN "order" o ON o.id = li.order_id WHERE li.workspace_id = o.workspace_id) AS line_items_matching,
+             (SELECT count(*)::int FROM scan_event) AS scans,
+             (SELECT count(*)::int FROM scan_event se JOIN shipment s ON s.id = se.shipment_id WHERE se.workspace_id = s.workspace_id) AS scans_matching,
+             (SELECT count(*)::int FROM order_event) AS events,
+             (SELECT count(*)::int FROM order_event e JOIN "order" o ON o.id = e.order_id WHERE e.workspace_id = o.workspace_id) AS events_matching`);
+    expect(counts!.lineItems).toBeGreaterThan(0);
+    expect(counts!.scans).toBeGreaterThan(0);
+    expect(counts!.events).toBeGreaterThan(0);
+    expect(counts).toEqual({
+      lineItems: counts!.lineItems, lineItemsMatching: counts!.lineItems,
+      scans: counts!.scans, scansMatching: counts!.scans,
+      events: counts!.events, eventsMatching: counts!.events,
+    });
+  });
+});

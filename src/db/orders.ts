@@ -14,13 +14,16 @@ import type { FulfillmentStatus, Order, Prisma } from "../generated/prisma/clien
 
 export type Tx = Prisma.TransactionClient;
 
+/** What a child row needs of its parent (an order or a shipment): its id and workspace. */
+export type Owner = { id: string; workspaceId: string };
+
 export async function insertOrder(tx: Tx, workspaceId: string, input: OrderInput): Promise<Order> {
   const orderId = uuidv7();
   const addresses = addressBatch(workspaceId);
   const shippingAddressId = addresses.add(input.shippingAddress);
   const billingAddressId = addresses.add(input.billingAddress);
   const shipments = (input.shipments ?? []).map((s) => shipmentRows(s, workspaceId, orderId, addresses.add));
-  const lineItems = lineItemRows(orderId, input.lineItems ?? []);
+  const lineItems = lineItemRows({ id: orderId, workspaceId }, input.lineItems ?? []);
   const dates = orderShippingDates(shipments.map((s) => s.dates));
   const shippedAt = input.shippedAt ?? dates.shippedAt;
   const customer = input.customer ?? {};
@@ -71,7 +74,7 @@ export async function insertOrder(tx: Tx, workspaceId: string, input: OrderInput
   });
   if (lineItems.length) await tx.lineItem.createMany({ data: lineItems });
   await writeShipments(tx, shipments);
-  await addEvents(tx, orderId, input.events ?? []);
+  await addEvents(tx, order, input.events ?? []);
   return order;
 }
 
@@ -83,21 +86,22 @@ export async function insertShipments(tx: Tx, workspaceId: string, orderId: stri
   await writeShipments(tx, rows);
 }
 
-export async function replaceLineItems(tx: Tx, orderId: string, items: NonNullable<OrderInput["lineItems"]>) {
-  await tx.lineItem.deleteMany({ where: { orderId } });
-  const rows = lineItemRows(orderId, items);
+export async function replaceLineItems(tx: Tx, order: Owner, items: NonNullable<OrderInput["lineItems"]>) {
+  await tx.lineItem.deleteMany({ where: { orderId: order.id } });
+  const rows = lineItemRows(order, items);
   if (rows.length) await tx.lineItem.createMany({ data: rows });
 }
 
-export async function insertScans(tx: Tx, shipmentId: string, scans: readonly ScanEventInput[]) {
-  if (scans.length) await tx.scanEvent.createMany({ data: scans.map((scan) => scanRow(shipmentId, scan)) });
+export async function insertScans(tx: Tx, shipment: Owner, scans: readonly ScanEventInput[]) {
+  if (scans.length) await tx.scanEvent.createMany({ data: scans.map((scan) => scanRow(shipment, scan)) });
 }
 
-export async function addEvents(tx: Tx, orderId: string, events: readonly OrderEventInput[]) {
+export async function addEvents(tx: Tx, order: Owner, events: readonly OrderEventInput[]) {
   if (!events.length) return;
   await tx.orderEvent.createMany({
     data: events.map((event) => ({
-      orderId,
+      workspaceId: order.workspaceId,
+      orderId: order.id,
       type: event.type,
       label: event.label ?? null,
       linkBackUrl: event.linkBackUrl ?? null,
@@ -194,9 +198,10 @@ function addressBatch(workspaceId: string) {
   };
 }
 
-function lineItemRows(orderId: string, items: NonNullable<OrderInput["lineItems"]>) {
+function lineItemRows(order: Owner, items: NonNullable<OrderInput["lineItems"]>) {
   return items.map((item, position) => ({
-    orderId,
+    workspaceId: order.workspaceId,
+    orderId: order.id,
     position,
     sku: item.sku ?? null,
     name: item.name ?? null,
@@ -240,7 +245,7 @@ function shipmentRows(
   };
   return {
     row,
-    scans: scanInputs.map((scan) => scanRow(id, scan)),
+    scans: scanInputs.map((scan) => scanRow({ id, workspaceId }, scan)),
     dates: { status, isReturn: row.isReturn ?? false, shippedAt: shippedAtFromScans(scanInputs), deliveredAt },
   };
 }
@@ -252,8 +257,8 @@ async function writeShipments(tx: Tx, shipments: ReturnType<typeof shipmentRows>
   if (scans.length) await tx.scanEvent.createMany({ data: scans });
 }
 
-function scanRow(shipmentId: string, scan: ScanEventInput): Prisma.ScanEventCreateManyInput {
-  return { shipmentId, ...storedScan(scan), rawStatus: scan.rawStatus ?? null, source: scan.source ?? null };
+function scanRow(shipment: Owner, scan: ScanEventInput): Prisma.ScanEventCreateManyInput {
+  return { workspaceId: shipment.workspaceId, shipmentId: shipment.id, ...storedScan(scan), rawStatus: scan.rawStatus ?? null, source: scan.source ?? null };
 }
 
 function jsonValue(value: unknown): Prisma.InputJsonValue | undefined {

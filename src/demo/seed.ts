@@ -36,7 +36,7 @@ export async function seedDemoData(prisma: PrismaClient, workspaceId: string): P
     if (source === "MALOMO") {
       // Malomo's documented order event joins the order's history.
       const event = mapMalomoEvent(await payload("malomo-order-event.json"));
-      await prisma.$transaction((tx) => addEvents(tx, result.order!.id, [event]));
+      await prisma.$transaction((tx) => addEvents(tx, result.order!, [event]));
     }
   }
   return added;

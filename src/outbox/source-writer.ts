@@ -126,6 +126,7 @@ async function record(deps: OutboundDeps, write: SourceWrite, outcome: Exclude<O
       await tx.order.update({ where: { id: write.orderId }, data: { syncState: "FAILED", syncAttempts: attempts, syncError: outcome.error } });
       await tx.orderEvent.create({
         data: {
+          workspaceId: write.workspaceId,
           orderId: write.orderId,
           type: "source.sync_failed",
           label: outcome.error,

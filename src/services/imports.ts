@@ -171,7 +171,7 @@ async function upsert(tx: Tx, workspaceId: string, input: OrderInput, hash: stri
       input.billingAddress !== undefined ? existing.billingAddressId : null,
     ]);
   }
-  await addEvents(tx, existing.id, [
+  await addEvents(tx, existing, [
     {
       type: "order.updated",
       label: `Updated from ${input.source.toLowerCase()}`,
@@ -184,7 +184,7 @@ async function upsert(tx: Tx, workspaceId: string, input: OrderInput, hash: stri
 
 /** The order's own fields as the newer payload has them. */
 async function sourceFields(tx: Tx, workspaceId: string, existing: Order, input: OrderInput): Promise<Prisma.OrderUncheckedUpdateInput> {
-  if (input.lineItems) await replaceLineItems(tx, existing.id, input.lineItems);
+  if (input.lineItems) await replaceLineItems(tx, existing, input.lineItems);
   const customer = input.customer;
   return {
     sourceOrderId: input.sourceOrderId ?? existing.sourceOrderId,
@@ -235,7 +235,7 @@ async function mergeShipments(tx: Tx, workspaceId: string, orderId: string, give
   for (const { id, input } of plan.keep) {
     const stored = await tx.scanEvent.findMany({ where: { shipmentId: id } });
     const fresh = newScans(stored, input.scanEvents ?? []);
-    await insertScans(tx, id, fresh);
+    await insertScans(tx, { id, workspaceId }, fresh);
     await tx.shipment.update({
       where: { id },
       data: {

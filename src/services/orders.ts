@@ -220,7 +220,7 @@ export async function updateOrder(
     if (patch.billingAddress !== undefined) {
       data.billingAddressId = await createAddress(tx, workspaceId, patch.billingAddress);
     }
-    if (patch.lineItems !== undefined) await replaceLineItems(tx, order.id, patch.lineItems ?? []);
+    if (patch.lineItems !== undefined) await replaceLineItems(tx, order, patch.lineItems ?? []);
     let removedShipmentAddresses: Array<string | null> = [];
     if (patch.shipments !== undefined) {
       const result = await applyShipmentList(tx, workspaceId, order.id, patch.shipments ?? []);
@@ -237,7 +237,7 @@ export async function updateOrder(
       ...(patch.billingAddress !== undefined ? [order.billingAddressId] : []),
       ...removedShipmentAddresses,
     ]);
-    await addEvents(tx, order.id, [
+    await addEvents(tx, order, [
       lifecycle("order.updated", "Order updated", { fields: Object.keys(patch).sort(), version: updated.version }),
     ]);
     return ok(await recordChange(tx, outbox, { workspaceId, orderId: order.id, topics: ["ORDER_UPDATED"], write: "updateOrder" }, updated));
@@ -277,7 +277,7 @@ async function applyShipmentList(
     if (Object.keys(changes).length) await tx.shipment.update({ where: { id }, data: changes });
     if (input.scanEvents?.length) {
       const stored = await tx.scanEvent.findMany({ where: { shipmentId: id } });
-      await insertScans(tx, id, newScans(stored, input.scanEvents));
+      await insertScans(tx, { id, workspaceId }, newScans(stored, input.scanEvents));
       await refreshShipment(tx, id);
     }
   }
@@ -328,7 +328,7 @@ export async function cancelOrder(
       where: { id: orderId },
       data: { status: "CANCELLED", cancelReason: reason, cancelledAt: new Date(), version: { increment: 1 } },
     });
-    await addEvents(tx, orderId, [lifecycle("order.cancelled", "Order cancelled", { reason })]);
+    await addEvents(tx, { id: orderId, workspaceId }, [lifecycle("order.cancelled", "Order cancelled", { reason })]);
     return ok(await recordChange(tx, outbox, { workspaceId, orderId, topics: ["ORDER_CANCELLED"], write: "cancelOrder" }, cancelled));
   });
 }
@@ -357,7 +357,7 @@ export async function retryOrder(
         version: { increment: 1 },
       },
     });
-    await addEvents(tx, orderId, [
+    await addEvents(tx, { id: orderId, workspaceId }, [
       lifecycle("order.retried", "Processing retried", {
         previousError: { code: order.processingErrorCode, type: order.processingErrorType, message: order.processingErrorMessage },
       }),
@@ -383,6 +383,7 @@ export async function createOrderEvent(
     if (!order) return notFound("order", ["orderId"]);
     const created = await tx.orderEvent.create({
       data: {
+        workspaceId,
         orderId,
         type: event.type,
         label: event.label,
@@ -421,12 +422,12 @@ export async function recordScanEvents(
     const stored = await tx.scanEvent.findMany({ where: { shipmentId: found.id } });
     const fresh = newScans(stored, validated.value);
     if (!fresh.length) return ok({ shipment: await tx.shipment.findUniqueOrThrow({ where: { id: found.id } }), statusChange: null });
-    await insertScans(tx, found.id, fresh);
+    await insertScans(tx, { id: found.id, workspaceId }, fresh);
     const { before, after, shipment } = await refreshShipment(tx, found.id);
     const derived = await derivedOrderFields(tx, order);
     await tx.order.update({ where: { id: order.id }, data: { ...derived, version: { increment: 1 } } });
     if (before !== after) {
-      await addEvents(tx, order.id, [
+      await addEvents(tx, order, [
         lifecycle("shipment.status_changed", `Shipment ${shipment.trackingCode} is ${after}`, {
           carrier: shipment.carrier,
           trackingCode: shipment.trackingCode,
