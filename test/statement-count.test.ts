@@ -2,7 +2,7 @@
 // must not grow with the page size.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { busyOrder } from "./factories.js";
-import { createTestGateway, type TestGateway } from "./helpers.js";
+import { createTestGateway, globalId, type TestGateway } from "./helpers.js";
 
 let gw: TestGateway;
 
@@ -62,6 +62,31 @@ describe("statements per request", () => {
     const large = await countStatements(50);
     expect(small.result.nodes).toHaveLength(5);
     expect(large.statements.length).toBe(small.statements.length);
+  });
+});
+
+describe("statements per lookup", () => {
+  it("loads one order by id with every relation in one statement besides the key and addresses", async () => {
+    const [{ id }] = (await gw.db.sql<{ id: string }>(`SELECT id FROM "order" WHERE number = '1049'`)) as [{ id: string }];
+    const statements: string[] = [];
+    const stop = gw.db.onStatement((sql) => statements.push(sql));
+    try {
+      const result = await gw.graphql(
+        `query($id: ID!) { order(id: $id) { number customer { email } shippingAddress { city }
+          lineItems { sku } shipments { trackingCode destination { city } scanEvents { status location { city } } }
+          events(first: 20) { nodes { label } } } }`,
+        { id: globalId("Order", id) },
+      );
+      expect(result.errors).toBeUndefined();
+      expect(result.data.order.shipments[0].scanEvents).toHaveLength(3);
+      expect(result.data.order.events.nodes).toHaveLength(6);
+    } finally {
+      stop();
+    }
+    // The API key, the order with its line items, shipments, scans and
+    // events, and the addresses (the order's, then its shipments').
+    expect(statements.length).toBeLessThanOrEqual(4);
+    expect(statements.filter((sql) => /FROM "order"/.test(sql))).toHaveLength(1);
   });
 });
 

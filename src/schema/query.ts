@@ -26,7 +26,8 @@ builder.queryFields((t) => ({
     type: OrderRef,
     nullable: true,
     args: { id: t.arg.globalID({ required: true, for: OrderRef }) },
-    resolve: (_root, args, ctx) => ctx.loaders.orderById.load(args.id.id),
+    // One statement with what the query asks of the order, like the list.
+    resolve: (_root, args, ctx, info) => oneOrder(ctx, info, `o.workspace_id = $1::uuid AND o.id = $2::uuid`, [ctx.workspaceId, args.id.id]),
   }),
 
   orderByExternalId: t.field({
