@@ -1,7 +1,7 @@
-// Protections for a public endpoint (request bodies are limited by the
-// front door, auth/door.ts): query shape (depth,
-// aliases, tokens, directives: GraphQL Armor), introspection and persisted
-// operations. Query cost, where list sizes multiply, is src/schema/cost.ts.
+// Protections for a public endpoint once the front door (auth/door.ts) has
+// admitted a request: input strings, query shape (depth, aliases, tokens,
+// directives: GraphQL Armor), query cost (src/schema/cost.ts), introspection,
+// suggestions, batches and persisted operations.
 import { readFileSync } from "node:fs";
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";

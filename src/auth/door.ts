@@ -36,9 +36,12 @@ export function frontDoor(options: DoorOptions): Plugin {
   return {
     async onRequest({ request, url, setRequest, endResponse, fetchAPI }) {
       if (isPublic(request, url.pathname, options.publicPaths)) return;
+      // Webhook senders read { error }; GraphQL clients { errors: [...] }.
+      const body = (code: string, message: string) =>
+        url.pathname.startsWith("/webhooks/") ? { error: message, code } : { errors: [{ message, extensions: { code } }] };
       const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
         endResponse(
-          new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+          new fetchAPI.Response(JSON.stringify(body(code, message)), {
             status,
             // The body (if any) is left unread: the connection cannot be reused.
             headers: { "content-type": "application/json; charset=utf-8", connection: "close", ...headers },
