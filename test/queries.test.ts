@@ -18,6 +18,7 @@ beforeAll(async () => {
         ...(i === 7 ? { customer: { email: "ada@example.com", firstName: "Ada", lastName: "Lovelace" } } : {}),
         ...(i === 5
           ? {
+              shippingAddress: { firstName: "Ship", lastName: "Five", city: "Springfield", countryCode: "US" },
               shipments: [
                 {
                   carrier: "ups",
@@ -316,9 +317,13 @@ describe("order detail", () => {
   });
 
   it("answers the same whether relations are fetched with the list or one by one", async () => {
-    const fields = `number lineItems(first: 10) { sku unitPrice } shipments(first: 10) { trackingCode scanEvents(last: 10) { status scannedAt } }
+    const fields = `number shippingAddress { name city } billingAddress { city }
+      lineItems(first: 10) { sku unitPrice } shipments(first: 10) { trackingCode scanEvents(last: 10) { status scannedAt } }
       first: events(first: 3) { nodes { label } pageInfo { hasNextPage endCursor } }`;
-    const direct = (await gw.graphql(`query($id: ID!) { order(id: $id) { ${fields} } }`, { id: globalId("Order", ids[5]!) })).data.order;
+    // node(id) resolves through the per-request loaders, the others through the look-ahead.
+    const direct = (await gw.graphql(`query($id: ID!) { node(id: $id) { ... on Order { ${fields} } } }`, { id: globalId("Order", ids[5]!) })).data.node;
+    const byId = (await gw.graphql(`query($id: ID!) { order(id: $id) { ${fields} } }`, { id: globalId("Order", ids[5]!) })).data.order;
+    expect(byId).toEqual(direct);
     const listed = (await gw.graphql(`{ orders(first: 100, filter: { q: "1005" }) { edges { node { ${fields} } } } }`)).data.orders.edges;
     expect(listed).toEqual([{ node: direct }]);
     const byCode = (await gw.graphql(`{ orderByTrackingCode(trackingCode: "1ZTRACK5") { ${fields} } }`)).data.orderByTrackingCode;

@@ -1,5 +1,5 @@
 // Looks ahead at what a query asks of its orders and fetches exactly that, the
-// relations (line items, shipments with their scans, one page of events)
+// relations (addresses, line items, shipments with their scans, one page of events)
 // included, in the same SQL statement as the orders. On this kind of query the
 // statement count drops from five or six to one, and only the columns the
 // selection reads are selected, built and parsed.
@@ -19,7 +19,7 @@ import {
 
 import { isoTimestamp } from "../db/sql.js";
 import { parsePageArgs, toPage, type Page, type PageArgs, type PageRequest } from "../domain/pagination.js";
-import type { LineItem, Order, OrderEvent, ScanEvent, Shipment } from "../generated/prisma/client.js";
+import type { Address, LineItem, Order, OrderEvent, ScanEvent, Shipment } from "../generated/prisma/client.js";
 import type { Loaders } from "./index.js";
 
 /**
@@ -29,7 +29,9 @@ import type { Loaders } from "./index.js";
  * later) makes the whole row be fetched.
  */
 type Table<T> = {
-  columns: { [K in keyof T]?: string };
+  // Every column of the model: one added to the Prisma schema and not mapped
+  // here fails to compile.
+  columns: { [K in keyof T]-?: string };
   always: ReadonlyArray<keyof T>;
   fields: Record<string, ReadonlyArray<keyof T>>;
   dates: ReadonlyArray<keyof T>;
@@ -65,9 +67,19 @@ const ORDER: Table<Order> = {
   dates: [],
 };
 const ORDER_KEYS = Object.keys(ORDER.columns);
+const ADDRESS: Table<Address> = {
+  columns: {
+    id: "id", workspaceId: "workspace_id", firstName: "first_name", lastName: "last_name", name: "name", company: "company",
+    line1: "line1", line2: "line2", city: "city", state: "state", postalCode: "postal_code", country: "country",
+    countryCode: "country_code", phone: "phone",
+  },
+  always: [],
+  fields: { name: ["name", "firstName", "lastName"] },
+  dates: [],
+};
 const LINE_ITEM: Table<LineItem> = {
   columns: {
-    id: "id", orderId: "order_id", position: "position", sku: "sku", name: "name", quantity: "quantity",
+    id: "id", workspaceId: "workspace_id", orderId: "order_id", position: "position", sku: "sku", name: "name", quantity: "quantity",
     fulfilledQuantity: "fulfilled_quantity", unitPrice: "unit_price::text", currency: "currency",
     productId: "product_id", variantId: "variant_id", weight: "weight::text",
   },
@@ -89,7 +101,7 @@ const SHIPMENT: Table<Shipment> = {
 };
 const SCAN_EVENT: Table<ScanEvent> = {
   columns: {
-    id: "id", shipmentId: "shipment_id", scannedAt: "scanned_at", status: "status", rawStatus: "raw_status",
+    id: "id", workspaceId: "workspace_id", shipmentId: "shipment_id", scannedAt: "scanned_at", status: "status", rawStatus: "raw_status",
     statusDetail: "status_detail", carrierCode: "carrier_code", description: "description", message: "message",
     locationCity: "location_city", locationState: "location_state", locationPostalCode: "location_postal_code",
     locationCountry: "location_country", source: "source", createdAt: "created_at",
@@ -100,7 +112,7 @@ const SCAN_EVENT: Table<ScanEvent> = {
 };
 const ORDER_EVENT: Table<OrderEvent> = {
   columns: {
-    id: "id", orderId: "order_id", type: "type", label: "label", linkBackUrl: "link_back_url",
+    id: "id", workspaceId: "workspace_id", orderId: "order_id", type: "type", label: "label", linkBackUrl: "link_back_url",
     properties: "properties", occurredAt: "occurred_at", createdAt: "created_at",
   },
   always: ["id", "occurredAt"],
@@ -139,6 +151,8 @@ function decode<T>(table: Table<T>, value: Record<string, unknown>): T {
 export type PrefetchPlan = {
   /** Model keys of the order row; every key when the row is also served to Shipment.order. */
   order: string[];
+  shippingAddress: string[] | null;
+  billingAddress: string[] | null;
   lineItems: string[] | null;
   shipments: { keys: string[]; scanEvents: string[] | null } | null;
   events: { keys: string[]; args: PageArgs; request: PageRequest } | null;
@@ -170,8 +184,14 @@ export function planPrefetch(info: GraphQLResolveInfo, paths: string[][], maxPag
   const whole = named(shipmentFields, "order").length > 0;
   const lineItems = named(orderFields, "lineItems");
   const scanEvents = named(shipmentFields, "scanEvents");
+  const address = (name: string) => {
+    const fields = named(orderFields, name);
+    return fields.length ? keysFor(ADDRESS, subFields(info, fields)) : null;
+  };
   return {
     order: whole ? ORDER_KEYS : keysFor(ORDER, orderFields),
+    shippingAddress: address("shippingAddress"),
+    billingAddress: address("billingAddress"),
     lineItems: lineItems.length ? keysFor(LINE_ITEM, subFields(info, lineItems)) : null,
     shipments: shipments.length
       ? {
@@ -191,6 +211,12 @@ export function planPrefetch(info: GraphQLResolveInfo, paths: string[][], maxPag
  */
 export function prefetchColumns(plan: PrefetchPlan): string {
   const columns = plan.order.map((key) => `o.${ORDER.columns[key as keyof Order]}`);
+  for (const [keys, column, alias] of [
+    [plan.shippingAddress, "shipping_address_id", "prefetch_shipping_address"],
+    [plan.billingAddress, "billing_address_id", "prefetch_billing_address"],
+  ] as const) {
+    if (keys) columns.push(`(SELECT ${jsonObject(ADDRESS as Table<never>, "a", keys)} FROM address a WHERE a.id = o.${column}) AS ${alias}`);
+  }
   if (plan.lineItems) {
     columns.push(`array_to_json(ARRAY(SELECT ${jsonObject(LINE_ITEM as Table<never>, "li", plan.lineItems)}
       FROM line_item li WHERE li.order_id = o.id ORDER BY li.position, li.id)) AS prefetch_line_items`);
@@ -218,12 +244,17 @@ export function prefetchColumns(plan: PrefetchPlan): string {
 }
 
 type PrefetchedRow = Order & {
+  prefetchShippingAddress?: Record<string, unknown> | null;
+  prefetchBillingAddress?: Record<string, unknown> | null;
   prefetchLineItems?: Record<string, unknown>[];
   prefetchShipments?: Array<{ shipment: Record<string, unknown>; scanEvents?: Record<string, unknown>[] }>;
   prefetchEvents?: Record<string, unknown>[];
 };
 
-type Prefetched = { lineItems?: LineItem[]; shipments?: Shipment[]; events?: { args: PageArgs; page: Page<OrderEvent> } };
+type Prefetched = {
+  shippingAddress?: Address | null;
+  billingAddress?: Address | null;
+  lineItems?: LineItem[]; shipments?: Shipment[]; events?: { args: PageArgs; page: Page<OrderEvent> } };
 // Kept on the rows themselves, under symbols (which neither JSON nor
 // Object.keys sees), so that they live exactly as long as their row. They
 // were in WeakMaps, about a hundred entries a page: V8 resolves WeakMap
@@ -236,12 +267,15 @@ type ShipmentWithScans = Shipment & { [SCAN_EVENTS]?: ScanEvent[] };
 
 /** Strips the prefetched columns off an order row and attaches the relations to it. */
 export function attachPrefetched(loaders: Loaders, plan: PrefetchPlan, row: PrefetchedRow): Order {
-  const { prefetchLineItems, prefetchShipments, prefetchEvents } = row;
+  const { prefetchShippingAddress, prefetchBillingAddress, prefetchLineItems, prefetchShipments, prefetchEvents } = row;
   // Cleared in place: copying a row per order costs more than the rest of this.
-  row.prefetchLineItems = row.prefetchShipments = row.prefetchEvents = undefined;
+  row.prefetchShippingAddress = row.prefetchBillingAddress = row.prefetchLineItems = row.prefetchShipments = row.prefetchEvents = undefined;
   const order: OrderWithPrefetched = row;
   if (plan.order.length === ORDER_KEYS.length) loaders.orderById.prime(order.id, order);
   const prefetched: Prefetched = {};
+  // null: the order has no such address.
+  if (plan.shippingAddress) prefetched.shippingAddress = prefetchShippingAddress ? decode(ADDRESS, prefetchShippingAddress) : null;
+  if (plan.billingAddress) prefetched.billingAddress = prefetchBillingAddress ? decode(ADDRESS, prefetchBillingAddress) : null;
   if (prefetchLineItems) prefetched.lineItems = prefetchLineItems.map((item) => decode(LINE_ITEM, item));
   if (prefetchShipments) {
     prefetched.shipments = prefetchShipments.map(({ shipment, scanEvents }) => {
@@ -259,6 +293,8 @@ export function attachPrefetched(loaders: Loaders, plan: PrefetchPlan, row: Pref
   return order;
 }
 
+/** The prefetched address (null: the order has none), or undefined when it was not prefetched. */
+export const prefetchedAddress = (order: OrderWithPrefetched, which: "shippingAddress" | "billingAddress") => order[PREFETCHED]?.[which];
 export const prefetchedLineItems = (order: OrderWithPrefetched) => order[PREFETCHED]?.lineItems;
 export const prefetchedShipments = (order: OrderWithPrefetched) => order[PREFETCHED]?.shipments;
 export const prefetchedScanEvents = (shipment: ShipmentWithScans) => shipment[SCAN_EVENTS];

@@ -2,7 +2,7 @@ import type { Order } from "../generated/prisma/client.js";
 import { formatMoney } from "../domain/money.js";
 import { customerOf, processingErrorOf } from "../domain/order-fields.js";
 import { LIST_CAPS } from "../domain/pagination.js";
-import { prefetchedEvents, prefetchedLineItems, prefetchedShipments } from "../loaders/prefetch.js";
+import { prefetchedAddress, prefetchedEvents, prefetchedLineItems, prefetchedShipments } from "../loaders/prefetch.js";
 import { AddressRef } from "./address.js";
 import { builder } from "./builder.js";
 import { CustomerRef } from "./customer.js";
@@ -63,12 +63,14 @@ builder.node(OrderRef, {
     shippingAddress: t.field({
       type: AddressRef,
       nullable: true,
-      resolve: (o, _args, ctx) => (o.shippingAddressId ? ctx.loaders.addressById.load(o.shippingAddressId) : null),
+      resolve: (o, _args, ctx) =>
+        prefetchedAddress(o, "shippingAddress") ?? (o.shippingAddressId ? ctx.loaders.addressById.load(o.shippingAddressId) : null),
     }),
     billingAddress: t.field({
       type: AddressRef,
       nullable: true,
-      resolve: (o, _args, ctx) => (o.billingAddressId ? ctx.loaders.addressById.load(o.billingAddressId) : null),
+      resolve: (o, _args, ctx) =>
+        prefetchedAddress(o, "billingAddress") ?? (o.billingAddressId ? ctx.loaders.addressById.load(o.billingAddressId) : null),
     }),
     lineItems: t.field({
       type: [LineItemRef],
