@@ -175,21 +175,21 @@ const mixResult = await load(mutationServer.url, mix, { connections: CONNECTIONS
 await mutationServer.stop();
 await adminQuery(`DROP DATABASE IF EXISTS gateway_bench_mutations WITH (FORCE)`);
 log();
-log(`4. Mutation mix (create, update, cancel, record scans in turn; gateway only): ${Math.round(mixResult.requestsPerSecond)} req/s, ` +
+log(`6. Mutation mix (create, update, cancel, record scans in turn; gateway only): ${Math.round(mixResult.requestsPerSecond)} req/s, ` +
   `p50 ${mixResult.p50} ms, p99 ${mixResult.p99} ms, ${mixResult.errors} errors.`);
 
 // ---- bulk import
 const [imported] = await importBench(IMPORT_ORDERS);
 log();
 log(
-  `5. Bulk import: ${imported!.orders} native orders (NDJSON, four sources) in ${imported!.seconds.toFixed(1)} s = ${Math.round(imported!.ordersPerSecond)} orders/s ` +
+  `7. Bulk import: ${imported!.orders} native orders (NDJSON, four sources) in ${imported!.seconds.toFixed(1)} s = ${Math.round(imported!.ordersPerSecond)} orders/s ` +
     `(RSS ${Math.round(imported!.rssStartMb)} MB at start, ${Math.round(imported!.rssPeakMb)} MB peak).`,
 );
 // ---- outbound: pull and partner webhooks
 const outbound = await outboundBench(OUTBOUND_ORDERS);
 log();
 log(
-  `6. Pull: ${outbound.orders} Malomo orders from a local stand-in (pages of 100) in ${outbound.pullSeconds.toFixed(1)} s = ` +
+  `8. Pull: ${outbound.orders} Malomo orders from a local stand-in (pages of 100) in ${outbound.pullSeconds.toFixed(1)} s = ` +
     `${Math.round(outbound.orders / outbound.pullSeconds)} orders/s. Partner webhooks: ${outbound.deliveries} signed deliveries to a local ` +
     `receiver in ${outbound.deliverySeconds.toFixed(1)} s = ${Math.round(outbound.deliveries / outbound.deliverySeconds)} deliveries/s.`,
 );

@@ -66,6 +66,37 @@ export function readWorkloads(workspaceId: string, orders: number): Workload[] {
         floor: { method: "GET", path: "/search?q=customer1234" },
       },
     },
+    {
+      name: "4. one order by id: address, line items, shipments with scans, 20 events",
+      requests: {
+        gateway: graphql(
+          `query($id: ID!) { order(id: $id) { id number status total currency email shippingAddress { city countryCode }
+            lineItems { sku quantity unitPrice } shipments { carrier trackingCode status scanEvents { scannedAt status description } }
+            events(first: 20) { nodes { type label occurredAt } } } }`,
+          () => ({ id: Buffer.from(`Order:${seededOrderId(random(orders))}`).toString("base64") }),
+        ),
+        postgraphile: graphql(
+          `query($id: UUID!) { orderByRowId(rowId: $id) { rowId number status total currency email addressByShippingAddressId { city countryCode }
+            lineItemsByOrderId(orderBy: [POSITION_ASC]) { nodes { sku quantity unitPrice } }
+            shipmentsByOrderId(orderBy: [PRIMARY_KEY_ASC]) { nodes { carrier trackingCode status
+              scanEventsByShipmentId(orderBy: [SCANNED_AT_ASC, ROW_ID_ASC]) { nodes { scannedAt status description } } } }
+            orderEventsByOrderId(first: 20, orderBy: [OCCURRED_AT_ASC, ROW_ID_ASC]) { nodes { type label occurredAt } } } }`,
+          () => ({ id: seededOrderId(random(orders)) }),
+        ),
+        floor: { method: "GET", path: "/order?i=1" },
+      },
+    },
+    {
+      name: "5. page of 50 open orders with shipments and scans",
+      requests: {
+        gateway: graphql(`{ orders(first: 50, filter: { status: [OPEN] }) { nodes { id number status
+          shipments(first: 10) { carrier trackingCode status scanEvents(last: 20) { scannedAt status } } } } }`),
+        postgraphile: graphql(`{ allOrders(first: 50, orderBy: [CREATED_AT_DESC, ROW_ID_DESC], condition: { workspaceId: "${workspaceId}", status: OPEN }) {
+          nodes { rowId number status shipmentsByOrderId(first: 10, orderBy: [PRIMARY_KEY_ASC]) { nodes { carrier trackingCode status
+            scanEventsByShipmentId(last: 20, orderBy: [SCANNED_AT_ASC, ROW_ID_ASC]) { nodes { scannedAt status } } } } } } }`),
+        floor: { method: "GET", path: "/open" },
+      },
+    },
   ];
 }
 
