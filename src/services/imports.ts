@@ -1,6 +1,5 @@
 // Imports of native source payloads: each is mapped to a canonical order and
-// upserted by (workspace, source, externalId) in its own transaction, so a
-// bad payload fails alone. The same payload twice changes nothing; a newer
+// upserted by (workspace, source, externalId); a bad payload fails alone. The same payload twice changes nothing; a newer
 // one updates the order, merging shipments and scans without losing history;
 // an older one (by the source's own update time) adds history only.
 import { createHash } from "node:crypto";
@@ -10,7 +9,7 @@ import {
   deleteAddresses,
   derivedOrderFields,
   findTakenTrackingCode,
-  insertOrder,
+  insertOrders,
   insertScans,
   insertShipments,
   refreshShipment,
@@ -48,8 +47,13 @@ export function isImportSource(source: OrderSource): source is ImportSource {
 }
 
 /**
- * Imports payloads, `concurrency` at a time (each in its own transaction);
- * one result per payload, in the payloads' order.
+ * Imports a batch of payloads; one result per payload, in the payloads'
+ * order. What can be decided for the whole batch at once is: payloads that
+ * match their order's last import are UNCHANGED after one lookup, and new
+ * orders are created together, one statement per table, in one transaction.
+ * The rest (changes to known orders, a second payload for the same order,
+ * tracking codes another order may hold) go one by one, `concurrency` at a
+ * time, each in its own transaction, after the batch's new orders committed.
  */
 export async function importPayloads(
   prisma: PrismaClient,
@@ -61,15 +65,124 @@ export async function importPayloads(
   concurrency = 1,
 ): Promise<ImportResult[]> {
   const results: ImportResult[] = new Array(payloads.length);
+  const mapped: Mapped[] = [];
+  for (const [index, payload] of payloads.entries()) {
+    const result = mapPayload(source, payload, [...path, String(index)]);
+    if ("errors" in result) results[index] = { index, outcome: "ERROR", order: null, errors: result.errors };
+    else mapped.push({ index, ...result });
+  }
+  const oneByOne = await importTogether(prisma, workspaceId, source, mapped, outbox, results);
   let next = 0;
   const worker = async () => {
-    while (next < payloads.length) {
-      const index = next++;
-      results[index] = { index, ...(await importPayload(prisma, workspaceId, source, payloads[index], [...path, String(index)], outbox)) };
+    while (next < oneByOne.length) {
+      const { index, input, hash } = oneByOne[next++]!;
+      results[index] = { index, ...(await importMapped(prisma, workspaceId, input, hash, [...path, String(index)], outbox)) };
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, payloads.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, oneByOne.length) }, worker));
   return results;
+}
+
+type Mapped = { index: number; input: OrderInput; hash: string };
+
+/**
+ * The batch part of importPayloads: fills `results` for what it settles and
+ * returns what is left for one-by-one imports.
+ */
+async function importTogether(
+  prisma: PrismaClient,
+  workspaceId: string,
+  source: ImportSource,
+  mapped: readonly Mapped[],
+  outbox: Outbox,
+  results: ImportResult[],
+): Promise<Mapped[]> {
+  if (mapped.length < 2) return [...mapped];
+  const externalIds = [...new Set(mapped.flatMap((m) => (m.input.externalId ? [m.input.externalId] : [])))];
+  const known = new Map(
+    (await prisma.order.findMany({ where: { workspaceId, source, externalId: { in: externalIds } } })).map((order) => [order.externalId, order]),
+  );
+  const codes = [...new Set(mapped.flatMap((m) => (m.input.shipments ?? []).map((s) => s.trackingCode)))];
+  const held = codes.length
+    ? new Set((await prisma.shipment.findMany({ where: { workspaceId, trackingCode: { in: codes } }, select: { carrier: true, trackingCode: true } })).map(codeKey))
+    : new Set<string>();
+  const seen = new Set<string>();
+  const claimed = new Set<string>();
+  const fresh: Mapped[] = [];
+  const rest: Mapped[] = [];
+  for (const item of mapped) {
+    const key = item.input.externalId;
+    const existing = key ? known.get(key) : undefined;
+    // A later payload for the same order sees what the earlier one wrote.
+    const repeat = key != null && seen.has(key);
+    if (key) seen.add(key);
+    if (repeat) rest.push(item);
+    else if (existing?.importHash === item.hash) results[item.index] = { index: item.index, outcome: "UNCHANGED", order: existing, errors: [] };
+    else if (existing) rest.push(item);
+    else {
+      const itemCodes = (item.input.shipments ?? []).map(codeKey);
+      // A code held already, or by an earlier new order of the batch: decided (and refused) one by one.
+      if (itemCodes.some((code) => held.has(code) || claimed.has(code))) rest.push(item);
+      else {
+        itemCodes.forEach((code) => claimed.add(code));
+        fresh.push(item);
+      }
+    }
+  }
+  if (!fresh.length) return rest;
+  try {
+    const created = await prisma.$transaction(
+      async (tx) => {
+        const orders = await insertOrders(tx, workspaceId, fresh.map(({ input, hash }) => ({ input: withImportEvent(input), importHash: hash })));
+        for (const order of orders) await tellPartners(tx, outbox, workspaceId, { outcome: "CREATED", order });
+        return orders;
+      },
+      { maxWait: 10_000, timeout: 60_000 },
+    );
+    fresh.forEach((item, i) => (results[item.index] = { index: item.index, outcome: "CREATED", order: created[i]!, errors: [] }));
+    return rest;
+  } catch (error) {
+    // A concurrent import created one of these orders or took one of their
+    // codes: each is decided one by one, as if the batch had not been tried.
+    if (!isUniqueViolation(error)) throw error;
+    return [...fresh, ...rest].sort((a, b) => a.index - b.index);
+  }
+}
+
+const codeKey = (shipment: { carrier: string; trackingCode: string }) => `${shipment.carrier.toLowerCase()}\u0000${shipment.trackingCode}`;
+
+/**
+ * A unique constraint refused a write: P2002 from Prisma's model API, or the
+ * driver's error behind a raw statement (P2010), as either adapter reports it.
+ */
+function isUniqueViolation(error: unknown): boolean {
+  type Cause = { kind?: string; code?: string } | undefined;
+  let cause: Cause;
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    if (error.code === "P2002") return true;
+    cause = (error.meta?.driverAdapterError as { cause?: Cause } | undefined)?.cause;
+  } else {
+    // The embedded database's adapter can let its own error through.
+    cause = (error as { name?: string; cause?: Cause } | null)?.name === "DriverAdapterError" ? (error as { cause?: Cause }).cause : undefined;
+  }
+  return cause?.kind === "UniqueConstraintViolation" || cause?.code === "23505";
+}
+
+/** The canonical order and its import hash, or the payload's mapping errors. */
+function mapPayload(source: ImportSource, payload: unknown, path: string[]): { input: OrderInput; hash: string } | { errors: UserError[] } {
+  try {
+    const input = mappers[source](payload);
+    return { input, hash: createHash("sha256").update(JSON.stringify(input)).digest("hex") };
+  } catch (error) {
+    if (!(error instanceof SourcePayloadError)) throw error;
+    return {
+      errors: error.issues.slice(0, MAX_USER_ERRORS).map((issue) => ({
+        code: "VALIDATION",
+        message: `${error.source} ${issue.path || "payload"}: ${issue.message}`,
+        path: [...path, ...(issue.path ? issue.path.split(/[.[\]]+/).filter(Boolean) : [])],
+      })),
+    };
+  }
 }
 
 export async function importPayload(
@@ -80,18 +193,20 @@ export async function importPayload(
   path: string[] = [],
   outbox: Outbox = silentOutbox,
 ): Promise<Omit<ImportResult, "index">> {
-  let input: OrderInput;
-  try {
-    input = mappers[source](payload);
-  } catch (error) {
-    if (!(error instanceof SourcePayloadError)) throw error;
-    return { outcome: "ERROR", order: null, errors: error.issues.slice(0, MAX_USER_ERRORS).map((issue) => ({
-      code: "VALIDATION",
-      message: `${error.source} ${issue.path || "payload"}: ${issue.message}`,
-      path: [...path, ...(issue.path ? issue.path.split(/[.[\]]+/).filter(Boolean) : [])],
-    })) };
-  }
-  const hash = createHash("sha256").update(JSON.stringify(input)).digest("hex");
+  const mapped = mapPayload(source, payload, path);
+  if ("errors" in mapped) return { outcome: "ERROR", order: null, errors: mapped.errors };
+  return importMapped(prisma, workspaceId, mapped.input, mapped.hash, path, outbox);
+}
+
+/** One mapped payload in its own transaction. */
+async function importMapped(
+  prisma: PrismaClient,
+  workspaceId: string,
+  input: OrderInput,
+  hash: string,
+  path: string[],
+  outbox: Outbox,
+): Promise<Omit<ImportResult, "index">> {
   // Two imports of a new order can race to create it: the loser updates instead.
   for (let attempt = 0; ; attempt++) {
     try {
@@ -105,10 +220,20 @@ export async function importPayload(
       );
     } catch (error) {
       if (error instanceof ImportRefusal) return { outcome: "ERROR", order: null, errors: [error.error] };
-      const unique = error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
-      if (!unique || attempt > 0) throw error;
+      if (!isUniqueViolation(error) || attempt > 0) throw error;
     }
   }
+}
+
+/** A new order's history starts with its import. */
+function withImportEvent(input: OrderInput): OrderInput {
+  return {
+    ...input,
+    events: [
+      { type: "order.imported", label: `Imported from ${input.source.toLowerCase()}`, properties: { source: input.source, externalId: input.externalId ?? null } },
+      ...(input.events ?? []),
+    ],
+  };
 }
 
 /** Imports came from the source, so nothing is written back; partners hear of the change. */
@@ -138,14 +263,8 @@ async function upsert(tx: Tx, workspaceId: string, input: OrderInput, hash: stri
 
   if (!existing) {
     await refuseTakenTrackingCodes(tx, workspaceId, input.shipments ?? [], null, path);
-    const order = await insertOrder(tx, workspaceId, {
-      ...input,
-      events: [
-        { type: "order.imported", label: `Imported from ${input.source.toLowerCase()}`, properties: { source: input.source, externalId: input.externalId ?? null } },
-        ...(input.events ?? []),
-      ],
-    });
-    return { outcome: "CREATED" as const, order: await tx.order.update({ where: { id: order.id }, data: { importHash: hash } }), errors: [] };
+    const [order] = await insertOrders(tx, workspaceId, [{ input: withImportEvent(input), importHash: hash }]);
+    return { outcome: "CREATED" as const, order: order!, errors: [] };
   }
 
   await tx.$queryRaw`SELECT id FROM "order" WHERE id = ${existing.id}::uuid FOR UPDATE`;
