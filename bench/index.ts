@@ -16,6 +16,7 @@ import { projectRoot } from "../src/db/migrate.js";
 import { createGateway } from "../src/server.js";
 import { ADMIN_URL, urlFor } from "./database.js";
 import { importBench } from "./import.js";
+import { writeFloor } from "./write-floor.js";
 import { outboundBench } from "./outbound.js";
 import { load, once, type LoadResult } from "./load.js";
 import { BENCH_WORKSPACE_ID, seed } from "./seed.js";
@@ -179,11 +180,16 @@ log(`6. Mutation mix (create, update, cancel, record scans in turn; gateway only
   `p50 ${mixResult.p50} ms, p99 ${mixResult.p99} ms, ${mixResult.errors} errors.`);
 
 // ---- bulk import
-const [imported] = await importBench(IMPORT_ORDERS);
+const [imported, again] = await importBench(IMPORT_ORDERS);
+const floor = await writeFloor(IMPORT_ORDERS);
 log();
 log(
   `7. Bulk import: ${imported!.orders} native orders (NDJSON, four sources) in ${imported!.seconds.toFixed(1)} s = ${Math.round(imported!.ordersPerSecond)} orders/s ` +
-    `(RSS ${Math.round(imported!.rssStartMb)} MB at start, ${Math.round(imported!.rssPeakMb)} MB peak).`,
+    `(RSS ${Math.round(imported!.rssStartMb)} MB at start, ${Math.round(imported!.rssPeakMb)} MB peak). ` +
+    `The same files again (all unchanged): ${again!.orders} in ${again!.seconds.toFixed(1)} s = ${Math.round(again!.ordersPerSecond)} orders/s. ` +
+    `Write floor (the same orders' rows through plain pg, one json_populate_recordset statement per table and batch of 500, two connections): ` +
+    `${Math.round(floor.ordersPerSecond)} orders/s; import / floor ${(imported!.ordersPerSecond / floor.ordersPerSecond).toFixed(2)}, ` +
+    `unchanged / floor ${(again!.ordersPerSecond / floor.ordersPerSecond).toFixed(2)}.`,
 );
 // ---- outbound: pull and partner webhooks
 const outbound = await outboundBench(OUTBOUND_ORDERS);
