@@ -10,7 +10,7 @@ import {
   shipmentStatusFromScans,
   shippedAtFromScans,
 } from "../domain/shipment-status.js";
-import type { FulfillmentStatus, Order, Prisma } from "../generated/prisma/client.js";
+import { Prisma, type FulfillmentStatus, type Order } from "../generated/prisma/client.js";
 
 export type Tx = Prisma.TransactionClient;
 
@@ -322,4 +322,21 @@ function scanRow(shipment: Owner, scan: ScanEventInput): Prisma.ScanEventCreateM
 
 function jsonValue(value: unknown): Prisma.InputJsonValue | undefined {
   return value == null ? undefined : (value as Prisma.InputJsonValue);
+}
+
+/**
+ * A unique constraint refused a write: P2002 from Prisma's model API, or the
+ * driver's error behind a raw statement (P2010), as either adapter reports it.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  type Cause = { kind?: string; code?: string } | undefined;
+  let cause: Cause;
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    if (error.code === "P2002") return true;
+    cause = (error.meta?.driverAdapterError as { cause?: Cause } | undefined)?.cause;
+  } else {
+    // The embedded database's adapter can let its own error through.
+    cause = (error as { name?: string; cause?: Cause } | null)?.name === "DriverAdapterError" ? (error as { cause?: Cause }).cause : undefined;
+  }
+  return cause?.kind === "UniqueConstraintViolation" || cause?.code === "23505";
 }

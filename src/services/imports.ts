@@ -10,6 +10,7 @@ import {
   derivedOrderFields,
   findTakenTrackingCode,
   insertOrders,
+  isUniqueViolation,
   insertScans,
   insertShipments,
   refreshShipment,
@@ -150,23 +151,6 @@ async function importTogether(
 }
 
 const codeKey = (shipment: { carrier: string; trackingCode: string }) => `${shipment.carrier.toLowerCase()}\u0000${shipment.trackingCode}`;
-
-/**
- * A unique constraint refused a write: P2002 from Prisma's model API, or the
- * driver's error behind a raw statement (P2010), as either adapter reports it.
- */
-function isUniqueViolation(error: unknown): boolean {
-  type Cause = { kind?: string; code?: string } | undefined;
-  let cause: Cause;
-  if (error instanceof Prisma.PrismaClientKnownRequestError) {
-    if (error.code === "P2002") return true;
-    cause = (error.meta?.driverAdapterError as { cause?: Cause } | undefined)?.cause;
-  } else {
-    // The embedded database's adapter can let its own error through.
-    cause = (error as { name?: string; cause?: Cause } | null)?.name === "DriverAdapterError" ? (error as { cause?: Cause }).cause : undefined;
-  }
-  return cause?.kind === "UniqueConstraintViolation" || cause?.code === "23505";
-}
 
 /** The canonical order and its import hash, or the payload's mapping errors. */
 function mapPayload(source: ImportSource, payload: unknown, path: string[]): { input: OrderInput; hash: string } | { errors: UserError[] } {

@@ -8,6 +8,7 @@ import {
   derivedOrderFields,
   findTakenTrackingCode,
   insertOrder,
+  isUniqueViolation,
   insertScans,
   insertShipments,
   refreshShipment,
@@ -455,8 +456,4 @@ export type ScansRecorded = { shipment: Shipment; statusChange: { from: string; 
 
 function lifecycle(type: string, label: string, properties: Record<string, unknown>): OrderEventInput {
   return { type, label, properties, occurredAt: new Date() };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
 }
