@@ -20,6 +20,7 @@ const envSchema = z.object({
     .transform((value) => value.split(",").map((url) => url.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^postgres(ql)?:\/\//, "each must be a postgres:// or postgresql:// URL")))
     .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   PGLITE_DIR: z.string().min(1).default(".data/pglite"),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
   DEMO_DATA: booleanFlag.optional(),
@@ -73,7 +74,7 @@ export type Config = {
   port: number;
   host: string | undefined;
   /** PostgreSQL, with read replicas for reads outside writes; or PGlite in a data directory. */
-  database: { kind: "postgres"; url: string; replicaUrls?: string[] } | { kind: "pglite"; dataDir: string };
+  database: { kind: "postgres"; url: string; replicaUrls?: string[]; poolSize?: number } | { kind: "pglite"; dataDir: string };
   /** Where subscription events cross instances; unset: within this process only. */
   redisUrl: string | undefined;
   demoData: boolean;
@@ -157,7 +158,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL
-      ? { kind: "postgres", url: e.DATABASE_URL, ...(e.DATABASE_REPLICA_URLS?.length ? { replicaUrls: e.DATABASE_REPLICA_URLS } : {}) }
+      ? {
+          kind: "postgres",
+          url: e.DATABASE_URL,
+          poolSize: e.DATABASE_POOL_SIZE,
+          ...(e.DATABASE_REPLICA_URLS?.length ? { replicaUrls: e.DATABASE_REPLICA_URLS } : {}),
+        }
       : { kind: "pglite", dataDir: resolve(e.PGLITE_DIR) },
     redisUrl: e.REDIS_URL,
     demoData: e.DEMO_DATA ?? e.NODE_ENV !== "production",

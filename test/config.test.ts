@@ -13,13 +13,16 @@ describe("configuration", () => {
     expect(loadConfig({ DATABASE_URL: "postgresql://u@h:5432/db" }).database).toEqual({
       kind: "postgres",
       url: "postgresql://u@h:5432/db",
+      poolSize: 20,
     });
+    expect(loadConfig({ DATABASE_URL: "postgresql://u@h:5432/db", DATABASE_POOL_SIZE: "40" }).database).toMatchObject({ poolSize: 40 });
   });
 
   it("takes read replicas as a comma-separated list, only beside a primary", () => {
     expect(loadConfig({ DATABASE_URL: "postgresql://p/db", DATABASE_REPLICA_URLS: "postgresql://r1/db, postgresql://r2/db" }).database).toEqual({
       kind: "postgres",
       url: "postgresql://p/db",
+      poolSize: 20,
       replicaUrls: ["postgresql://r1/db", "postgresql://r2/db"],
     });
     expect(() => loadConfig({ DATABASE_REPLICA_URLS: "postgresql://r1/db" })).toThrow(/needs DATABASE_URL/);

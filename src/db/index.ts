@@ -33,7 +33,7 @@ export type Database = {
 };
 
 export async function openDatabase(database: Config["database"]): Promise<Database> {
-  if (database.kind === "postgres") return openPostgres(database.url, { replicaUrls: database.replicaUrls });
+  if (database.kind === "postgres") return openPostgres(database.url, { replicaUrls: database.replicaUrls, poolSize: database.poolSize });
   await mkdir(dirname(database.dataDir), { recursive: true });
   const unlock = await lockDataDir(database.dataDir);
   try {
@@ -50,11 +50,12 @@ export function createPglite(options: { dataDir?: string; loadDataDir?: Blob } =
   return PGlite.create({ ...options, extensions: { pg_trgm } });
 }
 
-export async function openPostgres(url: string, options: { migrate?: boolean; replicaUrls?: string[] } = {}): Promise<Database> {
+export async function openPostgres(url: string, options: { migrate?: boolean; replicaUrls?: string[]; poolSize?: number } = {}): Promise<Database> {
   if (options.migrate !== false) await migratePostgres(url);
   // Bounded waits: when PostgreSQL is away, requests fail within seconds
   // instead of hanging, and the pool reconnects by itself when it returns.
-  const limits = { connectionTimeoutMillis: 5_000, query_timeout: 30_000 };
+  // Each pool (writes, reads) holds up to poolSize connections.
+  const limits = { connectionTimeoutMillis: 5_000, query_timeout: 30_000, max: options.poolSize ?? 20 };
   const pool = (connectionString: string) => {
     const created = new pg.Pool({ connectionString, ...limits });
     // A connection dropped while idle is replaced by the next query; without
