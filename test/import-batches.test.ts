@@ -3,24 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importPayloads } from "../src/services/imports.js";
 import { createTestGateway, type TestGateway } from "./helpers.js";
-import { payload } from "./sources/payloads.js";
+import { freshMalomoOrder as malomoOrder } from "./sources/payloads.js";
 
 let gw: TestGateway;
 beforeAll(async () => {
   gw = await createTestGateway();
 });
 afterAll(() => gw.close());
-
-let serial = 0;
-/** Malomo's documented order under fresh ids and a fresh tracking code. */
-function malomoOrder() {
-  const native = payload("malomo-order.json");
-  serial++;
-  native.alternate_id = `batch-${serial}-${Date.now()}`;
-  native.id = `mb-${serial}`;
-  native.shipments[0].tracking_code = `94B-${serial}-${Date.now()}`;
-  return native;
-}
 
 const importBatch = (payloads: unknown[]) => importPayloads(gw.db.prisma, gw.workspaceId, "MALOMO", payloads);
 

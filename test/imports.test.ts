@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestGateway, type TestGateway } from "./helpers.js";
-import { payload, rawFixture } from "./sources/payloads.js";
+import { freshMalomoOrder as malomoOrder, payload, rawFixture } from "./sources/payloads.js";
 
 let gw: TestGateway;
 
@@ -32,17 +32,6 @@ async function rowCounts() {
   const p = gw.db.prisma;
   const counts = await Promise.all([p.order.count(), p.address.count(), p.lineItem.count(), p.shipment.count(), p.scanEvent.count(), p.orderEvent.count()]);
   return counts.join(",");
-}
-
-let serial = 0;
-/** Malomo's documented order under fresh ids, so tests do not collide. */
-function malomoOrder() {
-  const native = payload("malomo-order.json");
-  serial++;
-  native.alternate_id = `alt-${serial}-${Date.now()}`;
-  native.id = `m-${serial}`;
-  native.shipments[0].tracking_code = `9400-${serial}-${Date.now()}`;
-  return native;
 }
 
 describe("importOrders", () => {
@@ -77,7 +66,7 @@ describe("importOrders", () => {
     newer.updated_at = "2019-02-01T00:00:00Z";
     newer.email = "new@example.com";
     newer.shipments[0].scan_events = newer.shipments[0].scan_events.slice(2); // the source sent only the latest scans
-    newer.shipments.push({ carrier: "ups", tracking_code: `RET-${serial}-${Date.now()}`, is_return: true, scan_events: [] });
+    newer.shipments.push({ carrier: "ups", tracking_code: `RET-${Date.now()}`, is_return: true, scan_events: [] });
     const updated = (await importOrders("MALOMO", [newer])).results[0];
     expect(updated).toMatchObject({ outcome: "UPDATED", order: { id: first.order.id, email: "new@example.com", version: first.order.version + 1 } });
     const [kept, added] = updated.order.shipments;

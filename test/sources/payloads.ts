@@ -18,3 +18,15 @@ export function payload(name: string): any {
 export function rawFixture(name: string): string {
   return readFileSync(join(projectRoot, "test/fixtures", name), "utf8");
 }
+
+let serial = 0;
+/** Malomo's documented order under fresh ids and a fresh tracking code, so tests do not collide. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as payload()
+export function freshMalomoOrder(): any {
+  const native = payload("malomo-order.json");
+  serial++;
+  native.alternate_id = `alt-${serial}-${Date.now()}`;
+  native.id = `m-${serial}`;
+  native.shipments[0].tracking_code = `9400-${serial}-${Date.now()}`;
+  return native;
+}
