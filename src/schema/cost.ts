@@ -33,6 +33,7 @@ export const LIST_SIZES: Record<string, ListSize> = {
   "Order.shipments": LIST_CAPS.shipments,
   "Shipment.scanEvents": LIST_CAPS.scanEvents,
   "Query.nodes": { perItemOf: "ids" },
+  // At most one per source.
   "Query.sourceConnections": 4,
   "Query.webhookEndpoints": MAX_WEBHOOK_ENDPOINTS,
   // One result per payload: the mutation's own argument sizes them (past
