@@ -6,6 +6,7 @@ import { createTestGateway, type TestGateway } from "./helpers.js";
 import { eventually, outboundConfig } from "./outbound-helpers.js";
 import type { Recorded, StandIn } from "./stand-ins/http-stand-in.js";
 import { startReceiver, verifySignature } from "./stand-ins/webhook-receiver.js";
+import { freshMalomoOrder } from "./sources/payloads.js";
 
 let gw: TestGateway;
 const receivers: StandIn[] = [];
@@ -35,6 +36,18 @@ async function endpoint(topics: string[], reply?: Parameters<typeof startReceive
 const body = (request: Recorded) => JSON.parse(request.body);
 
 describe("partner webhooks", () => {
+  it("hears of every order an import batch creates, once each", async () => {
+    const { receiver } = await endpoint(["ORDER_CREATED"]);
+    const natives = [freshMalomoOrder(), freshMalomoOrder(), freshMalomoOrder()];
+    const imported = await gw.graphql(`mutation($p: [JSON!]!) { importOrders(source: MALOMO, payloads: $p) { results { outcome order { id } } } }`, { p: natives });
+    const ids = imported.data.importOrders.results.map((r: any) => r.order.id);
+    expect(imported.data.importOrders.results.map((r: any) => r.outcome)).toEqual(["CREATED", "CREATED", "CREATED"]);
+    const deliveries = await receiver.waitForRequests(3);
+    expect(deliveries.map((d) => body(d).data.order.id).sort()).toEqual([...ids].sort());
+    expect(deliveries.every((d) => body(d).topic === "ORDER_CREATED")).toBe(true);
+  });
+
+
   it("delivers each committed change, signed, with the order as the API shows it", async () => {
     const { receiver, secret } = await endpoint(["ORDER_CREATED", "ORDER_CANCELLED"]);
     const created = await gw.graphql(`mutation { createOrder(input: { number: "W-1", email: "w1@example.com", total: "12.50",

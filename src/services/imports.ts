@@ -21,7 +21,7 @@ import type { OrderInput, ShipmentInput } from "../domain/order-input.js";
 import { newScans, planShipments } from "../domain/order-rules.js";
 import { MAX_USER_ERRORS, type UserError } from "../domain/user-error.js";
 import { Prisma, type Order, type OrderSource, type PrismaClient } from "../generated/prisma/client.js";
-import { silentOutbox, type Outbox, type ShipmentStatusChange } from "../outbox/index.js";
+import { silentOutbox, type OrderChange, type Outbox, type ShipmentStatusChange } from "../outbox/index.js";
 import { mappers, SourcePayloadError } from "../sources/index.js";
 
 export const MAX_PAYLOADS_PER_IMPORT = 1000;
@@ -135,7 +135,7 @@ async function importTogether(
     const created = await prisma.$transaction(
       async (tx) => {
         const orders = await insertOrders(tx, workspaceId, fresh.map(({ input, hash }) => ({ input: withImportEvent(input), importHash: hash })));
-        for (const order of orders) await tellPartners(tx, outbox, workspaceId, { outcome: "CREATED", order });
+        await outbox.recordAll(tx, orders.map((order) => importChange(workspaceId, { outcome: "CREATED", order })!), source);
         return orders;
       },
       { maxWait: 10_000, timeout: 60_000 },
@@ -197,7 +197,8 @@ async function importMapped(
       return await prisma.$transaction(
         async (tx) => {
           const result = await upsert(tx, workspaceId, input, hash, path);
-          if (result.outcome !== "UNCHANGED") await tellPartners(tx, outbox, workspaceId, result);
+          const change = result.outcome === "UNCHANGED" ? null : importChange(workspaceId, result);
+          if (change) await outbox.record(tx, change);
           return result;
         },
         { maxWait: 10_000, timeout: 30_000 },
@@ -221,14 +222,17 @@ function withImportEvent(input: OrderInput): OrderInput {
 }
 
 /** Imports came from the source, so nothing is written back; partners hear of the change. */
-function tellPartners(tx: Tx, outbox: Outbox, workspaceId: string, result: { outcome: ImportOutcome; order: Order | null; statusChanges?: ShipmentStatusChange[]; cancelled?: boolean }) {
-  if (!result.order) return;
-  return outbox.record(tx, {
+function importChange(
+  workspaceId: string,
+  result: { outcome: ImportOutcome; order: Order | null; statusChanges?: ShipmentStatusChange[]; cancelled?: boolean },
+): OrderChange | null {
+  if (!result.order) return null;
+  return {
     workspaceId,
     orderId: result.order.id,
     topics: result.outcome === "CREATED" ? ["ORDER_CREATED"] : result.cancelled ? ["ORDER_UPDATED", "ORDER_CANCELLED"] : ["ORDER_UPDATED"],
     shipmentChanges: result.statusChanges,
-  });
+  };
 }
 
 class ImportRefusal extends Error {
