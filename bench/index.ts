@@ -15,7 +15,7 @@ import { migratePostgres, openPostgres } from "../src/db/index.js";
 import { projectRoot } from "../src/db/migrate.js";
 import { createGateway } from "../src/server.js";
 import { ADMIN_URL, urlFor } from "./database.js";
-import { importBench } from "./import.js";
+import { importBench, webhookBench } from "./import.js";
 import { writeFloor } from "./write-floor.js";
 import { outboundBench } from "./outbound.js";
 import { load, once, type LoadResult } from "./load.js";
@@ -182,6 +182,7 @@ log(`6. Mutation mix (create, update, cancel, record scans in turn; gateway only
 // ---- bulk import
 const [imported, again] = await importBench(IMPORT_ORDERS);
 const floor = await writeFloor(IMPORT_ORDERS);
+const hooks = await webhookBench(IMPORT_ORDERS);
 log();
 log(
   `7. Bulk import: ${imported!.orders} native orders (NDJSON, four sources) in ${imported!.seconds.toFixed(1)} s = ${Math.round(imported!.ordersPerSecond)} orders/s ` +
@@ -191,11 +192,16 @@ log(
     `${Math.round(floor.ordersPerSecond)} orders/s; import / floor ${(imported!.ordersPerSecond / floor.ordersPerSecond).toFixed(2)}, ` +
     `unchanged / floor ${(again!.ordersPerSecond / floor.ordersPerSecond).toFixed(2)}.`,
 );
+log();
+log(
+  `8. Webhook imports: ${hooks.orders} native orders as POST /webhooks/{source} bodies of 500 (two in flight) in ${hooks.seconds.toFixed(1)} s = ` +
+    `${Math.round(hooks.ordersPerSecond)} orders/s; / write floor ${(hooks.ordersPerSecond / floor.ordersPerSecond).toFixed(2)}.`,
+);
 // ---- outbound: pull and partner webhooks
 const outbound = await outboundBench(OUTBOUND_ORDERS);
 log();
 log(
-  `8. Pull: ${outbound.orders} Malomo orders from a local stand-in (pages of 100) in ${outbound.pullSeconds.toFixed(1)} s = ` +
+  `9. Pull: ${outbound.orders} Malomo orders from a local stand-in (pages of 100) in ${outbound.pullSeconds.toFixed(1)} s = ` +
     `${Math.round(outbound.orders / outbound.pullSeconds)} orders/s. Partner webhooks: ${outbound.deliveries} signed deliveries to a local ` +
     `receiver in ${outbound.deliverySeconds.toFixed(1)} s = ${Math.round(outbound.deliveries / outbound.deliverySeconds)} deliveries/s.`,
 );
