@@ -3,7 +3,7 @@
 import { v7 as uuidv7 } from "uuid";
 import { deriveFulfillmentStatus } from "../domain/fulfillment.js";
 import type { AddressInput, OrderEventInput, OrderInput, ScanEventInput, ShipmentInput } from "../domain/order-input.js";
-import { storedScan } from "../domain/order-rules.js";
+import { shipmentKey, storedScan } from "../domain/order-rules.js";
 import {
   deliveredAtFromScans,
   orderShippingDates,
@@ -228,9 +228,8 @@ export async function findTakenTrackingCode(
     },
     select: { carrier: true, trackingCode: true },
   });
-  const index = shipments.findIndex((s) =>
-    taken.some((t) => t.trackingCode === s.trackingCode && t.carrier.toLowerCase() === s.carrier.toLowerCase()),
-  );
+  const held = new Set(taken.map(shipmentKey));
+  const index = shipments.findIndex((s) => held.has(shipmentKey(s)));
   return index < 0 ? null : { index, shipment: shipments[index]! };
 }
 

@@ -32,21 +32,25 @@ export function retryRefusal(order: {
 
 type ExistingShipment = { id: string; carrier: string; trackingCode: string };
 
+/** What identifies a shipment within a workspace: its carrier (in any case) and tracking code. */
+export function shipmentKey(shipment: { carrier: string; trackingCode: string }): string {
+  return `${shipment.carrier.toLowerCase()}\u0000${shipment.trackingCode}`;
+}
+
 /**
  * Malomo's update semantics: the given shipments are the complete list.
  * Pairs (carrier, tracking code) left out are removed, new pairs added, and
  * pairs already there kept with their history.
  */
 export function planShipments(existing: readonly ExistingShipment[], given: readonly ShipmentInput[]) {
-  const key = (carrier: string, trackingCode: string) => `${carrier.toLowerCase()}\u0000${trackingCode}`;
-  const byKey = new Map(existing.map((s) => [key(s.carrier, s.trackingCode), s]));
+  const byKey = new Map(existing.map((s) => [shipmentKey(s), s]));
   const keep: Array<{ id: string; input: ShipmentInput }> = [];
   const add: ShipmentInput[] = [];
   for (const input of given) {
-    const found = byKey.get(key(input.carrier, input.trackingCode));
+    const found = byKey.get(shipmentKey(input));
     if (found) {
       keep.push({ id: found.id, input });
-      byKey.delete(key(input.carrier, input.trackingCode));
+      byKey.delete(shipmentKey(input));
     } else {
       add.push(input);
     }

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { jsonFault, jsonFaultMessage } from "./json-shape.js";
 import { DECIMAL_PATTERN, isCurrencyCode } from "./money.js";
+import { shipmentKey } from "./order-rules.js";
 import { OrderSource, OrderType, ShipmentStatus } from "../generated/prisma/enums.js";
 import type { AddressInput, LineItemInput, OrderInput, ScanEventInput, ShipmentInput } from "./order-input.js";
 import { MAX_USER_ERRORS, type Result, type UserError } from "./user-error.js";
@@ -122,7 +123,7 @@ const shipments = z
   .superRefine((list, ctx) => {
     const seen = new Set<string>();
     list.forEach((s, index) => {
-      const key = `${s.carrier.toLowerCase()}\u0000${s.trackingCode}`;
+      const key = shipmentKey(s);
       if (seen.has(key)) ctx.addIssue({ code: "custom", path: [index, "trackingCode"], message: `lists ${s.carrier} ${s.trackingCode} twice` });
       seen.add(key);
     });

@@ -18,7 +18,7 @@ import {
   type Tx,
 } from "../db/orders.js";
 import type { OrderInput, ShipmentInput } from "../domain/order-input.js";
-import { newScans, planShipments } from "../domain/order-rules.js";
+import { newScans, planShipments, shipmentKey } from "../domain/order-rules.js";
 import { MAX_USER_ERRORS, type UserError } from "../domain/user-error.js";
 import { Prisma, type Order, type OrderSource, type PrismaClient } from "../generated/prisma/client.js";
 import { silentOutbox, type OrderChange, type Outbox, type ShipmentStatusChange } from "../outbox/index.js";
@@ -105,7 +105,7 @@ async function importTogether(
   );
   const codes = [...new Set(mapped.flatMap((m) => (m.input.shipments ?? []).map((s) => s.trackingCode)))];
   const held = codes.length
-    ? new Set((await prisma.shipment.findMany({ where: { workspaceId, trackingCode: { in: codes } }, select: { carrier: true, trackingCode: true } })).map(codeKey))
+    ? new Set((await prisma.shipment.findMany({ where: { workspaceId, trackingCode: { in: codes } }, select: { carrier: true, trackingCode: true } })).map(shipmentKey))
     : new Set<string>();
   const seen = new Set<string>();
   const claimed = new Set<string>();
@@ -121,7 +121,7 @@ async function importTogether(
     else if (existing?.importHash === item.hash) results[item.index] = { index: item.index, outcome: "UNCHANGED", order: existing, errors: [] };
     else if (existing) rest.push(item);
     else {
-      const itemCodes = (item.input.shipments ?? []).map(codeKey);
+      const itemCodes = (item.input.shipments ?? []).map(shipmentKey);
       // A code held already, or by an earlier new order of the batch: decided (and refused) one by one.
       if (itemCodes.some((code) => held.has(code) || claimed.has(code))) rest.push(item);
       else {
@@ -149,8 +149,6 @@ async function importTogether(
     return [...fresh, ...rest].sort((a, b) => a.index - b.index);
   }
 }
-
-const codeKey = (shipment: { carrier: string; trackingCode: string }) => `${shipment.carrier.toLowerCase()}\u0000${shipment.trackingCode}`;
 
 /** The canonical order and its import hash, or the payload's mapping errors. */
 function mapPayload(source: ImportSource, payload: unknown, path: string[]): { input: OrderInput; hash: string } | { errors: UserError[] } {
