@@ -211,11 +211,9 @@ function metricsAccess(config: Config, servedHere: boolean) {
 /** METRICS_PORT: /metrics alone, on a listener of its own. */
 function metricsListener(registry: Registry, config: Config): Server {
   return createHttpServer(async (req, res) => {
-    const headers = new Headers();
-    if (req.headers.authorization) headers.set("authorization", req.headers.authorization);
     const refusal =
       new URL(req.url ?? "/", "http://localhost").pathname === "/metrics"
-        ? metricsRefusal(new Request("http://localhost/metrics", { headers }), metricsAccess(config, true))
+        ? metricsRefusal(req.headers.authorization, metricsAccess(config, true))
         : { status: 404, message: "Not found." };
     if (refusal) {
       res.writeHead(refusal.status, { "content-type": "application/json" }).end(JSON.stringify({ error: refusal.message }));
