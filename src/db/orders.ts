@@ -56,7 +56,7 @@ async function insertRows(tx: Tx, table: string, rows: ReadonlyArray<object>) {
 }
 
 /** A model key's column: the schema maps every field to its snake_case name. */
-const columnOf = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+export const columnOf = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** The rows of new orders, table by table (also what the bench's write floor loads). */
 export function newOrderRows(workspaceId: string, orders: ReadonlyArray<{ input: OrderInput; importHash?: string }>) {

@@ -209,7 +209,7 @@ async function importMapped(
 }
 
 /** A new order's history starts with its import. */
-function withImportEvent(input: OrderInput): OrderInput {
+export function withImportEvent(input: OrderInput): OrderInput {
   return {
     ...input,
     events: [
