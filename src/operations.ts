@@ -75,10 +75,10 @@ export function metrics(registry: Registry, options: { maxOperations: number } &
     registers: [registry],
   });
   const operationName = operationLabels(options.maxOperations);
-  const started = new WeakMap<Request, number>();
+  const started = new WeakMap<Request, { at: number; route: string }>();
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
-      started.set(request, performance.now());
+      started.set(request, { at: performance.now(), route: routeOf(url.pathname) });
       if (url.pathname !== "/metrics") return;
       const refusal = metricsRefusal(request.headers.get("authorization"), options);
       if (refusal) return endResponse(fetchAPI.Response.json({ error: refusal.message }, { status: refusal.status }));
@@ -100,8 +100,7 @@ export function metrics(registry: Registry, options: { maxOperations: number } &
       const start = started.get(request);
       if (start === undefined) return;
       started.delete(request);
-      const path = new URL(request.url).pathname;
-      http.observe({ route: routeOf(path), method: METHODS.has(request.method) ? request.method : "OTHER", statusCode: response.status }, (performance.now() - start) / 1000);
+      http.observe({ route: start.route, method: METHODS.has(request.method) ? request.method : "OTHER", statusCode: response.status }, (performance.now() - start.at) / 1000);
     },
   };
 }
