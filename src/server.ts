@@ -1,6 +1,7 @@
 // The gateway as a value: a Yoga instance over a database, and an HTTP
 // listener around it. Tests use the Yoga instance in-process (yoga.fetch).
 import { createServer as createHttpServer, type Server } from "node:http";
+import type { Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { useGraphQlJit } from "@envelop/graphql-jit";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
@@ -77,7 +78,7 @@ export async function createGateway(
   const logger = options.logger ?? createLogger(config.logLevel);
   const events = createEvents(config.redisUrl);
   const demo = await ensureWorkspace(db.prisma, DEMO_WORKSPACE, "Demo");
-  if (config.demoData) await seedDemoData(db.prisma, demo.id);
+  if (config.demoData) await seedDemoData(db.sql, demo.id);
   const rateLimiter = createRateLimiter(config.limits.ratePerMinute);
   const authenticate = createAuthenticator(db.sql, config.apiKeyCacheSeconds);
   const registry = config.metrics.enabled ? new Registry() : undefined;
@@ -138,7 +139,7 @@ export async function createGateway(
         publicPaths: new Set(["/health", "/ready", "/metrics"]),
       }),
       readiness(db),
-      sourceWebhooks({ prisma: db.prisma, admit, pubsub: events.pubsub, outbox: outbound.outbox }),
+      sourceWebhooks({ store: db.sql, admit, pubsub: events.pubsub, outbox: outbound.outbox }),
       // Browsers may send "simple" requests without a preflight: refuse them
       // unless they carry a header only a script can set.
       useCSRFPrevention({ requestHeaders: ["x-graphql-csrf", "apollo-require-preflight"] }),
@@ -249,6 +250,7 @@ export async function startServer(config: Config, db?: Database): Promise<Runnin
     },
     gateway.yoga,
   );
+  http.on("connection", lingerOnClose);
   const websockets = serveWebSockets(http, gateway, config);
   await listen(http, config.port, config.host);
   const { port } = http.address() as AddressInfo;
@@ -273,6 +275,26 @@ export async function startServer(config: Config, db?: Database): Promise<Runnin
       await gateway.close();
       await database.close();
     },
+  };
+}
+
+const LINGER_MS = 2_000;
+
+/**
+ * A connection the server closes while the client is still sending (a 401 or
+ * 413 answered before the body was read) is half-closed, and what the client
+ * still sends is read and dropped until it stops or LINGER_MS pass. Closing
+ * at once would make the client's kernel answer its next write with a reset,
+ * which can discard the answer before the client reads it.
+ */
+function lingerOnClose(socket: Socket) {
+  socket.destroySoon = function lingeringClose(this: Socket) {
+    if (this.destroyed) return;
+    const timer = setTimeout(() => this.destroy(), LINGER_MS).unref();
+    this.once("close", () => clearTimeout(timer));
+    this.once("end", () => this.destroy());
+    this.end();
+    this.resume();
   };
 }
 

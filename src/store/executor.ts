@@ -1,0 +1,148 @@
+// Runs the store's SQL, skipping the ORM's query compilation, row processing
+// and interactive-transaction protocol: on the write path those were most of
+// the CPU. On PostgreSQL statements run as named prepared statements through
+// the pg pool (planned once per connection); on PGlite through its own query
+// API. Rows come back in the Prisma models' shapes: camelCase keys, Date for
+// timestamps, Decimal for numerics, parsed JSON.
+import { createHash } from "node:crypto";
+import type { PGlite, Transaction as PGliteTransaction } from "@electric-sql/pglite";
+import pg from "pg";
+import { Prisma } from "../generated/prisma/client.js";
+
+/**
+ * `prepare: false` for statements whose best plan depends on the values
+ * (searches, filters): PostgreSQL plans those afresh each time, where a
+ * prepared statement could settle on one generic plan for every value.
+ */
+export type SqlOptions = { prepare?: boolean };
+export type Sql = <T = Record<string, unknown>>(text: string, args?: readonly unknown[], options?: SqlOptions) => Promise<T[]>;
+/** Sql that can also open a transaction: `work` gets an Sql bound to it, committed when `work` returns and rolled back when it throws. */
+export type TransactionalSql = Sql & { transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> };
+export type DisposableSql = TransactionalSql & { dispose(): Promise<void> };
+export type StatementListener = (sql: string) => void;
+
+const NUMERIC_OID = 1700;
+
+const camelCache = new Map<string, string>();
+function camel(column: string): string {
+  let name = camelCache.get(column);
+  if (!name) {
+    name = column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    camelCache.set(column, name);
+  }
+  return name;
+}
+
+function rowsOf<T>(fields: ReadonlyArray<{ name: string }>, rows: unknown[][]): T[] {
+  const keys = fields.map((field) => camel(field.name));
+  return rows.map((row) => {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++) out[keys[i]!] = row[i];
+    return out as T;
+  });
+}
+
+/**
+ * Values as both drivers take them: dates as ISO-8601 text (no session time
+ * zone can shift them), decimals as their text.
+ */
+function parameters(args: readonly unknown[]): unknown[] {
+  return args.map((arg) => (arg instanceof Date ? arg.toISOString() : arg instanceof Prisma.Decimal ? arg.toString() : arg));
+}
+
+/**
+ * Statements sent one at a time: a transaction is one connection, and pg
+ * deprecates (pg 9 refuses) a query on a client that is running one.
+ */
+function oneAtATime(sql: Sql): Sql {
+  let previous: Promise<unknown> = Promise.resolve();
+  return <T>(text: string, args?: readonly unknown[], options?: SqlOptions) => {
+    const result = previous.then(() => sql<T>(text, args, options));
+    previous = result.catch(() => undefined);
+    return result;
+  };
+}
+
+// ---------------------------------------------------------------- PGlite
+
+const pgliteParsers = { [NUMERIC_OID]: (value: string) => new Prisma.Decimal(value) };
+
+/** The store's SQL on an embedded PGlite instance. */
+export function createPgliteSql(pglite: PGlite, report: StatementListener = () => {}): DisposableSql {
+  const over = (target: PGlite | PGliteTransaction): Sql =>
+    async <T>(text: string, args: readonly unknown[] = []) => {
+      report(text);
+      const result = await target.query<unknown[]>(text, parameters(args), { rowMode: "array", parsers: pgliteParsers });
+      return rowsOf<T>(result.fields, result.rows);
+    };
+  return Object.assign(over(pglite), {
+    transaction: <T>(work: (tx: Sql) => Promise<T>) => pglite.transaction((tx) => work(oneAtATime(over(tx)))),
+    dispose: async () => {},
+  });
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+// Each PostgreSQL backend keeps the statements prepared on it. Statement texts
+// come from the query shapes clients send, so only the first
+// MAX_PREPARED_STATEMENTS distinct texts are prepared; any further text runs
+// unprepared rather than growing every backend's memory without bound.
+const MAX_PREPARED_STATEMENTS = 500;
+// The driver's own parsers (Date for timestamptz, parsed JSON), plus Decimal for numerics.
+const pgParsers = {
+  getTypeParser: (oid: number, format?: "text" | "binary") =>
+    oid === NUMERIC_OID ? (value: string) => new Prisma.Decimal(value) : pg.types.getTypeParser(oid, format),
+};
+
+/** The store's SQL on a pg pool, as named prepared statements (PostgreSQL). */
+export function createPreparedSql(pool: pg.Pool, report: StatementListener = () => {}): DisposableSql {
+  const names = new Map<string, string>();
+  const nameFor = (text: string): string | undefined => {
+    let name = names.get(text);
+    if (!name && names.size < MAX_PREPARED_STATEMENTS) {
+      name = `gw_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+  const over = (target: pg.Pool | pg.PoolClient): Sql =>
+    async <T>(text: string, args: readonly unknown[] = [], options: SqlOptions = {}) => {
+      report(text);
+      const name = options.prepare === false ? undefined : nameFor(text);
+      const result = await target.query({ name, text, values: parameters(args), rowMode: "array", types: pgParsers });
+      return rowsOf<T>(result.fields, result.rows);
+    };
+  return Object.assign(over(pool), {
+    async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      let broken: unknown;
+      try {
+        await client.query("BEGIN");
+        const result = await work(oneAtATime(over(client)));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        // A connection that cannot even roll back is not given back to the pool.
+        await client.query("ROLLBACK").catch((rollbackError: unknown) => (broken = rollbackError));
+        throw error;
+      } finally {
+        client.release(broken instanceof Error ? broken : undefined);
+      }
+    },
+    dispose: () => pool.end(),
+  });
+}
+
+/**
+ * A timestamptz as PostgreSQL writes it in JSON ("2026-11-01T12:00:00.5+00:00"
+ * in a UTC session) as the API writes it ("2026-11-01T12:00:00.500Z"), by
+ * slicing the text; other offsets go through Date. Microseconds are cut to
+ * milliseconds, as Date does.
+ */
+export function isoTimestamp(text: string): string {
+  if (text.length >= 25 && text[10] === "T" && text.endsWith("+00:00")) {
+    const fraction = text.slice(20, -6);
+    return `${text.slice(0, 19)}.${(fraction + "000").slice(0, 3)}Z`;
+  }
+  return new Date(text).toISOString();
+}
