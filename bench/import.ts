@@ -40,7 +40,7 @@ export async function importBench(count = 10_000): Promise<ImportBenchResult[]> 
       let imported = 0;
       for (const source of IMPORT_SOURCES) {
         const summary = await importFile({
-          prisma: db.prisma,
+          store: db.sql,
           workspaceId: workspace.id,
           source,
           file: join(dir, `${source.toLowerCase()}.ndjson`),

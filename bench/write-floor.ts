@@ -4,7 +4,7 @@
 // set-based statement per table and batch (json_populate_recordset). No
 // mapping, no checks, no ORM: what PostgreSQL itself takes to write them here.
 import pg from "pg";
-import { columnOf, newOrderRows } from "../src/db/orders.js";
+import { columnOf, newOrderRows } from "../src/store/orders.js";
 import { ensureWorkspace } from "../src/db/workspaces.js";
 import { openPostgres } from "../src/db/index.js";
 import { withImportEvent } from "../src/services/imports.js";

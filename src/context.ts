@@ -1,7 +1,7 @@
 import type { Caller } from "./auth/api-keys.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/index.js";
-import type { Sql } from "./db/sql.js";
+import type { Sql, TransactionalSql } from "./store/executor.js";
 import type { PubSub } from "./events.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import type { Outbound } from "./jobs/index.js";
@@ -10,6 +10,8 @@ import { createLoaders, type Loaders } from "./loaders/index.js";
 /** What every resolver gets: the database, the caller's workspace and this request's loaders. */
 export type Context = {
   prisma: PrismaClient;
+  /** The order store's SQL on the primary: what writes run on. */
+  store: TransactionalSql;
   /** Explicit SQL for reads on hot paths: a replica until the request writes, then the primary. */
   sql: Sql;
   /** Who is calling, from their API key. */
@@ -33,6 +35,7 @@ export function createContext(db: Database, caller: Caller, config: Config, pubs
   const workspaceId = caller.workspaceId;
   return {
     prisma: db.prisma,
+    store: db.sql,
     sql: db.readSql,
     caller,
     workspaceId,

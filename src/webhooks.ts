@@ -8,7 +8,8 @@ import { RequestRefused } from "./auth/authenticate.js";
 import { BodyTooLarge } from "./auth/door.js";
 import { jsonFault, MAX_JSON_DEPTH } from "./domain/json-shape.js";
 import { publishImported, type PubSub } from "./events.js";
-import type { OrderSource, PrismaClient } from "./generated/prisma/client.js";
+import type { OrderSource } from "./generated/prisma/client.js";
+import type { TransactionalSql } from "./store/executor.js";
 import type { Outbox } from "./outbox/index.js";
 import { importPayloads, MAX_PAYLOADS_PER_IMPORT, type ImportSource } from "./services/imports.js";
 
@@ -20,7 +21,7 @@ const SOURCES: Record<string, ImportSource> = {
 };
 
 export function sourceWebhooks(options: {
-  prisma: PrismaClient;
+  store: TransactionalSql;
   admit: (request: Request) => Promise<Caller>;
   pubsub: PubSub;
   outbox: Outbox;
@@ -71,7 +72,7 @@ export function sourceWebhooks(options: {
       if (payloads.length > MAX_PAYLOADS_PER_IMPORT) {
         return reply(413, { error: `Send at most ${MAX_PAYLOADS_PER_IMPORT} orders per request; got ${payloads.length}.` });
       }
-      const results = await importPayloads(options.prisma, caller.workspaceId, source, payloads, options.outbox);
+      const results = await importPayloads(options.store, caller.workspaceId, source, payloads, options.outbox);
       publishImported(options.pubsub, caller.workspaceId, results);
       const failed = results.filter((r) => r.outcome === "ERROR").length;
       const count = (outcome: string) => results.filter((r) => r.outcome === outcome).length;

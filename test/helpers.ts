@@ -7,7 +7,7 @@ import { inject } from "vitest";
 import { createApiKey } from "../src/auth/api-keys.js";
 import { loadConfig, type Config } from "../src/config.js";
 import { createPglite, openPglite, openPostgres, type Database } from "../src/db/index.js";
-import { insertOrder } from "../src/db/orders.js";
+import { insertOrder } from "../src/store/orders.js";
 import { ensureWorkspace } from "../src/db/workspaces.js";
 import type { OrderInput } from "../src/domain/order-input.js";
 import { createGateway, type Gateway } from "../src/server.js";
@@ -108,7 +108,7 @@ export async function createTestGateway(config: Config = testConfig()): Promise<
         : gateway.demoWorkspaceId;
       const ids: string[] = [];
       for (const order of orders) {
-        ids.push((await db.prisma.$transaction((tx) => insertOrder(tx, workspaceId, order))).id);
+        ids.push((await db.sql.transaction((tx) => insertOrder(tx, workspaceId, order))).id);
       }
       return ids;
     },

@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => gw.close());
 
-const importBatch = (payloads: unknown[]) => importPayloads(gw.db.prisma, gw.workspaceId, "MALOMO", payloads);
+const importBatch = (payloads: unknown[]) => importPayloads(gw.db.sql, gw.workspaceId, "MALOMO", payloads);
 
 async function counts() {
   const [row] = await gw.db.sql<{ orders: number; shipments: number; scans: number; events: number }>(

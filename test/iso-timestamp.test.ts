@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/index.js";
-import { isoTimestamp } from "../src/db/sql.js";
+import { isoTimestamp } from "../src/store/executor.js";
 import { openTestDatabase } from "./helpers.js";
 
 let db: Database;

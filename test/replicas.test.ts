@@ -5,7 +5,7 @@
 import { expect, it } from "vitest";
 import { createApiKey } from "../src/auth/api-keys.js";
 import { openPostgres } from "../src/db/index.js";
-import { insertOrder } from "../src/db/orders.js";
+import { insertOrder } from "../src/store/orders.js";
 import { createGateway } from "../src/server.js";
 import { numberedOrder } from "./factories.js";
 import { createPostgresTestDatabase, testConfig } from "./helpers.js";
@@ -19,7 +19,7 @@ it.skipIf(!process.env.DATABASE_URL)("reads from the replica, and from the prima
     gateway = await createGateway(testConfig(), db);
     const { key } = await createApiKey(db.prisma, gateway!.demoWorkspaceId, "WRITE");
     await replicaDb.prisma.workspace.create({ data: { id: gateway!.demoWorkspaceId, slug: "demo", name: "Demo" } });
-    await replicaDb.prisma.$transaction((tx) => insertOrder(tx, gateway!.demoWorkspaceId, numberedOrder(1, { number: "on-the-replica" })));
+    await replicaDb.sql.transaction((tx) => insertOrder(tx, gateway!.demoWorkspaceId, numberedOrder(1, { number: "on-the-replica" })));
     const ask = async (query: string) => {
       const body = JSON.stringify({ query });
       const response = await gateway!.yoga.fetch("http://localhost/graphql", {

@@ -2,7 +2,7 @@
 // side by side, which pg deprecates (and pg@9 refuses) on one client: the
 // database layer sends a transaction's statements one at a time.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loadStoredOrder } from "../src/db/stored-order.js";
+import { loadStoredOrder } from "../src/store/stored-order.js";
 import { busyOrder } from "./factories.js";
 import { createTestGateway, type TestGateway } from "./helpers.js";
 
@@ -20,7 +20,7 @@ it("reads an order with all its relations in a transaction without overlapping s
   const onWarning = (warning: Error) => warnings.push(warning);
   process.on("warning", onWarning);
   try {
-    const orders = await gw.db.prisma.$transaction(async (tx) =>
+    const orders = await gw.db.sql.transaction(async (tx) =>
       Promise.all([loadStoredOrder(tx, orderId), loadStoredOrder(tx, orderId)]),
     );
     for (const order of orders) {

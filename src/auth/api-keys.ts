@@ -3,7 +3,7 @@
 // people; only a SHA-256 of the whole key is stored. Keys carry 190 bits of
 // randomness, so a fast hash is enough, and comparison is constant-time.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Sql } from "../db/sql.js";
+import type { Sql } from "../store/executor.js";
 import type { ApiKey, ApiKeyScope, PrismaClient } from "../generated/prisma/client.js";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

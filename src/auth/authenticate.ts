@@ -1,7 +1,7 @@
 // Who is calling: every GraphQL request and webhook carries
 // `Authorization: Bearer <api key>`. Refusals say what is wrong.
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import type { Sql } from "../db/sql.js";
+import type { Sql } from "../store/executor.js";
 import { LRUCache } from "lru-cache";
 import { hashKey, verifyApiKey, type Caller } from "./api-keys.js";
 

@@ -8,7 +8,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { DEMO_WORKSPACE, ensureWorkspace } from "../db/workspaces.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import type { TransactionalSql } from "../store/executor.js";
 import { bulkImportConcurrency, importPayloads, type ImportOutcome, type ImportSource } from "../services/imports.js";
 import { fail, openCliDatabase } from "./common.js";
 
@@ -22,7 +22,7 @@ type Summary = Record<Exclude<ImportOutcome, "ERROR">, number> & { failed: Array
 const BATCH_SIZE = 500;
 
 export async function importFile(options: {
-  prisma: PrismaClient;
+  store: TransactionalSql;
   workspaceId: string;
   source: ImportSource;
   file: string;
@@ -56,13 +56,13 @@ export async function importFile(options: {
   return summary;
 }
 
-async function importBatch(options: { prisma: PrismaClient; workspaceId: string; source: ImportSource }, items: Item[], summary: Summary) {
+async function importBatch(options: { store: TransactionalSql; workspaceId: string; source: ImportSource }, items: Item[], summary: Summary) {
   const readable: Array<{ label: string; payload: unknown }> = [];
   for (const item of items) {
     if ("unreadable" in item) summary.failed.push({ label: item.label, reason: item.unreadable });
     else readable.push(item);
   }
-  const results = await importPayloads(options.prisma, options.workspaceId, options.source, readable.map((item) => item.payload));
+  const results = await importPayloads(options.store, options.workspaceId, options.source, readable.map((item) => item.payload));
   for (const [i, result] of results.entries()) {
     if (result.outcome === "ERROR") summary.failed.push({ label: readable[i]!.label, reason: result.errors.map((e) => e.message).join("; ") });
     else summary[result.outcome]++;
@@ -124,7 +124,7 @@ async function main() {
     bar?.start(size, 0, { orders: 0 });
     const started = performance.now();
     const summary = await importFile({
-      prisma: db.prisma,
+      store: db.sql,
       workspaceId: workspace.id,
       source,
       file,

@@ -1,7 +1,7 @@
 // What the gateway can ask of a source: the writes its docs have (method and
 // path under the connection's baseUrl, native body) and, where the docs have
 // a list endpoint, how to page through its orders.
-import type { StoredOrder } from "../db/stored-order.js";
+import type { StoredOrder } from "../store/stored-order.js";
 import type { OrderEvent } from "../generated/prisma/client.js";
 import { SourcePayloadError } from "../sources/common.js";
 

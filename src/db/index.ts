@@ -14,17 +14,17 @@ import type { Config } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { pendingMigrations, runMigrateDeploy } from "./migrate.js";
-import { createPreparedSql, createSql, type DisposableSql, type Sql } from "./sql.js";
+import { createPgliteSql, createPreparedSql, type DisposableSql, type Sql, type StatementListener, type TransactionalSql } from "../store/executor.js";
 
-export type StatementListener = (sql: string) => void;
+export type { StatementListener };
 
 export type Database = {
   kind: "postgres" | "pglite";
   /** Where the job queue connects: its own pool on PostgreSQL, the same instance on PGlite. */
   connection: { kind: "postgres"; url: string } | { kind: "pglite"; pglite: PGlite };
   prisma: PrismaClient;
-  /** Explicit SQL for hot read paths (see sql.ts), on the primary. */
-  sql: Sql;
+  /** The order store's SQL (see store/executor.ts), on the primary. */
+  sql: TransactionalSql;
   /** The same, on a read replica when there are any (round robin), else the primary. */
   readSql: Sql;
   /** Calls `listener` for every SQL statement sent; returns an unsubscribe. */
@@ -91,7 +91,12 @@ export async function migratePostgres(url: string): Promise<void> {
 /** Takes ownership of an open PGlite instance: migrates it and closes it on close(). */
 export async function openPglite(pglite: PGlite, options: { migrate?: boolean } = {}): Promise<Database> {
   if (options.migrate !== false) await migratePglite(pglite);
-  return wrap({ kind: "pglite", pglite }, new PrismaPGlite(pglite) as unknown as SqlDriverAdapterFactory, () => pglite.close());
+  return wrap(
+    { kind: "pglite", pglite },
+    new PrismaPGlite(pglite) as unknown as SqlDriverAdapterFactory,
+    () => pglite.close(),
+    (report) => createPgliteSql(pglite, report),
+  );
 }
 
 export async function migratePglite(pglite: PGlite): Promise<void> {
@@ -112,13 +117,13 @@ function wrap(
   connection: Database["connection"],
   factory: SqlDriverAdapterFactory,
   closeDriver: () => Promise<void>,
-  preparedSql?: (report: StatementListener) => DisposableSql,
+  storeSql: (report: StatementListener) => DisposableSql,
 ): Database {
   const listeners = new Set<StatementListener>();
   const report = (sql: string) => listeners.forEach((listener) => listener(sql));
   const counted = countingFactory(factory, report);
   const prisma = new PrismaClient({ adapter: counted });
-  const sql = preparedSql ? preparedSql(report) : createSql(() => counted.connect());
+  const sql = storeSql(report);
   return {
     kind: connection.kind,
     connection,

@@ -2,9 +2,10 @@
 // through the same mappers and upsert as any import, so GraphiQL shows data
 // at once.
 import { readFile } from "node:fs/promises";
-import { addEvents } from "../db/orders.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
 import { importPayload, type ImportSource } from "../services/imports.js";
+import type { TransactionalSql } from "../store/executor.js";
+import { addEvents } from "../store/orders.js";
+import { first, q } from "../store/schema.js";
 import { mapMalomoEvent } from "../sources/malomo.js";
 
 const payloadsDir = new URL("./payloads/", import.meta.url);
@@ -26,17 +27,17 @@ export async function demoPayloads(): Promise<Array<[ImportSource, unknown]>> {
 }
 
 /** Loads the demo orders into an empty workspace; returns how many were added. */
-export async function seedDemoData(prisma: PrismaClient, workspaceId: string): Promise<number> {
-  if ((await prisma.order.count({ where: { workspaceId } })) > 0) return 0;
+export async function seedDemoData(sql: TransactionalSql, workspaceId: string): Promise<number> {
+  if (await first(sql, q.selectFrom("order").select("id").where("workspaceId", "=", workspaceId).limit(1))) return 0;
   let added = 0;
   for (const [source, native] of await demoPayloads()) {
-    const result = await importPayload(prisma, workspaceId, source, native);
+    const result = await importPayload(sql, workspaceId, source, native);
     if (!result.order) throw new Error(`Demo ${source} order did not import: ${JSON.stringify(result.errors)}`);
     added++;
     if (source === "MALOMO") {
       // Malomo's documented order event joins the order's history.
       const event = mapMalomoEvent(await payload("malomo-order-event.json"));
-      await prisma.$transaction((tx) => addEvents(tx, result.order!, [event]));
+      await sql.transaction((tx) => addEvents(tx, result.order!, [event]));
     }
   }
   return added;

@@ -42,7 +42,7 @@ export async function startOutbound(
   };
   const pull = (workspaceId: string, source: ImportSource) =>
     pullSource(
-      { prisma: db.prisma, http, outbox, config, onImported: options.onImported, concurrency: bulkImportConcurrency(db.kind) },
+      { prisma: db.prisma, store: db.sql, http, outbox, config, onImported: options.onImported, concurrency: bulkImportConcurrency(db.kind) },
       workspaceId,
       source,
     );

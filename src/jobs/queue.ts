@@ -6,7 +6,11 @@ import { fromPglite, fromPrisma, PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { Database } from "../db/index.js";
-import type { Tx } from "../db/orders.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import type { Sql } from "../store/executor.js";
+
+/** A transaction a job is queued in: the store's, or Prisma's for the workers' own tables. */
+export type JobTransaction = Sql | Prisma.TransactionClient;
 
 export const QUEUES = {
   /** One attempt to send a SourceWrite to its source. */
@@ -21,7 +25,7 @@ export type AttemptJob = { id: string; attempt: number };
 
 export type JobQueue = {
   /** Queues a job inside `tx`: it exists only if the transaction commits. */
-  enqueue(tx: Tx, queue: QueueName, job: AttemptJob, runAt?: Date): Promise<void>;
+  enqueue(tx: JobTransaction, queue: QueueName, job: AttemptJob, runAt?: Date): Promise<void>;
   work(queue: QueueName, concurrency: number, handler: (job: AttemptJob) => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 };
@@ -56,7 +60,8 @@ export async function startJobQueue(db: Database, config: Pick<Config, "jobs">, 
   let stopped = false;
   return {
     async enqueue(tx, queue, job, runAt) {
-      await boss.send(queue, job, { db: fromPrisma(tx), ...(runAt ? { startAfter: runAt } : {}) });
+      const db = typeof tx === "function" ? { executeSql: async (text: string, values?: unknown[]) => ({ rows: await tx(text, values) }) } : fromPrisma(tx);
+      await boss.send(queue, job, { db, ...(runAt ? { startAfter: runAt } : {}) });
     },
     async work(queue, concurrency, handler) {
       // Each poller is a query every pollSeconds: PGlite has one connection

@@ -2,7 +2,7 @@
 // statement per batch, whatever the page size. Every loader is scoped to the
 // caller's workspace.
 import DataLoader from "dataloader";
-import type { Sql } from "../db/sql.js";
+import type { Sql } from "../store/executor.js";
 import type { Page } from "../domain/pagination.js";
 import type { Address, LineItem, Order, OrderEvent, ScanEvent, Shipment } from "../generated/prisma/client.js";
 import { orderEventsPages, type OrderEventsKey } from "./order-events.js";

@@ -1,7 +1,7 @@
 // Order.events is a connection per order. One statement serves every order of
 // a batch that asks for the same page arguments: a window function numbers
 // each order's events and keeps limit + 1 of them.
-import type { Sql } from "../db/sql.js";
+import type { Sql } from "../store/executor.js";
 import { parsePageArgs, toPage, type Page, type PageArgs } from "../domain/pagination.js";
 import { asClientError } from "../errors.js";
 import type { OrderEvent } from "../generated/prisma/client.js";

@@ -17,7 +17,7 @@ import {
   type SelectionSetNode,
 } from "graphql";
 
-import { isoTimestamp } from "../db/sql.js";
+import { isoTimestamp } from "../store/executor.js";
 import { parsePageArgs, toPage, type Page, type PageArgs, type PageRequest } from "../domain/pagination.js";
 import type { Address, LineItem, Order, OrderEvent, ScanEvent, Shipment } from "../generated/prisma/client.js";
 import type { Loaders } from "./index.js";

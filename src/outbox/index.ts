@@ -7,13 +7,18 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { v7 as uuidv7 } from "uuid";
 import { connectors, type WriteOperation } from "../connectors/index.js";
-import type { Tx } from "../db/orders.js";
-import { loadStoredOrder } from "../db/stored-order.js";
-import { Prisma, type OrderEvent, type OrderSource, type WebhookTopic } from "../generated/prisma/client.js";
+import { jsonObjectFrom, jsonArrayFrom } from "kysely/helpers/postgres";
+import { sql as rawSql, type Expression } from "kysely";
+import type { OrderEvent, OrderSource, WebhookTopic } from "../generated/prisma/client.js";
 import { QUEUES, type JobQueue } from "../jobs/queue.js";
+import type { Sql } from "../store/executor.js";
+import { markSourceWritePending, insertRows } from "../store/orders.js";
+import { json, q, run } from "../store/schema.js";
+import { loadStoredOrder } from "../store/stored-order.js";
 import { orderDocument } from "./order-document.js";
 
-export type ShipmentStatusChange = { shipmentId: string; carrier: string; trackingCode: string; from: string; to: string };
+import type { ShipmentStatusChange } from "../store/orders.js";
+export type { ShipmentStatusChange };
 
 export type OrderChange = {
   workspaceId: string;
@@ -29,12 +34,12 @@ export type OrderChange = {
 
 export type Outbox = {
   /** Records the change's outbound work; true when a source write was queued (the order's sourceSync moved). */
-  record(tx: Tx, change: OrderChange): Promise<boolean>;
+  record(tx: Sql, change: OrderChange): Promise<boolean>;
   /**
    * The same for changes to many orders of one workspace and source (an
    * import batch): who is listening is looked up once, not per order.
    */
-  recordAll(tx: Tx, changes: readonly OrderChange[], source: OrderSource): Promise<void>;
+  recordAll(tx: Sql, changes: readonly OrderChange[], source: OrderSource): Promise<void>;
 };
 
 /** For tools that write without a job queue (bulk CLI import, demo data): nothing leaves. */
@@ -44,19 +49,28 @@ type Targets = { connection: { id: string; source: string } | null; endpoints: A
 
 export function createOutbox(jobs: JobQueue): Outbox {
   /** Who hears a change: the order's source connection, and the endpoints subscribed to one of the topics. */
-  const targetsOf = async (tx: Tx, workspaceId: string, topics: readonly WebhookTopic[], source: Prisma.Sql) => {
-    const [targets] = await tx.$queryRaw<Targets[]>`
-      SELECT
-        (SELECT json_build_object('id', c.id, 'source', c.source) FROM source_connection c
-          WHERE c.workspace_id = ${workspaceId}::uuid AND c.source = ${source} AND c.enabled) AS connection,
-        (SELECT coalesce(json_agg(json_build_object('id', e.id, 'topics', e.topics)), '[]'::json) FROM webhook_endpoint e
-          WHERE e.workspace_id = ${workspaceId}::uuid AND e.enabled
-            AND e.topics && ${topics}::text[]::"WebhookTopic"[]) AS endpoints`;
+  const targetsOf = async (tx: Sql, workspaceId: string, topics: readonly WebhookTopic[], source: Expression<OrderSource>): Promise<Targets> => {
+    const [targets] = await run(
+      tx,
+      q.selectNoFrom([
+        jsonObjectFrom(
+          q.selectFrom("sourceConnection").select(["id", "source"]).where("workspaceId", "=", workspaceId).where("source", "=", source).where("enabled", "=", true),
+        ).as("connection"),
+        jsonArrayFrom(
+          q
+            .selectFrom("webhookEndpoint")
+            .select(["id", "topics"])
+            .where("workspaceId", "=", workspaceId)
+            .where("enabled", "=", true)
+            .where("topics", "&&", rawSql<WebhookTopic[]>`${topics}::text[]::"WebhookTopic"[]`),
+        ).as("endpoints"),
+      ]),
+    );
     return targets ?? { connection: null, endpoints: [] };
   };
   const topicsOf = (change: OrderChange): WebhookTopic[] => change.topics.concat(change.shipmentChanges?.length ? ["SHIPMENT_STATUS_CHANGED"] : []);
 
-  const recordTo = async (tx: Tx, change: OrderChange, targets: Targets): Promise<boolean> => {
+  const recordTo = async (tx: Sql, change: OrderChange, targets: Targets): Promise<boolean> => {
     const topics = topicsOf(change);
     const route =
       change.write && targets.connection
@@ -71,20 +85,19 @@ export function createOutbox(jobs: JobQueue): Outbox {
     if (route && targets.connection) {
       const id = uuidv7();
       const body = route.body?.(order, change.event ?? null);
-      await tx.sourceWrite.create({
-        data: {
+      await run(
+        tx,
+        q.insertInto("sourceWrite").values({
           id,
           workspaceId: change.workspaceId,
           connectionId: targets.connection.id,
           orderId: order.id,
           operation: change.write!,
           sourceOrderId: order.sourceOrderId,
-          body: body === undefined ? Prisma.DbNull : (body as Prisma.InputJsonValue),
-        },
-      });
-      if (change.write !== "deleteOrder") {
-        await tx.order.update({ where: { id: order.id }, data: { syncState: "PENDING", syncAttempts: 0, syncError: null } });
-      }
+          body: json(body),
+        }),
+      );
+      if (change.write !== "deleteOrder") await markSourceWritePending(tx, order.id);
       await jobs.enqueue(tx, QUEUES.sourceWrite, { id, attempt: 0 });
     }
 
@@ -105,7 +118,7 @@ export function createOutbox(jobs: JobQueue): Outbox {
           const eventId = uuidv7();
           const body = JSON.stringify({ id: eventId, topic, occurredAt, data });
           const deliveries = subscribed.map((endpoint) => ({ id: uuidv7(), endpointId: endpoint.id, eventId, topic, body }));
-          await tx.webhookDelivery.createMany({ data: deliveries });
+          await insertRows(tx, "webhookDelivery", deliveries);
           for (const delivery of deliveries) await jobs.enqueue(tx, QUEUES.webhookDelivery, { id: delivery.id, attempt: 0 });
         }
       }
@@ -118,7 +131,7 @@ export function createOutbox(jobs: JobQueue): Outbox {
       const topics = topicsOf(change);
       if (!topics.length && !change.write) return false;
       // The order's own source, read in the same statement.
-      const source = Prisma.sql`(SELECT o.source FROM "order" o WHERE o.id = ${change.orderId}::uuid)`;
+      const source = rawSql<OrderSource>`(${q.selectFrom("order").select("source").where("id", "=", change.orderId)})`;
       return recordTo(tx, change, await targetsOf(tx, change.workspaceId, topics, source));
     },
     async recordAll(tx, changes, source) {
@@ -127,7 +140,7 @@ export function createOutbox(jobs: JobQueue): Outbox {
         const topics = topicsOf(change);
         if (!topics.length && !change.write) continue;
         const key = `${change.workspaceId} ${topics.join()}`;
-        if (!found.has(key)) found.set(key, targetsOf(tx, change.workspaceId, topics, Prisma.sql`${source}::"OrderSource"`));
+        if (!found.has(key)) found.set(key, targetsOf(tx, change.workspaceId, topics, rawSql<OrderSource>`${source}::"OrderSource"`));
         await recordTo(tx, change, await found.get(key)!);
       }
     },

@@ -2,7 +2,7 @@
 // strings, ISO dates), for partner webhooks: the event carries the order as
 // it was when the change committed.
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import type { StoredOrder } from "../db/stored-order.js";
+import type { StoredOrder } from "../store/stored-order.js";
 import { formatMoney } from "../domain/money.js";
 import { customerOf, processingErrorOf } from "../domain/order-fields.js";
 import type { Address } from "../generated/prisma/client.js";

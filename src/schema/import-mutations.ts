@@ -26,7 +26,7 @@ builder.mutationFields((t) => ({
       if (payloads.length > MAX_PAYLOADS_PER_IMPORT) {
         return refused(`Import at most ${MAX_PAYLOADS_PER_IMPORT} payloads at a time; got ${payloads.length}.`, "payloads");
       }
-      const results = await importPayloads(ctx.prisma, ctx.workspaceId, source, payloads, ctx.outbound.outbox);
+      const results = await importPayloads(ctx.store, ctx.workspaceId, source, payloads, ctx.outbound.outbox);
       ctx.resetLoaders();
       publishImported(ctx.pubsub, ctx.workspaceId, results);
       return { results, errors: [] };

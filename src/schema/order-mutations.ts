@@ -48,7 +48,7 @@ builder.mutationFields((t) => ({
       "repeating the call returns the first result and creates nothing.",
     args: { input: t.arg({ type: CreateOrderInput, required: true }), idempotencyKey: t.arg.string() },
     resolve: async (_root, args, ctx) => {
-      const result = await orders.createOrder(ctx.prisma, ctx.workspaceId, args.input, args.idempotencyKey, ctx.outbound.outbox);
+      const result = await orders.createOrder(ctx.store, ctx.workspaceId, args.input, args.idempotencyKey, ctx.outbound.outbox);
       ctx.resetLoaders();
       if (result.ok && !result.value.replayed) publishOrderChanged(ctx, result.value.order.id);
       return toPayload("order", result.ok ? { ok: true, value: result.value.order } : result);
@@ -66,7 +66,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) =>
       toPayload(
         "order",
-        await writeOrder(ctx, args.id, "id", (id) => orders.updateOrder(ctx.prisma, ctx.workspaceId, id, args.input, args.expectedVersion, ctx.outbound.outbox)),
+        await writeOrder(ctx, args.id, "id", (id) => orders.updateOrder(ctx.store, ctx.workspaceId, id, args.input, args.expectedVersion, ctx.outbound.outbox)),
       ),
   }),
 
@@ -75,7 +75,7 @@ builder.mutationFields((t) => ({
     description: "Removes the order and everything under it.",
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      const result = await writeOrder(ctx, args.id, "id", (id) => orders.deleteOrder(ctx.prisma, ctx.workspaceId, id, ctx.outbound.outbox));
+      const result = await writeOrder(ctx, args.id, "id", (id) => orders.deleteOrder(ctx.store, ctx.workspaceId, id, ctx.outbound.outbox));
       return toPayload("deletedId", result.ok ? { ok: true, value: encodeGlobalID("Order", result.value) } : result);
     },
   }),
@@ -85,7 +85,7 @@ builder.mutationFields((t) => ({
     description: "Cancels an order that has not shipped. Cancelling a cancelled order returns it unchanged.",
     args: { id: t.arg.id({ required: true }), reason: t.arg({ type: CancelReasonEnum, required: true }) },
     resolve: async (_root, args, ctx) =>
-      toPayload("order", await writeOrder(ctx, args.id, "id", (id) => orders.cancelOrder(ctx.prisma, ctx.workspaceId, id, args.reason, ctx.outbound.outbox))),
+      toPayload("order", await writeOrder(ctx, args.id, "id", (id) => orders.cancelOrder(ctx.store, ctx.workspaceId, id, args.reason, ctx.outbound.outbox))),
   }),
 
   retryOrder: t.field({
@@ -93,7 +93,7 @@ builder.mutationFields((t) => ({
     description: "Clears a retriable processing error and puts the order back to processing.",
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) =>
-      toPayload("order", await writeOrder(ctx, args.id, "id", (id) => orders.retryOrder(ctx.prisma, ctx.workspaceId, id, ctx.outbound.outbox))),
+      toPayload("order", await writeOrder(ctx, args.id, "id", (id) => orders.retryOrder(ctx.store, ctx.workspaceId, id, ctx.outbound.outbox))),
   }),
 
   createOrderEvent: t.field({
@@ -103,7 +103,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) =>
       toPayload(
         "event",
-        await writeOrder(ctx, args.orderId, "orderId", (id) => orders.createOrderEvent(ctx.prisma, ctx.workspaceId, id, args.input, ctx.outbound.outbox)),
+        await writeOrder(ctx, args.orderId, "orderId", (id) => orders.createOrderEvent(ctx.store, ctx.workspaceId, id, args.input, ctx.outbound.outbox)),
       ),
   }),
 
@@ -117,7 +117,7 @@ builder.mutationFields((t) => ({
       events: t.arg({ type: [ScanEventInput], required: true }),
     },
     resolve: async (_root, args, ctx) => {
-      const result = await orders.recordScanEvents(ctx.prisma, ctx.workspaceId, args.carrier, args.trackingCode, args.events, ctx.outbound.outbox);
+      const result = await orders.recordScanEvents(ctx.store, ctx.workspaceId, args.carrier, args.trackingCode, args.events, ctx.outbound.outbox);
       ctx.resetLoaders();
       if (!result.ok) return toPayload("shipment", result as Result<never>);
       const { shipment, statusChange } = result.value;

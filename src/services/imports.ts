@@ -3,24 +3,14 @@
 // one updates the order, merging shipments and scans without losing history;
 // an older one (by the source's own update time) adds history only.
 import { createHash } from "node:crypto";
-import {
-  addEvents,
-  createAddress,
-  deleteAddresses,
-  derivedOrderFields,
-  findTakenTrackingCode,
-  insertOrders,
-  isUniqueViolation,
-  insertScans,
-  insertShipments,
-  refreshShipment,
-  replaceLineItems,
-  type Tx,
-} from "../db/orders.js";
+import type { Sql, TransactionalSql } from "../store/executor.js";
+import { orderColumns } from "../store/order-fields.js";
+import * as store from "../store/orders.js";
+import { inTransaction, isUniqueViolation, Refusal } from "../store/transaction.js";
 import type { OrderInput, ShipmentInput } from "../domain/order-input.js";
-import { newScans, planShipments, shipmentKey } from "../domain/order-rules.js";
-import { MAX_USER_ERRORS, type UserError } from "../domain/user-error.js";
-import { Prisma, type Order, type OrderSource, type PrismaClient } from "../generated/prisma/client.js";
+import { shipmentKey } from "../domain/order-rules.js";
+import { MAX_USER_ERRORS, ok, type UserError } from "../domain/user-error.js";
+import type { Order, OrderSource } from "../generated/prisma/client.js";
 import { silentOutbox, type OrderChange, type Outbox, type ShipmentStatusChange } from "../outbox/index.js";
 import { mappers, SourcePayloadError } from "../sources/index.js";
 
@@ -57,7 +47,7 @@ export function isImportSource(source: OrderSource): source is ImportSource {
  * time, each in its own transaction, after the batch's new orders committed.
  */
 export async function importPayloads(
-  prisma: PrismaClient,
+  sql: TransactionalSql,
   workspaceId: string,
   source: ImportSource,
   payloads: readonly unknown[],
@@ -72,12 +62,12 @@ export async function importPayloads(
     if ("errors" in result) results[index] = { index, outcome: "ERROR", order: null, errors: result.errors };
     else mapped.push({ index, ...result });
   }
-  const oneByOne = await importTogether(prisma, workspaceId, source, mapped, outbox, results);
+  const oneByOne = await importTogether(sql, workspaceId, source, mapped, outbox, results);
   let next = 0;
   const worker = async () => {
     while (next < oneByOne.length) {
       const { index, input, hash } = oneByOne[next++]!;
-      results[index] = { index, ...(await importMapped(prisma, workspaceId, input, hash, [...path, String(index)], outbox)) };
+      results[index] = { index, ...(await importMapped(sql, workspaceId, input, hash, [...path, String(index)], outbox)) };
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, oneByOne.length) }, worker));
@@ -91,7 +81,7 @@ type Mapped = { index: number; input: OrderInput; hash: string };
  * returns what is left for one-by-one imports.
  */
 async function importTogether(
-  prisma: PrismaClient,
+  sql: TransactionalSql,
   workspaceId: string,
   source: ImportSource,
   mapped: readonly Mapped[],
@@ -100,13 +90,8 @@ async function importTogether(
 ): Promise<Mapped[]> {
   if (mapped.length < 2) return [...mapped];
   const externalIds = [...new Set(mapped.flatMap((m) => (m.input.externalId ? [m.input.externalId] : [])))];
-  const known = new Map(
-    (await prisma.order.findMany({ where: { workspaceId, source, externalId: { in: externalIds } } })).map((order) => [order.externalId, order]),
-  );
-  const codes = [...new Set(mapped.flatMap((m) => (m.input.shipments ?? []).map((s) => s.trackingCode)))];
-  const held = codes.length
-    ? new Set((await prisma.shipment.findMany({ where: { workspaceId, trackingCode: { in: codes } }, select: { carrier: true, trackingCode: true } })).map(shipmentKey))
-    : new Set<string>();
+  const known = new Map((await store.ordersByExternalIds(sql, workspaceId, source, externalIds)).map((order) => [order.externalId, order]));
+  const held = await store.heldTrackingCodes(sql, workspaceId, mapped.flatMap((m) => (m.input.shipments ?? []).map((s) => s.trackingCode)));
   const seen = new Set<string>();
   const claimed = new Set<string>();
   const fresh: Mapped[] = [];
@@ -132,14 +117,11 @@ async function importTogether(
   }
   if (!fresh.length) return rest;
   try {
-    const created = await prisma.$transaction(
-      async (tx) => {
-        const orders = await insertOrders(tx, workspaceId, fresh.map(({ input, hash }) => ({ input: withImportEvent(input), importHash: hash })));
-        await outbox.recordAll(tx, orders.map((order) => importChange(workspaceId, { outcome: "CREATED", order })!), source);
-        return orders;
-      },
-      { maxWait: 10_000, timeout: 60_000 },
-    );
+    const created = await sql.transaction(async (tx) => {
+      const orders = await store.insertOrders(tx, workspaceId, fresh.map(({ input, hash }) => ({ input: withImportEvent(input), importHash: hash })));
+      await outbox.recordAll(tx, orders.map((order) => importChange(workspaceId, { outcome: "CREATED", order })!), source);
+      return orders;
+    });
     fresh.forEach((item, i) => (results[item.index] = { index: item.index, outcome: "CREATED", order: created[i]!, errors: [] }));
     return rest;
   } catch (error) {
@@ -168,7 +150,7 @@ function mapPayload(source: ImportSource, payload: unknown, path: string[]): { i
 }
 
 export async function importPayload(
-  prisma: PrismaClient,
+  sql: TransactionalSql,
   workspaceId: string,
   source: ImportSource,
   payload: unknown,
@@ -177,12 +159,12 @@ export async function importPayload(
 ): Promise<Omit<ImportResult, "index">> {
   const mapped = mapPayload(source, payload, path);
   if ("errors" in mapped) return { outcome: "ERROR", order: null, errors: mapped.errors };
-  return importMapped(prisma, workspaceId, mapped.input, mapped.hash, path, outbox);
+  return importMapped(sql, workspaceId, mapped.input, mapped.hash, path, outbox);
 }
 
 /** One mapped payload in its own transaction. */
 async function importMapped(
-  prisma: PrismaClient,
+  sql: TransactionalSql,
   workspaceId: string,
   input: OrderInput,
   hash: string,
@@ -192,17 +174,14 @@ async function importMapped(
   // Two imports of a new order can race to create it: the loser updates instead.
   for (let attempt = 0; ; attempt++) {
     try {
-      return await prisma.$transaction(
-        async (tx) => {
-          const result = await upsert(tx, workspaceId, input, hash, path);
-          const change = result.outcome === "UNCHANGED" ? null : importChange(workspaceId, result);
-          if (change) await outbox.record(tx, change);
-          return result;
-        },
-        { maxWait: 10_000, timeout: 30_000 },
-      );
+      const result = await inTransaction(sql, async (tx) => {
+        const upserted = await upsert(tx, workspaceId, input, hash, path);
+        const change = upserted.outcome === "UNCHANGED" ? null : importChange(workspaceId, upserted);
+        if (change) await outbox.record(tx, change);
+        return ok(upserted);
+      });
+      return result.ok ? result.value : { outcome: "ERROR", order: null, errors: result.errors };
     } catch (error) {
-      if (error instanceof ImportRefusal) return { outcome: "ERROR", order: null, errors: [error.error] };
       if (!isUniqueViolation(error) || attempt > 0) throw error;
     }
   }
@@ -233,50 +212,51 @@ function importChange(
   };
 }
 
-class ImportRefusal extends Error {
-  constructor(readonly error: UserError) {
-    super(error.message);
-  }
-}
+/** What refuses a payload whose new shipment's tracking code another order holds. */
+const takenBy = (path: string[]) => (shipment: ShipmentInput): UserError => ({
+  code: "DUPLICATE",
+  message: `Tracking code ${shipment.trackingCode} of ${shipment.carrier} already belongs to another order.`,
+  path,
+});
 
-async function upsert(tx: Tx, workspaceId: string, input: OrderInput, hash: string, path: string[]) {
-  const existing = input.externalId
-    ? await tx.order.findUnique({
-        where: { workspaceId_source_externalId: { workspaceId, source: input.source, externalId: input.externalId } },
-      })
-    : null;
+async function upsert(tx: Sql, workspaceId: string, input: OrderInput, hash: string, path: string[]) {
+  const existing = input.externalId ? await store.orderByExternalId(tx, workspaceId, input.source, input.externalId, true) : null;
   if (existing?.importHash === hash) return { outcome: "UNCHANGED" as const, order: existing, errors: [] };
 
   if (!existing) {
-    await refuseTakenTrackingCodes(tx, workspaceId, input.shipments ?? [], null, path);
-    const [order] = await insertOrders(tx, workspaceId, [{ input: withImportEvent(input), importHash: hash }]);
+    const taken = await store.findTakenTrackingCode(tx, workspaceId, input.shipments ?? [], null);
+    if (taken) throw new Refusal([takenBy(path)(taken.shipment)]);
+    const [order] = await store.insertOrders(tx, workspaceId, [{ input: withImportEvent(input), importHash: hash }]);
     return { outcome: "CREATED" as const, order: order!, errors: [] };
   }
 
-  await tx.$queryRaw`SELECT id FROM "order" WHERE id = ${existing.id}::uuid FOR UPDATE`;
   const stale = input.sourceUpdatedAt != null && existing.sourceUpdatedAt != null && input.sourceUpdatedAt < existing.sourceUpdatedAt;
-  const merged = await mergeShipments(tx, workspaceId, existing.id, input.shipments ?? [], path);
+  const merged = await store.reconcileShipments(tx, existing, input.shipments ?? [], "merge", takenBy(path));
   if (stale && !merged.added) return { outcome: "UNCHANGED" as const, order: existing, errors: [] };
 
-  const data: Prisma.OrderUncheckedUpdateInput = stale ? {} : await sourceFields(tx, workspaceId, existing, input);
-  const derived = await derivedOrderFields(tx, existing);
-  const order = await tx.order.update({
-    where: { id: existing.id },
-    data: {
-      ...data,
-      ...derived,
-      ...(stale ? {} : { shippedAt: input.shippedAt ?? derived.shippedAt, deliveredAt: input.deliveredAt ?? derived.deliveredAt }),
-      ...(stale ? {} : { importHash: hash }),
-      version: { increment: 1 },
-    },
-  });
+  // The newer payload's own fields replace what the source said before; an older one adds history only.
+  if (!stale && input.lineItems) await store.replaceLineItems(tx, existing, input.lineItems);
+  const derived = await store.derivedOrderFields(tx, existing);
+  const changes: Parameters<typeof store.updateOrder>[2] = stale
+    ? derived
+    : {
+        ...orderColumns(input, existing),
+        ...derived,
+        shippingAddressId: input.shippingAddress !== undefined ? await store.createAddress(tx, workspaceId, input.shippingAddress) : existing.shippingAddressId,
+        billingAddressId: input.billingAddress !== undefined ? await store.createAddress(tx, workspaceId, input.billingAddress) : existing.billingAddressId,
+        ...(input.fulfillmentStatus && !input.lineItems?.length ? { fulfillmentStatus: input.fulfillmentStatus } : {}),
+        shippedAt: input.shippedAt ?? derived.shippedAt,
+        deliveredAt: input.deliveredAt ?? derived.deliveredAt,
+        importHash: hash,
+      };
+  const order = await store.updateOrder(tx, existing.id, changes);
   if (!stale) {
-    await deleteAddresses(tx, [
+    await store.deleteAddresses(tx, [
       input.shippingAddress !== undefined ? existing.shippingAddressId : null,
       input.billingAddress !== undefined ? existing.billingAddressId : null,
     ]);
   }
-  await addEvents(tx, existing, [
+  await store.addEvents(tx, existing, [
     {
       type: "order.updated",
       label: `Updated from ${input.source.toLowerCase()}`,
@@ -285,93 +265,4 @@ async function upsert(tx: Tx, workspaceId: string, input: OrderInput, hash: stri
   ]);
   const cancelled = order.status === "CANCELLED" && existing.status !== "CANCELLED";
   return { outcome: "UPDATED" as const, order, errors: [], statusChanges: merged.statusChanges, cancelled };
-}
-
-/** The order's own fields as the newer payload has them. */
-async function sourceFields(tx: Tx, workspaceId: string, existing: Order, input: OrderInput): Promise<Prisma.OrderUncheckedUpdateInput> {
-  if (input.lineItems) await replaceLineItems(tx, existing, input.lineItems);
-  const customer = input.customer;
-  return {
-    sourceOrderId: input.sourceOrderId ?? existing.sourceOrderId,
-    sourceUpdatedAt: input.sourceUpdatedAt ?? existing.sourceUpdatedAt,
-    number: input.number ?? null,
-    email: input.email ?? null,
-    phone: input.phone ?? null,
-    customerEmail: customer?.email ?? null,
-    customerFirstName: customer?.firstName ?? null,
-    customerLastName: customer?.lastName ?? null,
-    orderType: input.orderType ?? existing.orderType,
-    status: input.status ?? existing.status,
-    rawStatus: input.rawStatus ?? null,
-    paymentStatus: input.paymentStatus ?? null,
-    processingState: input.processingState ?? null,
-    processingErrorCode: input.processingError?.code ?? null,
-    processingErrorMessage: input.processingError?.message ?? null,
-    processingErrorType: input.processingError?.type ?? null,
-    processingErrorRetriable: input.processingError?.retriable ?? false,
-    currency: input.currency ?? existing.currency,
-    subtotal: input.subtotal ?? null,
-    discount: input.discount ?? null,
-    total: input.total ?? null,
-    shippingAddressId: input.shippingAddress !== undefined ? await createAddress(tx, workspaceId, input.shippingAddress) : existing.shippingAddressId,
-    billingAddressId: input.billingAddress !== undefined ? await createAddress(tx, workspaceId, input.billingAddress) : existing.billingAddressId,
-    promisedShipBy: input.promisedShipBy ?? null,
-    promisedDeliveryBy: input.promisedDeliveryBy ?? null,
-    cancelledAt: input.cancelledAt ?? existing.cancelledAt,
-    cancelReason: input.cancelReason ?? existing.cancelReason,
-    meta: input.meta == null ? Prisma.DbNull : (input.meta as Prisma.InputJsonValue),
-    ...(input.fulfillmentStatus && !input.lineItems?.length ? { fulfillmentStatus: input.fulfillmentStatus } : {}),
-  };
-}
-
-/**
- * Shipments from a source are merged, never replaced: new ones are added,
- * known ones get the scans they lack. Returns whether anything was added, and
- * which statuses moved.
- */
-async function mergeShipments(tx: Tx, workspaceId: string, orderId: string, given: readonly ShipmentInput[], path: string[]) {
-  if (!given.length) return { added: false, statusChanges: [] };
-  const existing = await tx.shipment.findMany({ where: { orderId } });
-  const plan = planShipments(existing, given);
-  await refuseTakenTrackingCodes(tx, workspaceId, plan.add, orderId, path);
-  await insertShipments(tx, workspaceId, orderId, plan.add);
-  let added = plan.add.length > 0;
-  const statusChanges: ShipmentStatusChange[] = [];
-  for (const { id, input } of plan.keep) {
-    const stored = await tx.scanEvent.findMany({ where: { shipmentId: id } });
-    const fresh = newScans(stored, input.scanEvents ?? []);
-    await insertScans(tx, { id, workspaceId }, fresh);
-    await tx.shipment.update({
-      where: { id },
-      data: {
-        carrierService: input.carrierService ?? undefined,
-        trackingUrl: input.trackingUrl ?? undefined,
-        estimatedDeliveryAt: input.estimatedDeliveryAt ?? undefined,
-        signedBy: input.signedBy ?? undefined,
-        rawStatus: input.rawStatus ?? undefined,
-        // Without scans, the source's own status is all there is to follow.
-        ...(stored.length === 0 && fresh.length === 0 && input.status ? { status: input.status } : {}),
-        ...(input.deliveredAt ? { deliveredAt: input.deliveredAt } : {}),
-      },
-    });
-    if (fresh.length) {
-      const { before, after, shipment } = await refreshShipment(tx, id);
-      if (before !== after) {
-        statusChanges.push({ shipmentId: id, carrier: shipment.carrier, trackingCode: shipment.trackingCode, from: before, to: after });
-      }
-      added = true;
-    }
-  }
-  return { added, statusChanges };
-}
-
-async function refuseTakenTrackingCodes(tx: Tx, workspaceId: string, shipments: readonly ShipmentInput[], orderId: string | null, path: string[]) {
-  const taken = await findTakenTrackingCode(tx, workspaceId, shipments, orderId);
-  if (taken) {
-    throw new ImportRefusal({
-      code: "DUPLICATE",
-      message: `Tracking code ${taken.shipment.trackingCode} of ${taken.shipment.carrier} already belongs to another order.`,
-      path,
-    });
-  }
 }

@@ -1,22 +1,13 @@
 // The mutations' work: each runs in one transaction and returns either its
 // result or the user errors that stopped it, leaving the data as it was.
 import { createHash } from "node:crypto";
-import {
-  addEvents,
-  createAddress,
-  deleteAddresses,
-  derivedOrderFields,
-  findTakenTrackingCode,
-  insertOrder,
-  isUniqueViolation,
-  insertScans,
-  insertShipments,
-  refreshShipment,
-  replaceLineItems,
-  type Tx,
-} from "../db/orders.js";
+import type { TransactionalSql, Sql } from "../store/executor.js";
+import { patchColumns } from "../store/order-fields.js";
+import * as store from "../store/orders.js";
+import { first, q, run } from "../store/schema.js";
+import { inTransaction, isUniqueViolation } from "../store/transaction.js";
 import type { OrderEventInput, OrderInput, ShipmentInput } from "../domain/order-input.js";
-import { cancelRefusal, newScans, planShipments, retryRefusal } from "../domain/order-rules.js";
+import { cancelRefusal, retryRefusal } from "../domain/order-rules.js";
 import {
   validateCreateOrder,
   validateIdempotencyKey,
@@ -27,42 +18,13 @@ import {
 } from "../domain/order-validation.js";
 import { fail, ok, type Result, type UserError } from "../domain/user-error.js";
 import { silentOutbox, type Outbox, type OrderChange } from "../outbox/index.js";
-import { Prisma, type CancelReason, type Order, type OrderEvent, type PrismaClient, type Shipment } from "../generated/prisma/client.js";
-
-const TRANSACTION = { maxWait: 10_000, timeout: 30_000 } as const;
-
-/** Thrown inside a transaction to roll it back and report user errors. */
-class Refusal extends Error {
-  constructor(readonly errors: UserError[]) {
-    super(errors.map((e) => e.message).join("; "));
-  }
-}
-
-async function inTransaction<T>(prisma: PrismaClient, work: (tx: Tx) => Promise<Result<T>>): Promise<Result<T>> {
-  try {
-    return await prisma.$transaction(async (tx) => {
-      const result = await work(tx);
-      if (!result.ok) throw new Refusal(result.errors);
-      return result;
-    }, TRANSACTION);
-  } catch (error) {
-    if (error instanceof Refusal) return { ok: false, errors: error.errors };
-    throw error;
-  }
-}
-
-/** Locks the order row for the rest of the transaction; null when the workspace has no such order. */
-async function lockOrder(tx: Tx, workspaceId: string, orderId: string): Promise<Order | null> {
-  const rows = await tx.$queryRaw<Array<{ id: string }>>`
-    SELECT id FROM "order" WHERE id = ${orderId}::uuid AND workspace_id = ${workspaceId}::uuid FOR UPDATE`;
-  return rows.length ? tx.order.findUnique({ where: { id: orderId } }) : null;
-}
+import type { CancelReason, Order, OrderEvent, Shipment } from "../generated/prisma/client.js";
 
 const notFound = (what: string, path: string[]) => fail("NOT_FOUND", `No ${what} with that id.`, path);
 
 /** Records the change's outbound work; the order is read again when a queued source write moved its sourceSync. */
-async function recordChange(tx: Tx, outbox: Outbox, change: OrderChange, order: Order): Promise<Order> {
-  return (await outbox.record(tx, change)) ? tx.order.findUniqueOrThrow({ where: { id: order.id } }) : order;
+async function recordChange(tx: Sql, outbox: Outbox, change: OrderChange, order: Order): Promise<Order> {
+  return (await outbox.record(tx, change)) ? (await first(tx, q.selectFrom("order").selectAll().where("id", "=", order.id)))! : order;
 }
 
 // ---------------------------------------------------------------- create
@@ -70,7 +32,7 @@ async function recordChange(tx: Tx, outbox: Outbox, change: OrderChange, order: 
 export type CreateOutcome = { order: Order; replayed: boolean };
 
 export async function createOrder(
-  prisma: PrismaClient,
+  sql: TransactionalSql,
   workspaceId: string,
   rawInput: unknown,
   idempotencyKey?: string | null,
@@ -84,7 +46,7 @@ export async function createOrder(
   const requestHash = key ? hashOf(rawInput) : "";
 
   try {
-    return await inTransaction(prisma, async (tx) => {
+    return await inTransaction(sql, async (tx) => {
       if (key) {
         const replay = await replayFor(tx, workspaceId, key, requestHash);
         if (replay) return replay;
@@ -96,11 +58,11 @@ export async function createOrder(
         return replay ?? { ok: false, errors: [duplicate] };
       }
       const input = validated.value;
-      const order = await insertOrder(tx, workspaceId, {
+      const order = await store.insertOrder(tx, workspaceId, {
         ...input,
         events: [lifecycle("order.created", "Order created", { source: input.source, externalId: input.externalId ?? null })],
       });
-      if (key) await tx.idempotencyKey.create({ data: { workspaceId, key, requestHash, orderId: order.id } });
+      if (key) await run(tx, q.insertInto("idempotencyKey").values({ workspaceId, key, requestHash, orderId: order.id }));
       const change = { workspaceId, orderId: order.id, topics: ["ORDER_CREATED" as const], write: "createOrder" as const };
       return ok({ order: await recordChange(tx, outbox, change, order), replayed: false });
     });
@@ -109,24 +71,19 @@ export async function createOrder(
     // A concurrent request got there first: with the same idempotency key,
     // answer as it did; otherwise the conflict is a duplicate.
     if (key) {
-      const replay = await replayFor(prisma, workspaceId, key, requestHash);
+      const replay = await replayFor(sql, workspaceId, key, requestHash);
       if (replay) return replay;
     }
-    const duplicate = await findDuplicate(prisma, workspaceId, validated.value);
+    const duplicate = await findDuplicate(sql, workspaceId, validated.value);
     return { ok: false, errors: [duplicate ?? { code: "DUPLICATE", message: "The order conflicts with an existing one.", path: ["input"] }] };
   }
 }
 
-async function replayFor(
-  db: Tx | PrismaClient,
-  workspaceId: string,
-  key: string,
-  requestHash: string,
-): Promise<Result<CreateOutcome> | null> {
-  const stored = await db.idempotencyKey.findUnique({
-    where: { workspaceId_key: { workspaceId, key } },
-    include: { order: true },
-  });
+async function replayFor(sql: Sql, workspaceId: string, key: string, requestHash: string): Promise<Result<CreateOutcome> | null> {
+  const stored = await first(
+    sql,
+    q.selectFrom("idempotencyKey").select(["requestHash", "orderId"]).where("workspaceId", "=", workspaceId).where("key", "=", key),
+  );
   if (!stored) return null;
   if (stored.requestHash !== requestHash) {
     return fail(
@@ -135,16 +92,13 @@ async function replayFor(
       ["idempotencyKey"],
     );
   }
-  return ok({ order: stored.order, replayed: true });
+  const order = await first(sql, q.selectFrom("order").selectAll().where("id", "=", stored.orderId));
+  return ok({ order: order!, replayed: true });
 }
 
-async function findDuplicate(db: Tx | PrismaClient, workspaceId: string, input: OrderInput): Promise<UserError | null> {
+async function findDuplicate(sql: Sql, workspaceId: string, input: OrderInput): Promise<UserError | null> {
   if (input.externalId) {
-    const existing = await db.order.findUnique({
-      where: { workspaceId_source_externalId: { workspaceId, source: input.source, externalId: input.externalId } },
-      select: { id: true },
-    });
-    if (existing) {
+    if (await store.orderByExternalId(sql, workspaceId, input.source, input.externalId)) {
       return {
         code: "DUPLICATE",
         message: `An order from ${input.source} with externalId ${JSON.stringify(input.externalId)} already exists.`,
@@ -152,23 +106,16 @@ async function findDuplicate(db: Tx | PrismaClient, workspaceId: string, input: 
       };
     }
   }
-  return duplicateTrackingCode(db, workspaceId, input.shipments ?? [], ["input", "shipments"]);
+  const taken = await store.findTakenTrackingCode(sql, workspaceId, input.shipments ?? [], null);
+  return taken ? takenTrackingCode(taken.shipment, taken.index) : null;
 }
 
-/** A DUPLICATE error for the first of `shipments` whose tracking code another order of the workspace holds. */
-async function duplicateTrackingCode(
-  db: Tx,
-  workspaceId: string,
-  shipments: readonly ShipmentInput[],
-  path: string[],
-  ownOrderId: string | null = null,
-): Promise<UserError | null> {
-  const taken = await findTakenTrackingCode(db, workspaceId, shipments, ownOrderId);
-  if (!taken) return null;
+/** The DUPLICATE error for a given shipment whose tracking code another order of the workspace holds. */
+function takenTrackingCode(shipment: ShipmentInput, index: number): UserError {
   return {
     code: "DUPLICATE",
-    message: `Tracking code ${taken.shipment.trackingCode} of ${taken.shipment.carrier} already belongs to another order.`,
-    path: [...path, String(taken.index), "trackingCode"],
+    message: `Tracking code ${shipment.trackingCode} of ${shipment.carrier} already belongs to another order.`,
+    path: ["input", "shipments", String(index), "trackingCode"],
   };
 }
 
@@ -189,7 +136,7 @@ function stableStringify(value: unknown): string {
 // ---------------------------------------------------------------- update
 
 export async function updateOrder(
-  prisma: PrismaClient,
+  sql: TransactionalSql,
   workspaceId: string,
   orderId: string,
   rawInput: unknown,
@@ -199,8 +146,8 @@ export async function updateOrder(
   const validated = validateUpdateOrder(rawInput);
   if (!validated.ok) return validated;
   const patch = validated.value;
-  return inTransaction(prisma, async (tx) => {
-    const order = await lockOrder(tx, workspaceId, orderId);
+  return inTransaction(sql, async (tx) => {
+    const order = await store.lockOrder(tx, workspaceId, orderId);
     if (!order) return notFound("order", ["id"]);
     if (expectedVersion != null && order.version !== expectedVersion) {
       return fail(
@@ -209,102 +156,39 @@ export async function updateOrder(
         ["expectedVersion"],
       );
     }
-    const data: Prisma.OrderUncheckedUpdateInput = scalarChanges(patch);
-    if (patch.customer !== undefined) {
-      data.customerEmail = patch.customer?.email ?? null;
-      data.customerFirstName = patch.customer?.firstName ?? null;
-      data.customerLastName = patch.customer?.lastName ?? null;
-    }
-    if (patch.shippingAddress !== undefined) {
-      data.shippingAddressId = await createAddress(tx, workspaceId, patch.shippingAddress);
-    }
-    if (patch.billingAddress !== undefined) {
-      data.billingAddressId = await createAddress(tx, workspaceId, patch.billingAddress);
-    }
-    if (patch.lineItems !== undefined) await replaceLineItems(tx, order, patch.lineItems ?? []);
-    let removedShipmentAddresses: Array<string | null> = [];
-    if (patch.shipments !== undefined) {
-      const result = await applyShipmentList(tx, workspaceId, order.id, patch.shipments ?? []);
-      if (!result.ok) return result;
-      removedShipmentAddresses = result.value;
-    }
-    const derived = await derivedOrderFields(tx, order);
-    const updated = await tx.order.update({
-      where: { id: order.id },
-      data: { ...data, ...derived, version: { increment: 1 } },
-    });
-    await deleteAddresses(tx, [
+    const changes: Parameters<typeof store.updateOrder>[2] = patchColumns(patch);
+    if (patch.shippingAddress !== undefined) changes.shippingAddressId = await store.createAddress(tx, workspaceId, patch.shippingAddress);
+    if (patch.billingAddress !== undefined) changes.billingAddressId = await store.createAddress(tx, workspaceId, patch.billingAddress);
+    if (patch.lineItems !== undefined) await store.replaceLineItems(tx, order, patch.lineItems ?? []);
+    const shipments =
+      patch.shipments !== undefined ? await store.reconcileShipments(tx, order, patch.shipments ?? [], "replace", takenTrackingCode) : null;
+    const updated = await store.updateOrder(tx, order.id, { ...changes, ...(await store.derivedOrderFields(tx, order)) });
+    await store.deleteAddresses(tx, [
       ...(patch.shippingAddress !== undefined ? [order.shippingAddressId] : []),
       ...(patch.billingAddress !== undefined ? [order.billingAddressId] : []),
-      ...removedShipmentAddresses,
+      ...(shipments?.removedAddresses ?? []),
     ]);
-    await addEvents(tx, order, [
+    await store.addEvents(tx, order, [
       lifecycle("order.updated", "Order updated", { fields: Object.keys(patch).sort(), version: updated.version }),
     ]);
     return ok(await recordChange(tx, outbox, { workspaceId, orderId: order.id, topics: ["ORDER_UPDATED"], write: "updateOrder" }, updated));
   });
 }
 
-const SCALAR_FIELDS = ["number", "email", "phone", "orderType", "currency", "subtotal", "discount", "total", "paymentStatus"] as const;
-
-function scalarChanges(patch: OrderPatch): Prisma.OrderUncheckedUpdateInput {
-  const data: Record<string, unknown> = {};
-  for (const field of SCALAR_FIELDS) if (patch[field] !== undefined) data[field] = patch[field];
-  if (data.orderType === null) data.orderType = "CUSTOMER";
-  if (data.currency === null) data.currency = "USD";
-  if (patch.meta !== undefined) data.meta = patch.meta === null ? Prisma.DbNull : patch.meta;
-  return data as Prisma.OrderUncheckedUpdateInput;
-}
-
-/** Replaces the order's shipments with `given`; returns the address ids of removed shipments. */
-async function applyShipmentList(
-  tx: Tx,
-  workspaceId: string,
-  orderId: string,
-  given: readonly ShipmentInput[],
-): Promise<Result<Array<string | null>>> {
-  const existing = await tx.shipment.findMany({ where: { orderId } });
-  const duplicate = await duplicateTrackingCode(tx, workspaceId, given, ["input", "shipments"], orderId);
-  if (duplicate) return { ok: false, errors: [duplicate] };
-  const plan = planShipments(existing, given);
-  const removed = existing.filter((s) => plan.remove.includes(s.id));
-  if (removed.length) await tx.shipment.deleteMany({ where: { id: { in: plan.remove } } });
-  await insertShipments(tx, workspaceId, orderId, plan.add);
-  for (const { id, input } of plan.keep) {
-    const changes: Prisma.ShipmentUncheckedUpdateInput = {};
-    if (input.carrierService !== undefined) changes.carrierService = input.carrierService;
-    if (input.trackingUrl !== undefined) changes.trackingUrl = input.trackingUrl;
-    if (input.isReturn != null) changes.isReturn = input.isReturn;
-    if (Object.keys(changes).length) await tx.shipment.update({ where: { id }, data: changes });
-    if (input.scanEvents?.length) {
-      const stored = await tx.scanEvent.findMany({ where: { shipmentId: id } });
-      await insertScans(tx, { id, workspaceId }, newScans(stored, input.scanEvents));
-      await refreshShipment(tx, id);
-    }
-  }
-  return ok(removed.flatMap((s) => [s.originId, s.destinationId]));
-}
-
 // ---------------------------------------------------------------- delete
 
 export async function deleteOrder(
-  prisma: PrismaClient,
+  sql: TransactionalSql,
   workspaceId: string,
   orderId: string,
   outbox: Outbox = silentOutbox,
 ): Promise<Result<string>> {
-  return inTransaction(prisma, async (tx) => {
-    const order = await lockOrder(tx, workspaceId, orderId);
+  return inTransaction(sql, async (tx) => {
+    const order = await store.lockOrder(tx, workspaceId, orderId);
     if (!order) return notFound("order", ["id"]);
     // Recorded first: the webhook carries the order as it was, the source write its id.
     await outbox.record(tx, { workspaceId, orderId, topics: ["ORDER_DELETED"], write: "deleteOrder" });
-    const shipments = await tx.shipment.findMany({ where: { orderId }, select: { originId: true, destinationId: true } });
-    await tx.order.delete({ where: { id: orderId } });
-    await deleteAddresses(tx, [
-      order.shippingAddressId,
-      order.billingAddressId,
-      ...shipments.flatMap((s) => [s.originId, s.destinationId]),
-    ]);
+    await store.deleteOrder(tx, order);
     return ok(orderId);
   });
 }
@@ -312,24 +196,21 @@ export async function deleteOrder(
 // ---------------------------------------------------------------- cancel
 
 export async function cancelOrder(
-  prisma: PrismaClient,
+  sql: TransactionalSql,
   workspaceId: string,
   orderId: string,
   reason: CancelReason,
   outbox: Outbox = silentOutbox,
 ): Promise<Result<Order>> {
-  return inTransaction(prisma, async (tx) => {
-    const order = await lockOrder(tx, workspaceId, orderId);
+  return inTransaction(sql, async (tx) => {
+    const order = await store.lockOrder(tx, workspaceId, orderId);
     if (!order) return notFound("order", ["id"]);
     if (order.status === "CANCELLED") return ok(order); // cancelling twice changes nothing
-    const shipments = await tx.shipment.findMany({ where: { orderId }, select: { status: true, isReturn: true } });
+    const shipments = await run(tx, q.selectFrom("shipment").select(["status", "isReturn"]).where("orderId", "=", orderId));
     const refusal = cancelRefusal(order, shipments);
     if (refusal) return fail("NOT_CANCELLABLE", refusal, ["id"]);
-    const cancelled = await tx.order.update({
-      where: { id: orderId },
-      data: { status: "CANCELLED", cancelReason: reason, cancelledAt: new Date(), version: { increment: 1 } },
-    });
-    await addEvents(tx, { id: orderId, workspaceId }, [lifecycle("order.cancelled", "Order cancelled", { reason })]);
+    const cancelled = await store.updateOrder(tx, orderId, { status: "CANCELLED", cancelReason: reason, cancelledAt: new Date() });
+    await store.addEvents(tx, { id: orderId, workspaceId }, [lifecycle("order.cancelled", "Order cancelled", { reason })]);
     return ok(await recordChange(tx, outbox, { workspaceId, orderId, topics: ["ORDER_CANCELLED"], write: "cancelOrder" }, cancelled));
   });
 }
@@ -337,28 +218,24 @@ export async function cancelOrder(
 // ---------------------------------------------------------------- retry
 
 export async function retryOrder(
-  prisma: PrismaClient,
+  sql: TransactionalSql,
   workspaceId: string,
   orderId: string,
   outbox: Outbox = silentOutbox,
 ): Promise<Result<Order>> {
-  return inTransaction(prisma, async (tx) => {
-    const order = await lockOrder(tx, workspaceId, orderId);
+  return inTransaction(sql, async (tx) => {
+    const order = await store.lockOrder(tx, workspaceId, orderId);
     if (!order) return notFound("order", ["id"]);
     const refusal = retryRefusal(order);
     if (refusal) return fail("NOT_RETRYABLE", refusal, ["id"]);
-    const retried = await tx.order.update({
-      where: { id: orderId },
-      data: {
-        processingState: "PROCESSING",
-        processingErrorCode: null,
-        processingErrorMessage: null,
-        processingErrorType: null,
-        processingErrorRetriable: false,
-        version: { increment: 1 },
-      },
+    const retried = await store.updateOrder(tx, orderId, {
+      processingState: "PROCESSING",
+      processingErrorCode: null,
+      processingErrorMessage: null,
+      processingErrorType: null,
+      processingErrorRetriable: false,
     });
-    await addEvents(tx, { id: orderId, workspaceId }, [
+    await store.addEvents(tx, { id: orderId, workspaceId }, [
       lifecycle("order.retried", "Processing retried", {
         previousError: { code: order.processingErrorCode, type: order.processingErrorType, message: order.processingErrorMessage },
       }),
@@ -370,7 +247,7 @@ export async function retryOrder(
 // ---------------------------------------------------------------- events
 
 export async function createOrderEvent(
-  prisma: PrismaClient,
+  sql: TransactionalSql,
   workspaceId: string,
   orderId: string,
   rawInput: unknown,
@@ -379,20 +256,10 @@ export async function createOrderEvent(
   const validated = validateOrderEvent(rawInput);
   if (!validated.ok) return validated;
   const event = validated.value;
-  return inTransaction(prisma, async (tx) => {
-    const order = await tx.order.findFirst({ where: { id: orderId, workspaceId }, select: { id: true } });
+  return inTransaction(sql, async (tx) => {
+    const order = await first(tx, q.selectFrom("order").select("id").where("id", "=", orderId).where("workspaceId", "=", workspaceId));
     if (!order) return notFound("order", ["orderId"]);
-    const created = await tx.orderEvent.create({
-      data: {
-        workspaceId,
-        orderId,
-        type: event.type,
-        label: event.label,
-        linkBackUrl: event.linkBackUrl,
-        properties: event.properties == null ? undefined : (event.properties as Prisma.InputJsonValue),
-        occurredAt: event.occurredAt,
-      },
-    });
+    const created = await store.addEvent(tx, { id: orderId, workspaceId }, event);
     // History is not a change to the order itself: the source hears of it, partners do not.
     await outbox.record(tx, { workspaceId, orderId, topics: [], write: "createOrderEvent", event: created });
     return ok(created);
@@ -402,7 +269,7 @@ export async function createOrderEvent(
 // ---------------------------------------------------------------- scans
 
 export async function recordScanEvents(
-  prisma: PrismaClient,
+  sql: TransactionalSql,
   workspaceId: string,
   carrier: string,
   trackingCode: string,
@@ -413,40 +280,26 @@ export async function recordScanEvents(
   if (!validated.ok) return validated;
   if (!carrier.trim()) return fail("VALIDATION", "carrier must not be empty.", ["carrier"]);
   if (!trackingCode.trim()) return fail("VALIDATION", "trackingCode must not be empty.", ["trackingCode"]);
-  return inTransaction(prisma, async (tx) => {
-    const found = await tx.shipment.findFirst({
-      where: { workspaceId, trackingCode: trackingCode.trim(), carrier: { equals: carrier.trim(), mode: "insensitive" } },
-      select: { id: true, orderId: true },
-    });
+  return inTransaction(sql, async (tx) => {
+    const found = await store.shipmentByTrackingCode(tx, workspaceId, carrier.trim(), trackingCode.trim());
     if (!found) return fail("NOT_FOUND", `No shipment of ${carrier} with tracking code ${trackingCode}.`, ["trackingCode"]);
-    const order = (await lockOrder(tx, workspaceId, found.orderId))!;
-    const stored = await tx.scanEvent.findMany({ where: { shipmentId: found.id } });
-    const fresh = newScans(stored, validated.value);
-    if (!fresh.length) return ok({ shipment: await tx.shipment.findUniqueOrThrow({ where: { id: found.id } }), statusChange: null });
-    await insertScans(tx, { id: found.id, workspaceId }, fresh);
-    const { before, after, shipment } = await refreshShipment(tx, found.id);
-    const derived = await derivedOrderFields(tx, order);
-    await tx.order.update({ where: { id: order.id }, data: { ...derived, version: { increment: 1 } } });
-    if (before !== after) {
-      await addEvents(tx, order, [
-        lifecycle("shipment.status_changed", `Shipment ${shipment.trackingCode} is ${after}`, {
+    const order = (await store.lockOrder(tx, workspaceId, found.orderId))!;
+    const { added, change } = await store.addScans(tx, found, validated.value);
+    const shipment = (await first(tx, q.selectFrom("shipment").selectAll().where("id", "=", found.id)))!;
+    if (!added) return ok({ shipment, statusChange: null });
+    await store.updateOrder(tx, order.id, await store.derivedOrderFields(tx, order));
+    if (change) {
+      await store.addEvents(tx, order, [
+        lifecycle("shipment.status_changed", `Shipment ${shipment.trackingCode} is ${change.to}`, {
           carrier: shipment.carrier,
           trackingCode: shipment.trackingCode,
-          from: before,
-          to: after,
+          from: change.from,
+          to: change.to,
         }),
       ]);
     }
-    await outbox.record(tx, {
-      workspaceId,
-      orderId: order.id,
-      topics: ["ORDER_UPDATED"],
-      shipmentChanges: before !== after ? [{ shipmentId: shipment.id, carrier: shipment.carrier, trackingCode: shipment.trackingCode, from: before, to: after }] : [],
-    });
-    return ok({
-      shipment: await tx.shipment.findUniqueOrThrow({ where: { id: found.id } }),
-      statusChange: before !== after ? { from: before, to: after } : null,
-    });
+    await outbox.record(tx, { workspaceId, orderId: order.id, topics: ["ORDER_UPDATED"], shipmentChanges: change ? [change] : [] });
+    return ok({ shipment, statusChange: change ? { from: change.from, to: change.to } : null });
   });
 }
 

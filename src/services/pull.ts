@@ -7,6 +7,7 @@ import { connectors, sourceHeaders, sourceLabel, sourceUrl } from "../connectors
 import { remoteErrorMessage } from "../domain/delivery.js";
 import { fail, ok, type Result, type UserError } from "../domain/user-error.js";
 import type { PrismaClient, SourceConnection } from "../generated/prisma/client.js";
+import type { TransactionalSql } from "../store/executor.js";
 import { OutboundError, type OutboundHttp } from "../outbound/http.js";
 import { decryptSecret } from "../outbound/secrets.js";
 import type { Outbox } from "../outbox/index.js";
@@ -15,6 +16,8 @@ import { importPayloads, type ImportResult, type ImportSource } from "./imports.
 
 export type PullDeps = {
   prisma: PrismaClient;
+  /** The order store, where pulled orders are imported. */
+  store: TransactionalSql;
   http: OutboundHttp;
   outbox: Outbox;
   config: Pick<Config, "outbound" | "jobs">;
@@ -62,7 +65,7 @@ export async function pullSource(deps: PullDeps, workspaceId: string, source: Im
         problem = read.problem;
         break;
       }
-      const results = await importPayloads(deps.prisma, workspaceId, source, read.orders, deps.outbox, ["page", position ?? "first"], deps.concurrency);
+      const results = await importPayloads(deps.store, workspaceId, source, read.orders, deps.outbox, ["page", position ?? "first"], deps.concurrency);
       for (const result of results) {
         if (result.outcome === "ERROR") totals.failed++;
         else totals[result.outcome === "CREATED" ? "created" : result.outcome === "UPDATED" ? "updated" : "unchanged"]++;

@@ -2,7 +2,7 @@
 // Quirk handled: carrier and tracking code live on each package's label; each
 // labelled package becomes a shipment, its carrier timestamps become scans.
 import { z } from "zod";
-import type { StoredOrder } from "../db/stored-order.js";
+import type { StoredOrder } from "../store/stored-order.js";
 import { isCurrencyCode } from "../domain/money.js";
 import type { OrderInput, ScanEventInput } from "../domain/order-input.js";
 import { decimal, parseNative, quantity, splitName, text, textOrNumber, timestamp } from "./common.js";

@@ -1,7 +1,7 @@
 // Malomo (shipment tracking) order -> canonical order.
 // Quirks handled: zone-less timestamps (UTC), signed_by "null".
 import { z } from "zod";
-import type { StoredOrder } from "../db/stored-order.js";
+import type { StoredOrder } from "../store/stored-order.js";
 import type { OrderInput } from "../domain/order-input.js";
 import { customerOf } from "../domain/order-fields.js";
 import type { OrderEvent } from "../generated/prisma/client.js";

@@ -1,6 +1,6 @@
 // canonical -> native, checked by reading the result back through the source's own mapper.
 import { describe, expect, it } from "vitest";
-import type { StoredOrder } from "../../src/db/stored-order.js";
+import type { StoredOrder } from "../../src/store/stored-order.js";
 import { Prisma } from "../../src/generated/prisma/client.js";
 import { mapFlexportOrder, toFlexportOrder } from "../../src/sources/flexport.js";
 import { mapMalomoOrder, toMalomoEvent, toMalomoOrder } from "../../src/sources/malomo.js";

@@ -1,0 +1,435 @@
+// Writes of canonical orders and what hangs under them. Every function takes
+// the transaction it runs in, so a change lands whole or not at all.
+import { sql as rawSql, type Selectable, type Updateable } from "kysely";
+import { v7 as uuidv7 } from "uuid";
+import { deriveFulfillmentStatus } from "../domain/fulfillment.js";
+import type { AddressInput, OrderEventInput, OrderInput, ScanEventInput, ShipmentInput } from "../domain/order-input.js";
+import { newScans, planShipments, shipmentKey, storedScan } from "../domain/order-rules.js";
+import {
+  deliveredAtFromScans,
+  orderShippingDates,
+  shipmentStatusFromScans,
+  shippedAtFromScans,
+} from "../domain/shipment-status.js";
+import type { UserError } from "../domain/user-error.js";
+import type { FulfillmentStatus, Order, OrderSource, ScanEvent, Shipment } from "../generated/prisma/client.js";
+import type { Sql } from "./executor.js";
+import { orderColumns, type OrderColumns } from "./order-fields.js";
+import { anyOf, first, json, q, run, type Database, type NewRow, type TableName } from "./schema.js";
+import { Refusal } from "./transaction.js";
+
+/** What a child row needs of its parent (an order or a shipment): its id and workspace. */
+export type Owner = { id: string; workspaceId: string };
+
+// ---------------------------------------------------------------- orders
+
+/** The workspace's order, locked for the rest of the transaction; null when there is none. */
+export function lockOrder(tx: Sql, workspaceId: string, orderId: string): Promise<Order | null> {
+  return first(tx, q.selectFrom("order").selectAll().where("id", "=", orderId).where("workspaceId", "=", workspaceId).forUpdate());
+}
+
+/** The order a source knows by `externalId`, locked when `lock` says so. */
+export function orderByExternalId(tx: Sql, workspaceId: string, source: OrderSource, externalId: string, lock = false): Promise<Order | null> {
+  const query = q.selectFrom("order").selectAll().where("workspaceId", "=", workspaceId).where("source", "=", source).where("externalId", "=", externalId);
+  return first(tx, lock ? query.forUpdate() : query);
+}
+
+/** The orders a source knows by these external ids. */
+export function ordersByExternalIds(sql: Sql, workspaceId: string, source: OrderSource, externalIds: readonly string[]): Promise<Order[]> {
+  return run(sql, q.selectFrom("order").selectAll().where("workspaceId", "=", workspaceId).where("source", "=", source).where("externalId", "=", anyOf(externalIds)));
+}
+
+type OrderChanges = Omit<Updateable<Database["order"]>, "meta" | "id" | "version" | "updatedAt"> & { meta?: unknown };
+
+/** Updates the order's columns, moves its version on, and returns it as it now is. */
+export async function updateOrder(tx: Sql, orderId: string, changes: OrderChanges): Promise<Order> {
+  const { meta, ...columns } = changes;
+  const set = { ...columns, ...(meta !== undefined ? { meta: json(meta) } : {}) };
+  const query = q
+    .updateTable("order")
+    .set({ ...set, updatedAt: new Date(), version: (eb) => eb("version", "+", 1) })
+    .where("id", "=", orderId)
+    .returningAll();
+  return (await first(tx, query))!;
+}
+
+/** A write to the order's source is queued: the order says so until it is sent. */
+export async function markSourceWritePending(tx: Sql, orderId: string): Promise<void> {
+  await run(tx, q.updateTable("order").set({ syncState: "PENDING", syncAttempts: 0, syncError: null, updatedAt: new Date() }).where("id", "=", orderId));
+}
+
+/** Deletes the order (its children go with it) and the addresses it and its shipments held. */
+export async function deleteOrder(tx: Sql, order: Order): Promise<void> {
+  const shipments = await run(tx, q.selectFrom("shipment").select(["originId", "destinationId"]).where("orderId", "=", order.id));
+  await run(tx, q.deleteFrom("order").where("id", "=", order.id));
+  await deleteAddresses(tx, [order.shippingAddressId, order.billingAddressId, ...shipments.flatMap((s) => [s.originId, s.destinationId])]);
+}
+
+export async function insertOrder(tx: Sql, workspaceId: string, input: OrderInput): Promise<Order> {
+  return (await insertOrders(tx, workspaceId, [{ input }]))[0]!;
+}
+
+/**
+ * Inserts orders with everything under them in one statement per table,
+ * however many there are; returns them in the order given.
+ */
+export async function insertOrders(tx: Sql, workspaceId: string, orders: ReadonlyArray<{ input: OrderInput; importHash?: string }>): Promise<Order[]> {
+  if (!orders.length) return [];
+  const rows = newOrderRows(workspaceId, orders);
+  await insertRows(tx, "address", rows.addresses);
+  const inserted = await run<Order>(tx, insertStatement("order", rows.orders, true));
+  await insertRows(tx, "lineItem", rows.lineItems);
+  await insertRows(tx, "shipment", rows.shipments);
+  await insertRows(tx, "scanEvent", rows.scanEvents);
+  await insertRows(tx, "orderEvent", rows.events);
+  const byId = new Map(inserted.map((order) => [order.id, order]));
+  return rows.orders.map((order) => byId.get(order.id)!);
+}
+
+/**
+ * Inserts rows into `table` in one statement whatever their number: they
+ * travel as one JSON array, spread into columns by json_populate_recordset.
+ * A parameter per value made building and binding a batch of 500 orders the
+ * larger part of importing it. Columns no row sets keep their defaults.
+ */
+export async function insertRows<T extends TableName>(tx: Sql, table: T, rows: ReadonlyArray<NewRow<T>>): Promise<void> {
+  if (rows.length) await run(tx, insertStatement(table, rows, false));
+}
+
+function insertStatement<T extends TableName>(table: T, rows: ReadonlyArray<NewRow<T>>, returning: boolean) {
+  const keys = new Set<string>();
+  for (const row of rows) for (const [key, value] of Object.entries(row)) if (value !== undefined) keys.add(key);
+  const columns = rawSql.join([...keys].map((key) => rawSql.ref(key)));
+  const json = JSON.stringify(rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [columnOf(key), value]))));
+  const into = rawSql.table(table);
+  return rawSql<Database[T] extends infer _ ? Selectable<Database[T]> : never>`INSERT INTO ${into} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${into}, ${json}::json)${returning ? rawSql` RETURNING *` : rawSql``}`.compile(q);
+}
+
+/** A model key's column: the schema maps every field to its snake_case name. */
+export const columnOf = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** The rows of new orders, table by table (also what the bench's write floor loads). */
+export function newOrderRows(workspaceId: string, orders: ReadonlyArray<{ input: OrderInput; importHash?: string }>) {
+  const addresses = addressBatch(workspaceId);
+  const rows = orders.map(({ input, importHash }) => orderRows(workspaceId, input, importHash ?? null, addresses.add));
+  return {
+    addresses: addresses.rows,
+    orders: rows.map((r) => r.order),
+    lineItems: rows.flatMap((r) => r.lineItems),
+    shipments: rows.flatMap((r) => r.shipments.map((s) => s.row)),
+    scanEvents: rows.flatMap((r) => r.shipments.flatMap((s) => s.scans)),
+    events: rows.flatMap((r) => r.events),
+  };
+}
+
+/** An order's rows: the order, its line items, shipments with scans, and events (addresses go to `addAddress`). */
+function orderRows(workspaceId: string, input: OrderInput, importHash: string | null, addAddress: (address: AddressInput | null | undefined) => string | null) {
+  const orderId = uuidv7();
+  const owner = { id: orderId, workspaceId };
+  const shipments = (input.shipments ?? []).map((s) => shipmentRows(s, workspaceId, orderId, addAddress));
+  const lineItems = lineItemRows(owner, input.lineItems ?? []);
+  const dates = orderShippingDates(shipments.map((s) => s.dates));
+  const shippedAt = input.shippedAt ?? dates.shippedAt;
+  const order: NewRow<"order"> & { id: string } = {
+    id: orderId,
+    workspaceId,
+    source: input.source,
+    externalId: input.externalId ?? null,
+    ...storedColumns(orderColumns(input, null)),
+    fulfillmentStatus:
+      lineItems.length === 0 && input.fulfillmentStatus ? input.fulfillmentStatus : deriveFulfillmentStatus(lineItems, shippedAt != null),
+    shippingAddressId: addAddress(input.shippingAddress),
+    billingAddressId: addAddress(input.billingAddress),
+    shippedAt,
+    deliveredAt: input.deliveredAt ?? dates.deliveredAt,
+    createdAt: input.createdAt ?? new Date(),
+    importHash,
+  };
+  return { order, lineItems, shipments, events: eventRows(owner, input.events ?? []) };
+}
+
+/** Order columns as a row to insert holds them (meta as its JSON value). */
+function storedColumns(columns: OrderColumns) {
+  return { ...columns, meta: columns.meta as NewRow<"order">["meta"] };
+}
+
+// ---------------------------------------------------------------- children
+
+export async function replaceLineItems(tx: Sql, order: Owner, items: NonNullable<OrderInput["lineItems"]>) {
+  await run(tx, q.deleteFrom("lineItem").where("orderId", "=", order.id));
+  await insertRows(tx, "lineItem", lineItemRows(order, items));
+}
+
+export async function addEvents(tx: Sql, order: Owner, events: readonly OrderEventInput[]) {
+  await insertRows(tx, "orderEvent", eventRows(order, events));
+}
+
+/** Adds one event and returns it as stored. */
+export async function addEvent(tx: Sql, order: Owner, event: OrderEventInput) {
+  const row = eventRows(order, [event])[0]!;
+  const query = q
+    .insertInto("orderEvent")
+    .values({ ...row, properties: json(event.properties) })
+    .returningAll();
+  return (await first(tx, query))!;
+}
+
+function eventRows(order: Owner, events: readonly OrderEventInput[]): Array<NewRow<"orderEvent">> {
+  return events.map((event) => ({
+    id: uuidv7(),
+    workspaceId: order.workspaceId,
+    orderId: order.id,
+    type: event.type,
+    label: event.label ?? null,
+    linkBackUrl: event.linkBackUrl ?? null,
+    properties: (event.properties ?? null) as NewRow<"orderEvent">["properties"],
+    occurredAt: event.occurredAt ?? new Date(),
+  }));
+}
+
+/** Creates an address row (or none for an empty address) and returns its id. */
+export async function createAddress(tx: Sql, workspaceId: string, address: AddressInput | null | undefined) {
+  const batch = addressBatch(workspaceId);
+  const id = batch.add(address);
+  await insertRows(tx, "address", batch.rows);
+  return id;
+}
+
+/** Deletes address rows no longer referenced by the order or shipment that held them. */
+export async function deleteAddresses(tx: Sql, ids: ReadonlyArray<string | null>) {
+  const present = ids.filter((id): id is string => id != null);
+  if (present.length) await run(tx, q.deleteFrom("address").where("id", "=", anyOf(present)));
+}
+
+function addressBatch(workspaceId: string) {
+  const rows: Array<NewRow<"address">> = [];
+  return {
+    rows,
+    add(address: AddressInput | null | undefined): string | null {
+      if (!address || Object.values(address).every((value) => value == null || value === "")) return null;
+      const id = uuidv7();
+      rows.push({ id, workspaceId, ...address });
+      return id;
+    },
+  };
+}
+
+function lineItemRows(order: Owner, items: NonNullable<OrderInput["lineItems"]>): Array<NewRow<"lineItem"> & { fulfilledQuantity: number }> {
+  return items.map((item, position) => ({
+    id: uuidv7(),
+    workspaceId: order.workspaceId,
+    orderId: order.id,
+    position,
+    sku: item.sku ?? null,
+    name: item.name ?? null,
+    quantity: item.quantity,
+    fulfilledQuantity: item.fulfilledQuantity ?? 0,
+    unitPrice: item.unitPrice ?? null,
+    currency: item.currency ?? null,
+    productId: item.productId ?? null,
+    variantId: item.variantId ?? null,
+    weight: item.weight ?? null,
+  }));
+}
+
+// ---------------------------------------------------------------- shipments
+
+function shipmentRows(shipment: ShipmentInput, workspaceId: string, orderId: string, addAddress: (address: AddressInput | null | undefined) => string | null) {
+  const id = uuidv7();
+  const scanInputs = shipment.scanEvents ?? [];
+  const status = shipmentStatusFromScans(scanInputs, shipment.status);
+  const deliveredAt = shipment.deliveredAt ?? deliveredAtFromScans(scanInputs);
+  const isReturn = shipment.isReturn ?? false;
+  const row: NewRow<"shipment"> = {
+    id,
+    workspaceId,
+    orderId,
+    carrier: shipment.carrier,
+    trackingCode: shipment.trackingCode,
+    carrierService: shipment.carrierService ?? null,
+    trackingUrl: shipment.trackingUrl ?? null,
+    status,
+    rawStatus: shipment.rawStatus ?? null,
+    isReturn,
+    estimatedDeliveryAt: shipment.estimatedDeliveryAt ?? null,
+    deliveredAt,
+    signedBy: shipment.signedBy ?? null,
+    weight: shipment.weight ?? null,
+    originId: addAddress(shipment.origin),
+    destinationId: addAddress(shipment.destination),
+  };
+  return {
+    row,
+    scans: scanInputs.map((scan) => scanRow({ id, workspaceId }, scan)),
+    dates: { status, isReturn, shippedAt: shippedAtFromScans(scanInputs), deliveredAt },
+  };
+}
+
+function scanRow(shipment: Owner, scan: ScanEventInput): NewRow<"scanEvent"> {
+  return { id: uuidv7(), workspaceId: shipment.workspaceId, shipmentId: shipment.id, ...storedScan(scan), rawStatus: scan.rawStatus ?? null, source: scan.source ?? null };
+}
+
+/** Adds shipments (with their scans and addresses) to an existing order. */
+async function insertShipments(tx: Sql, order: Owner, shipments: readonly ShipmentInput[]) {
+  if (!shipments.length) return;
+  const addresses = addressBatch(order.workspaceId);
+  const rows = shipments.map((s) => shipmentRows(s, order.workspaceId, order.id, addresses.add));
+  await insertRows(tx, "address", addresses.rows);
+  await insertRows(tx, "shipment", rows.map((s) => s.row));
+  await insertRows(tx, "scanEvent", rows.flatMap((s) => s.scans));
+}
+
+export type ShipmentStatusChange = { shipmentId: string; carrier: string; trackingCode: string; from: string; to: string };
+
+/** The workspace's shipment with this carrier (in any case) and tracking code. */
+export function shipmentByTrackingCode(sql: Sql, workspaceId: string, carrier: string, trackingCode: string) {
+  const query = q
+    .selectFrom("shipment")
+    .selectAll()
+    .where("workspaceId", "=", workspaceId)
+    .where("trackingCode", "=", trackingCode)
+    .where((eb) => eb(eb.fn("lower", ["carrier"]), "=", carrier.toLowerCase()));
+  return first(sql, query);
+}
+
+/** The stored scans of these shipments, by shipment id. */
+async function scansOf(tx: Sql, shipmentIds: readonly string[]) {
+  const byShipment = new Map<string, ScanEvent[]>(shipmentIds.map((id) => [id, []]));
+  if (shipmentIds.length) {
+    for (const scan of await run(tx, q.selectFrom("scanEvent").selectAll().where("shipmentId", "=", anyOf(shipmentIds)))) byShipment.get(scan.shipmentId)!.push(scan);
+  }
+  return byShipment;
+}
+
+/**
+ * Adds the scans of `incoming` that `shipment` lacks and brings its status
+ * and delivery date in line with them, together with `changes` of its own
+ * columns, in one update. Returns whether scans were added and the status
+ * change, if any.
+ */
+async function applyScans(
+  tx: Sql,
+  shipment: Shipment,
+  stored: readonly ScanEvent[],
+  incoming: readonly ScanEventInput[],
+  changes: Updateable<Database["shipment"]> = {},
+): Promise<{ added: boolean; change: ShipmentStatusChange | null }> {
+  const fresh = newScans(stored, incoming);
+  let change: ShipmentStatusChange | null = null;
+  if (fresh.length) {
+    await insertRows(tx, "scanEvent", fresh.map((scan) => scanRow(shipment, scan)));
+    const scans = [...stored, ...fresh.map(storedScan)];
+    const status = shipmentStatusFromScans(scans, shipment.status);
+    const deliveredAt = (changes.deliveredAt as Date | null | undefined) ?? shipment.deliveredAt;
+    changes = { ...changes, status, deliveredAt: status === "DELIVERED" ? (deliveredAtFromScans(scans) ?? deliveredAt) : deliveredAt };
+    if (status !== shipment.status) {
+      change = { shipmentId: shipment.id, carrier: shipment.carrier, trackingCode: shipment.trackingCode, from: shipment.status, to: status };
+    }
+  }
+  if (Object.keys(changes).length) await run(tx, q.updateTable("shipment").set({ ...changes, updatedAt: new Date() }).where("id", "=", shipment.id));
+  return { added: fresh.length > 0, change };
+}
+
+/** Adds scans to a shipment (recordScanEvents); returns them as applyScans does. */
+export async function addScans(tx: Sql, shipment: Shipment, incoming: readonly ScanEventInput[]) {
+  return applyScans(tx, shipment, (await scansOf(tx, [shipment.id])).get(shipment.id)!, incoming);
+}
+
+/**
+ * Brings the order's shipments in line with `given`:
+ * - "replace" (updateOrder): `given` is the complete list; shipments left out are removed.
+ * - "merge" (a source's payload): new shipments are added and none removed.
+ * Either way known shipments keep their history and get the scans they lack.
+ * A tracking code another order of the workspace holds refuses the change
+ * with `taken`'s error. Returns whether anything was added, the status
+ * changes, and the addresses of removed shipments (for deleteAddresses).
+ */
+export async function reconcileShipments(
+  tx: Sql,
+  order: Owner,
+  given: readonly ShipmentInput[],
+  mode: "replace" | "merge",
+  taken: (shipment: ShipmentInput, index: number) => UserError,
+) {
+  const statusChanges: ShipmentStatusChange[] = [];
+  if (mode === "merge" && !given.length) return { added: false, statusChanges, removedAddresses: [] as Array<string | null> };
+  const existing = await run(tx, q.selectFrom("shipment").selectAll().where("orderId", "=", order.id));
+  const plan = planShipments(existing, given);
+  // Replacing checks every given code (an index into the input); merging checks only the new ones.
+  const held = await findTakenTrackingCode(tx, order.workspaceId, mode === "replace" ? given : plan.add, order.id);
+  if (held) throw new Refusal([taken(held.shipment, held.index)]);
+  const removed = mode === "replace" ? existing.filter((s) => plan.remove.includes(s.id)) : [];
+  if (removed.length) await run(tx, q.deleteFrom("shipment").where("id", "=", anyOf(plan.remove)));
+  await insertShipments(tx, order, plan.add);
+  let added = plan.add.length > 0;
+  const storedScans = await scansOf(tx, plan.keep.map((k) => k.id));
+  for (const { id, input } of plan.keep) {
+    const shipment = existing.find((s) => s.id === id)!;
+    const stored = storedScans.get(id)!;
+    const changes: Updateable<Database["shipment"]> =
+      mode === "replace"
+        ? {
+            ...(input.carrierService !== undefined ? { carrierService: input.carrierService } : {}),
+            ...(input.trackingUrl !== undefined ? { trackingUrl: input.trackingUrl } : {}),
+            ...(input.isReturn != null ? { isReturn: input.isReturn } : {}),
+          }
+        : {
+            ...(input.carrierService != null ? { carrierService: input.carrierService } : {}),
+            ...(input.trackingUrl != null ? { trackingUrl: input.trackingUrl } : {}),
+            ...(input.estimatedDeliveryAt != null ? { estimatedDeliveryAt: input.estimatedDeliveryAt } : {}),
+            ...(input.signedBy != null ? { signedBy: input.signedBy } : {}),
+            ...(input.rawStatus != null ? { rawStatus: input.rawStatus } : {}),
+            ...(input.deliveredAt ? { deliveredAt: input.deliveredAt } : {}),
+            // Without scans, the source's own status is all there is to follow.
+            ...(input.status && !stored.length && !input.scanEvents?.length ? { status: input.status } : {}),
+          };
+    const applied = await applyScans(tx, shipment, stored, input.scanEvents ?? [], changes);
+    if (applied.change) statusChanges.push(applied.change);
+    added ||= applied.added;
+  }
+  return { added, statusChanges, removedAddresses: removed.flatMap((s) => [s.originId, s.destinationId]) };
+}
+
+/**
+ * The order fields that follow from its line items and shipments:
+ * fulfillment status and the shipped / delivered dates.
+ */
+export async function derivedOrderFields(tx: Sql, order: Order) {
+  const lineItems = await run(tx, q.selectFrom("lineItem").select(["quantity", "fulfilledQuantity"]).where("orderId", "=", order.id));
+  const shipments = await run(tx, q.selectFrom("shipment").select(["id", "status", "isReturn", "deliveredAt"]).where("orderId", "=", order.id));
+  const scans = await run(
+    tx,
+    q.selectFrom("scanEvent").innerJoin("shipment", "shipment.id", "scanEvent.shipmentId").select(["scanEvent.shipmentId", "scanEvent.scannedAt", "scanEvent.status"]).where("shipment.orderId", "=", order.id),
+  );
+  const dates = orderShippingDates(shipments.map((s) => ({ ...s, shippedAt: shippedAtFromScans(scans.filter((scan) => scan.shipmentId === s.id)) })));
+  const shippedAt = dates.shippedAt ?? order.shippedAt;
+  const deliveredAt = shipments.length ? dates.deliveredAt : order.deliveredAt;
+  let fulfillmentStatus: FulfillmentStatus = order.fulfillmentStatus;
+  if (lineItems.length) fulfillmentStatus = deriveFulfillmentStatus(lineItems);
+  else if (shipments.length) fulfillmentStatus = deriveFulfillmentStatus([], shippedAt != null);
+  return { shippedAt, deliveredAt, fulfillmentStatus };
+}
+
+/**
+ * The first of `shipments` (with its index) whose carrier and tracking code
+ * another order of the workspace already holds, or null when none is taken.
+ */
+export async function findTakenTrackingCode(
+  sql: Sql,
+  workspaceId: string,
+  shipments: readonly ShipmentInput[],
+  ownOrderId: string | null,
+): Promise<{ index: number; shipment: ShipmentInput } | null> {
+  if (!shipments.length) return null;
+  const held = await heldTrackingCodes(sql, workspaceId, shipments.map((s) => s.trackingCode), ownOrderId);
+  const index = shipments.findIndex((s) => held.has(shipmentKey(s)));
+  return index < 0 ? null : { index, shipment: shipments[index]! };
+}
+
+/** The shipment keys (carrier and code) among `codes` that orders of the workspace hold, other than `ownOrderId`. */
+export async function heldTrackingCodes(sql: Sql, workspaceId: string, codes: readonly string[], ownOrderId: string | null = null): Promise<Set<string>> {
+  if (!codes.length) return new Set();
+  let query = q.selectFrom("shipment").select(["carrier", "trackingCode"]).where("workspaceId", "=", workspaceId).where("trackingCode", "=", anyOf([...new Set(codes)]));
+  if (ownOrderId) query = query.where("orderId", "!=", ownOrderId);
+  return new Set((await run(sql, query)).map(shipmentKey));
+}

@@ -1,0 +1,96 @@
+// The store's typed SQL. Kysely builds and type-checks each statement against
+// the tables as the Prisma schema declares them (the generated model types:
+// a renamed or dropped column fails `npm run typecheck`); it only compiles
+// them, and the store's own executor runs the text. CamelCasePlugin turns the
+// models' camelCase names into the schema's snake_case columns and tables.
+import {
+  CamelCasePlugin,
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  sql as rawSql,
+  type ColumnType,
+  type Compilable,
+  type CompiledQuery,
+  type Generated,
+  type Insertable,
+  type RawBuilder,
+} from "kysely";
+import type {
+  Address,
+  IdempotencyKey,
+  LineItem,
+  Order,
+  OrderEvent,
+  ScanEvent,
+  Shipment,
+  SourceConnection,
+  SourceWrite,
+  WebhookDelivery,
+  WebhookEndpoint,
+} from "../generated/prisma/client.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import type { Sql } from "./executor.js";
+
+/**
+ * A model as a table: the columns the database fills in by itself (its
+ * defaults) may be left out of an insert. Ids are not among them: the
+ * store makes them (UUIDv7), as the Prisma schema does.
+ */
+type Table<Model, Defaulted extends keyof Model> = { [K in keyof Model]: K extends Defaulted ? Generated<Model[K]> : Written<Model[K]> };
+/** Amounts are written as the text the API and sources give them in; they read back as Decimal. */
+type Written<T> = [Exclude<T, null>] extends [Prisma.Decimal] ? ColumnType<T, T | string, T | string> : T;
+
+export type Database = {
+  address: Table<Address, never>;
+  order: Table<
+    Order,
+    | "source" | "orderType" | "status" | "fulfillmentStatus" | "processingErrorRetriable" | "currency"
+    | "createdAt" | "updatedAt" | "version" | "syncState" | "syncAttempts"
+  >;
+  lineItem: Table<LineItem, "position" | "fulfilledQuantity">;
+  shipment: Table<Shipment, "status" | "isReturn" | "createdAt" | "updatedAt">;
+  scanEvent: Table<ScanEvent, "createdAt">;
+  orderEvent: Table<OrderEvent, "occurredAt" | "createdAt">;
+  idempotencyKey: Table<IdempotencyKey, "createdAt">;
+  sourceConnection: Table<SourceConnection, "enabled" | "createdAt" | "updatedAt">;
+  sourceWrite: Table<SourceWrite, "state" | "attempts" | "createdAt">;
+  webhookEndpoint: Table<WebhookEndpoint, "enabled" | "consecutiveFailures" | "createdAt">;
+  webhookDelivery: Table<WebhookDelivery, "status" | "attempts" | "createdAt">;
+};
+export type TableName = keyof Database;
+export type NewRow<T extends TableName> = Insertable<Database[T]>;
+
+/** Builds statements; never connects (see `run`). */
+export const q = new Kysely<Database>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+  plugins: [new CamelCasePlugin()],
+});
+
+/** Runs a built statement on `sql` (the pool or a transaction); rows are typed by the statement. */
+export function run<T>(sql: Sql, query: Compilable<T> | CompiledQuery<T>): Promise<T[]> {
+  const { sql: text, parameters } = "compile" in query ? query.compile() : query;
+  return sql<T>(text, parameters);
+}
+
+/** The first row of a built statement, or null. */
+export async function first<T>(sql: Sql, query: Compilable<T> | CompiledQuery<T>): Promise<T | null> {
+  return (await run(sql, query))[0] ?? null;
+}
+
+/** A value for a json/jsonb column: sent as its JSON text, so an array is not taken for a PostgreSQL array. */
+export function json(value: unknown): RawBuilder<never> | null {
+  return value == null ? null : rawSql<never>`${JSON.stringify(value)}::jsonb`;
+}
+
+/** `column = ANY($n)` for a list of values, one statement text whatever the list's length. */
+export function anyOf<T>(values: readonly T[]): RawBuilder<T> {
+  return rawSql<T>`any(${values as T[]})`;
+}
