@@ -30,6 +30,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 300);
 const IMPORT_ORDERS = Number(process.env.BENCH_IMPORT_ORDERS ?? 10_000);
 const OUTBOUND_ORDERS = Number(process.env.BENCH_OUTBOUND_ORDERS ?? 2_000);
+// BENCH_READS=0 skips the read workloads and the soak (the write sections only).
+const READS = process.env.BENCH_READS !== "0";
 
 const machine = `${os.cpus().length} x ${os.cpus()[0]?.model.trim() ?? "CPU"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}`;
 const lines: string[] = [];
@@ -65,7 +67,7 @@ const config = { ...loadConfig({ NODE_ENV: "production", DATABASE_URL: url, DEMO
 const gatewayInProcess = await createGateway(config, db);
 const { key } = await createApiKey(db.prisma, BENCH_WORKSPACE_ID, "WRITE", "bench");
 const auth = { authorization: `Bearer ${key}` };
-const workloads = readWorkloads(BENCH_WORKSPACE_ID, ORDERS);
+const workloads = READS ? readWorkloads(BENCH_WORKSPACE_ID, ORDERS) : [];
 const statementsPerRequest: number[] = [];
 const askInProcess = async (body: string) => {
   const response = await gatewayInProcess.yoga.fetch("http://localhost/graphql", {
@@ -90,11 +92,11 @@ await db.close();
 const children: Child[] = [];
 process.on("exit", () => children.forEach((c) => c.process.kill("SIGKILL")));
 const env = { DATABASE_URL: url, NODE_ENV: "production", ENCRYPTION_KEY: BENCH_KEY, DEMO_DATA: "false", RATE_LIMIT_PER_MINUTE: "0", GRAPHILE_ENV: "production", LOG_LEVEL: "warn" };
-const servers: Record<Target, Child> = {
+const servers: Record<Target, Child> = READS ? {
   gateway: await startChild("gateway", "src/main.ts", 5677, env, "/health"),
   postgraphile: await startChild("postgraphile", "bench/postgraphile-server.ts", 5678, env),
   floor: await startChild("floor", "bench/sql-floor-server.ts", 5679, { ...env, WORKSPACE_ID: BENCH_WORKSPACE_ID }, "/none"),
-};
+} : ({} as Record<Target, Child>);
 children.push(...Object.values(servers));
 const headersFor = (target: Target) => (target === "gateway" ? auth : {});
 
@@ -144,7 +146,7 @@ log(`| --- | ---: | ---: |`);
 ratios.forEach((line) => log(line));
 
 // ---- soak: memory over time under workload 1
-if (SOAK_SECONDS > 0) {
+if (READS && SOAK_SECONDS > 0) {
   // RSS every 5 s: it climbs while V8 sizes its heap for the load, so the
   // readings after the first minute show whether it keeps climbing.
   const SAMPLE_MS = 5_000;
@@ -166,18 +168,32 @@ await Promise.all(children.map((child) => child.stop()));
 // ---- mutation mix, on a copy of the seeded database so that reads stay
 // comparable from run to run (gateway only: PostGraphile's generated CRUD has
 // none of these semantics)
-await adminQuery(`DROP DATABASE IF EXISTS gateway_bench_mutations WITH (FORCE)`);
-await adminQuery(`CREATE DATABASE gateway_bench_mutations TEMPLATE gateway_bench`);
-const mutationServer = await startChild("gateway", "src/main.ts", 5676, { ...env, DATABASE_URL: urlFor("gateway_bench_mutations") }, "/health");
-children.push(mutationServer);
-const mix = mutationMix(ORDERS, `run${Date.now().toString(36)}`);
-await once(mutationServer.url, mix, auth);
-const mixResult = await load(mutationServer.url, mix, { connections: CONNECTIONS, seconds: SECONDS, headers: auth });
-await mutationServer.stop();
-await adminQuery(`DROP DATABASE IF EXISTS gateway_bench_mutations WITH (FORCE)`);
+// The floor runs the same requests as hand-written pg transactions, each on a fresh copy.
+const mutationRun = async (name: "gateway" | "floor") => {
+  await adminQuery(`DROP DATABASE IF EXISTS gateway_bench_mutations WITH (FORCE)`);
+  await adminQuery(`CREATE DATABASE gateway_bench_mutations TEMPLATE gateway_bench`);
+  const mutationEnv = { ...env, DATABASE_URL: urlFor("gateway_bench_mutations"), WORKSPACE_ID: BENCH_WORKSPACE_ID };
+  const server =
+    name === "gateway"
+      ? await startChild("gateway", "src/main.ts", 5676, mutationEnv, "/health")
+      : await startChild("floor", "bench/sql-floor-server.ts", 5675, mutationEnv, "/none");
+  children.push(server);
+  const mix = mutationMix(ORDERS, `run${Date.now().toString(36)}`);
+  await once(server.url, mix, auth);
+  const result = await load(server.url, mix, { connections: CONNECTIONS, seconds: SECONDS, headers: auth });
+  await server.stop();
+  await adminQuery(`DROP DATABASE IF EXISTS gateway_bench_mutations WITH (FORCE)`);
+  return result;
+};
+const mixResult = await mutationRun("gateway");
+const mixFloor = await mutationRun("floor");
 log();
-log(`6. Mutation mix (create, update, cancel, record scans in turn; gateway only): ${Math.round(mixResult.requestsPerSecond)} req/s, ` +
-  `p50 ${mixResult.p50} ms, p99 ${mixResult.p99} ms, ${mixResult.errors} errors.`);
+log(
+  `6. Mutation mix (create, update, cancel, record scans in turn): gateway ${Math.round(mixResult.requestsPerSecond)} req/s, ` +
+    `p50 ${mixResult.p50} ms, p99 ${mixResult.p99} ms, ${mixResult.errors} errors. Mutation floor (the same requests as one hand-written ` +
+    `pg transaction each, no checks, no outbox): ${Math.round(mixFloor.requestsPerSecond)} req/s, p50 ${mixFloor.p50} ms, ${mixFloor.errors} errors; ` +
+    `gateway / floor ${(mixResult.requestsPerSecond / mixFloor.requestsPerSecond).toFixed(2)}.`,
+);
 
 // ---- bulk import
 const [imported, again] = await importBench(IMPORT_ORDERS);
@@ -205,6 +221,9 @@ log(
     `${Math.round(outbound.orders / outbound.pullSeconds)} orders/s. Partner webhooks: ${outbound.deliveries} signed deliveries to a local ` +
     `receiver in ${outbound.deliverySeconds.toFixed(1)} s = ${Math.round(outbound.deliveries / outbound.deliverySeconds)} deliveries/s.`,
 );
-await writeFile(join(projectRoot, "BENCHMARKS.md"), `${lines.join("\n")}\n`);
-console.log("BENCHMARKS.md written");
+// BENCHMARKS.md holds full runs only.
+if (READS) {
+  await writeFile(join(projectRoot, "BENCHMARKS.md"), `${lines.join("\n")}\n`);
+  console.log("BENCHMARKS.md written");
+}
 process.exit(0);

@@ -97,16 +97,14 @@ async function replayFor(sql: Sql, workspaceId: string, key: string, requestHash
 }
 
 async function findDuplicate(sql: Sql, workspaceId: string, input: OrderInput): Promise<UserError | null> {
-  if (input.externalId) {
-    if (await store.orderByExternalId(sql, workspaceId, input.source, input.externalId)) {
-      return {
-        code: "DUPLICATE",
-        message: `An order from ${input.source} with externalId ${JSON.stringify(input.externalId)} already exists.`,
-        path: ["input", "externalId"],
-      };
-    }
+  const { externalIdTaken, taken } = await store.newOrderConflicts(sql, workspaceId, input);
+  if (externalIdTaken) {
+    return {
+      code: "DUPLICATE",
+      message: `An order from ${input.source} with externalId ${JSON.stringify(input.externalId)} already exists.`,
+      path: ["input", "externalId"],
+    };
   }
-  const taken = await store.findTakenTrackingCode(sql, workspaceId, input.shipments ?? [], null);
   return taken ? takenTrackingCode(taken.shipment, taken.index) : null;
 }
 
@@ -162,7 +160,9 @@ export async function updateOrder(
     if (patch.lineItems !== undefined) await store.replaceLineItems(tx, order, patch.lineItems ?? []);
     const shipments =
       patch.shipments !== undefined ? await store.reconcileShipments(tx, order, patch.shipments ?? [], "replace", takenTrackingCode) : null;
-    const updated = await store.updateOrder(tx, order.id, { ...changes, ...(await store.derivedOrderFields(tx, order)) });
+    // Fulfillment and shipping dates follow line items and shipments: only a change to those can move them.
+    const derived = patch.lineItems !== undefined || patch.shipments !== undefined ? await store.derivedOrderFields(tx, order) : {};
+    const updated = await store.updateOrder(tx, order.id, { ...changes, ...derived });
     await store.deleteAddresses(tx, [
       ...(patch.shippingAddress !== undefined ? [order.shippingAddressId] : []),
       ...(patch.billingAddress !== undefined ? [order.billingAddressId] : []),
@@ -284,8 +284,7 @@ export async function recordScanEvents(
     const found = await store.shipmentByTrackingCode(tx, workspaceId, carrier.trim(), trackingCode.trim());
     if (!found) return fail("NOT_FOUND", `No shipment of ${carrier} with tracking code ${trackingCode}.`, ["trackingCode"]);
     const order = (await store.lockOrder(tx, workspaceId, found.orderId))!;
-    const { added, change } = await store.addScans(tx, found, validated.value);
-    const shipment = (await first(tx, q.selectFrom("shipment").selectAll().where("id", "=", found.id)))!;
+    const { added, change, shipment } = await store.addScans(tx, found, validated.value);
     if (!added) return ok({ shipment, statusChange: null });
     await store.updateOrder(tx, order.id, await store.derivedOrderFields(tx, order));
     if (change) {

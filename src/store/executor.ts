@@ -24,7 +24,8 @@ export type StatementListener = (sql: string) => void;
 const NUMERIC_OID = 1700;
 
 const camelCache = new Map<string, string>();
-function camel(column: string): string {
+/** A column name as the models spell it (order_id: orderId). */
+export function camelCase(column: string): string {
   let name = camelCache.get(column);
   if (!name) {
     name = column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -34,7 +35,7 @@ function camel(column: string): string {
 }
 
 function rowsOf<T>(fields: ReadonlyArray<{ name: string }>, rows: unknown[][]): T[] {
-  const keys = fields.map((field) => camel(field.name));
+  const keys = fields.map((field) => camelCase(field.name));
   return rows.map((row) => {
     const out: Record<string, unknown> = {};
     for (let i = 0; i < keys.length; i++) out[keys[i]!] = row[i];

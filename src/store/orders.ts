@@ -1,6 +1,7 @@
 // Writes of canonical orders and what hangs under them. Every function takes
 // the transaction it runs in, so a change lands whole or not at all.
 import { sql as rawSql, type Selectable, type Updateable } from "kysely";
+import { jsonArrayFrom } from "kysely/helpers/postgres";
 import { v7 as uuidv7 } from "uuid";
 import { deriveFulfillmentStatus } from "../domain/fulfillment.js";
 import type { AddressInput, OrderEventInput, OrderInput, ScanEventInput, ShipmentInput } from "../domain/order-input.js";
@@ -15,7 +16,7 @@ import type { UserError } from "../domain/user-error.js";
 import type { FulfillmentStatus, Order, OrderSource, ScanEvent, Shipment } from "../generated/prisma/client.js";
 import type { Sql } from "./executor.js";
 import { orderColumns, type OrderColumns } from "./order-fields.js";
-import { anyOf, first, json, q, run, type Database, type NewRow, type TableName } from "./schema.js";
+import { anyOf, first, json, nested, q, run, type Database, type NewRow, type TableName } from "./schema.js";
 import { Refusal } from "./transaction.js";
 
 /** What a child row needs of its parent (an order or a shipment): its id and workspace. */
@@ -313,7 +314,7 @@ async function applyScans(
   stored: readonly ScanEvent[],
   incoming: readonly ScanEventInput[],
   changes: Updateable<Database["shipment"]> = {},
-): Promise<{ added: boolean; change: ShipmentStatusChange | null }> {
+): Promise<{ added: boolean; change: ShipmentStatusChange | null; shipment: Shipment }> {
   const fresh = newScans(stored, incoming);
   let change: ShipmentStatusChange | null = null;
   if (fresh.length) {
@@ -326,8 +327,10 @@ async function applyScans(
       change = { shipmentId: shipment.id, carrier: shipment.carrier, trackingCode: shipment.trackingCode, from: shipment.status, to: status };
     }
   }
-  if (Object.keys(changes).length) await run(tx, q.updateTable("shipment").set({ ...changes, updatedAt: new Date() }).where("id", "=", shipment.id));
-  return { added: fresh.length > 0, change };
+  const updated = Object.keys(changes).length
+    ? (await first(tx, q.updateTable("shipment").set({ ...changes, updatedAt: new Date() }).where("id", "=", shipment.id).returningAll()))!
+    : shipment;
+  return { added: fresh.length > 0, change, shipment: updated };
 }
 
 /** Adds scans to a shipment (recordScanEvents); returns them as applyScans does. */
@@ -395,19 +398,62 @@ export async function reconcileShipments(
  * fulfillment status and the shipped / delivered dates.
  */
 export async function derivedOrderFields(tx: Sql, order: Order) {
-  const lineItems = await run(tx, q.selectFrom("lineItem").select(["quantity", "fulfilledQuantity"]).where("orderId", "=", order.id));
-  const shipments = await run(tx, q.selectFrom("shipment").select(["id", "status", "isReturn", "deliveredAt"]).where("orderId", "=", order.id));
-  const scans = await run(
+  // One statement: the relations come back as JSON, so their timestamps are text.
+  const [row] = await run(
     tx,
-    q.selectFrom("scanEvent").innerJoin("shipment", "shipment.id", "scanEvent.shipmentId").select(["scanEvent.shipmentId", "scanEvent.scannedAt", "scanEvent.status"]).where("shipment.orderId", "=", order.id),
+    q.selectNoFrom([
+      jsonArrayFrom(q.selectFrom("lineItem").select(["quantity", "fulfilledQuantity"]).where("orderId", "=", order.id)).as("lineItems"),
+      jsonArrayFrom(q.selectFrom("shipment").select(["id", "status", "isReturn", "deliveredAt"]).where("orderId", "=", order.id)).as("shipments"),
+      jsonArrayFrom(
+        q
+          .selectFrom("scanEvent")
+          .innerJoin("shipment", "shipment.id", "scanEvent.shipmentId")
+          .select(["scanEvent.shipmentId", "scanEvent.scannedAt", "scanEvent.status"])
+          .where("shipment.orderId", "=", order.id),
+      ).as("scans"),
+    ]),
   );
-  const dates = orderShippingDates(shipments.map((s) => ({ ...s, shippedAt: shippedAtFromScans(scans.filter((scan) => scan.shipmentId === s.id)) })));
+  const lineItems = nested(row!.lineItems);
+  const shipments = nested(row!.shipments);
+  const scans = nested(row!.scans).map((scan) => ({ ...scan, scannedAt: dateOf(scan.scannedAt)! }));
+  const dates = orderShippingDates(
+    shipments.map((s) => ({ ...s, deliveredAt: dateOf(s.deliveredAt), shippedAt: shippedAtFromScans(scans.filter((scan) => scan.shipmentId === s.id)) })),
+  );
   const shippedAt = dates.shippedAt ?? order.shippedAt;
   const deliveredAt = shipments.length ? dates.deliveredAt : order.deliveredAt;
   let fulfillmentStatus: FulfillmentStatus = order.fulfillmentStatus;
   if (lineItems.length) fulfillmentStatus = deriveFulfillmentStatus(lineItems);
   else if (shipments.length) fulfillmentStatus = deriveFulfillmentStatus([], shippedAt != null);
   return { shippedAt, deliveredAt, fulfillmentStatus };
+}
+
+/** A timestamp read inside JSON (text), as a Date. */
+const dateOf = (value: Date | string | null) => (value == null ? null : new Date(value));
+
+/**
+ * What keeps a new order from being created, in one statement: another order
+ * of its source with its external id, and the first of its shipments whose
+ * tracking code another order holds.
+ */
+export async function newOrderConflicts(sql: Sql, workspaceId: string, input: OrderInput) {
+  const shipments = input.shipments ?? [];
+  if (!input.externalId && !shipments.length) return { externalIdTaken: false, taken: null };
+  const [row] = await run(
+    sql,
+    q.selectNoFrom((eb) => [
+      eb
+        .exists(
+          q.selectFrom("order").select("id").where("workspaceId", "=", workspaceId).where("source", "=", input.source).where("externalId", "=", input.externalId ?? null),
+        )
+        .as("externalIdTaken"),
+      jsonArrayFrom(
+        q.selectFrom("shipment").select(["carrier", "trackingCode"]).where("workspaceId", "=", workspaceId).where("trackingCode", "=", anyOf(shipments.map((s) => s.trackingCode))),
+      ).as("held"),
+    ]),
+  );
+  const held = new Set(nested(row!.held).map(shipmentKey));
+  const index = shipments.findIndex((s) => held.has(shipmentKey(s)));
+  return { externalIdTaken: row!.externalIdTaken, taken: index < 0 ? null : { index, shipment: shipments[index]! } };
 }
 
 /**

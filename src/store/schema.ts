@@ -32,7 +32,7 @@ import type {
   WebhookEndpoint,
 } from "../generated/prisma/client.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import type { Sql } from "./executor.js";
+import { camelCase, type Sql } from "./executor.js";
 
 /**
  * A model as a table: the columns the database fills in by itself (its
@@ -83,6 +83,15 @@ export function run<T>(sql: Sql, query: Compilable<T> | CompiledQuery<T>): Promi
 /** The first row of a built statement, or null. */
 export async function first<T>(sql: Sql, query: Compilable<T> | CompiledQuery<T>): Promise<T | null> {
   return (await run(sql, query))[0] ?? null;
+}
+
+/**
+ * Rows nested as JSON (jsonArrayFrom, jsonObjectFrom) as their statement
+ * types them: PostgreSQL names their keys by column (snake_case), which the
+ * executor turns into camelCase for top-level columns only.
+ */
+export function nested<T extends object>(rows: readonly T[]): T[] {
+  return rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [camelCase(key), value])) as T);
 }
 
 /** A value for a json/jsonb column: sent as its JSON text, so an array is not taken for a PostgreSQL array. */
