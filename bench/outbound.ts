@@ -39,7 +39,7 @@ export async function outboundBench(count: number): Promise<OutboundBenchResult>
   const config = loadConfig({ NODE_ENV: "production", DATABASE_URL: url, DEMO_DATA: "false", ENCRYPTION_KEY: "0".repeat(64), ALLOW_PRIVATE_TARGETS: "true", LOG_LEVEL: "warn", JOB_POLL_SECONDS: "0.5" });
   const gateway = await createGateway(config, db);
   const workspace = await ensureWorkspace(db.prisma, "bench-outbound");
-  const deps = { prisma: db.prisma, config };
+  const deps = { prisma: db.prisma, store: db.sql, config };
   await upsertSourceConnection(deps, workspace.id, { source: "MALOMO", baseUrl: source.url, apiToken: "bench-token" });
 
   // Pull: every order is new.

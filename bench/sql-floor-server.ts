@@ -3,7 +3,7 @@
 // driver. No GraphQL, no ORM.
 import { createServer } from "node:http";
 import pg from "pg";
-import { SEARCH_TEXT_SQL } from "../src/domain/order-filter.js";
+import { SEARCH_TEXT_SQL } from "../src/store/order-filter.js";
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
 const port = Number(process.env.PORT ?? 5679);

@@ -1,7 +1,7 @@
 // The benchmark's read workloads, each as the gateway, PostGraphile and the
 // SQL floor ask for it, and the mutation mix (gateway only).
 import { createHash } from "node:crypto";
-import { SEARCH_TEXT_SQL } from "../src/domain/order-filter.js";
+import { SEARCH_TEXT_SQL } from "../src/store/order-filter.js";
 
 export type Target = "gateway" | "postgraphile" | "floor";
 export type RequestSpec = { method: "GET" | "POST"; path: string; body?: () => string };

@@ -34,6 +34,7 @@ export async function startOutbound(
   const outbox = createOutbox(jobs);
   const deps = {
     prisma: db.prisma,
+    store: db.sql,
     http,
     jobs,
     config: config.outbound,

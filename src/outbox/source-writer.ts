@@ -9,6 +9,8 @@ import { QUEUES, type AttemptJob } from "../jobs/queue.js";
 import { OutboundError } from "../outbound/http.js";
 import { decryptSecret } from "../outbound/secrets.js";
 import { SourcePayloadError } from "../sources/common.js";
+import { addEvents, sourceOrderIdOf, updateSync } from "../store/orders.js";
+import { first, q, run } from "../store/schema.js";
 import { nextAttemptDelayMs, type OutboundDeps } from "./deps.js";
 
 type Outcome =
@@ -82,58 +84,52 @@ function retryOrFail(deps: OutboundDeps, attemptNumber: number, status: number |
 }
 
 async function currentSourceOrderId(deps: OutboundDeps, orderId: string): Promise<string | null> {
-  const order = await deps.prisma.order.findUnique({ where: { id: orderId }, select: { sourceOrderId: true } });
-  return order?.sourceOrderId ?? null;
+  return sourceOrderIdOf(deps.store, orderId);
 }
 
 async function record(deps: OutboundDeps, write: SourceWrite, outcome: Exclude<Outcome, { kind: "waiting" }>): Promise<void> {
   const attempts = write.attempts + 1;
   const now = new Date();
   deps.metrics.attempt(QUEUES.sourceWrite, outcome.kind);
-  await deps.prisma.$transaction(async (tx) => {
+  await deps.store.transaction(async (tx) => {
     // Claims this attempt: a concurrent duplicate of the job finds nothing to update.
-    const claimed = await tx.sourceWrite.updateMany({
-      where: { id: write.id, state: "PENDING", attempts: write.attempts },
-      data: {
-        attempts,
-        responseStatus: outcome.status,
-        state: outcome.kind === "succeeded" ? "SYNCED" : outcome.kind === "failed" ? "FAILED" : "PENDING",
-        lastError: outcome.kind === "succeeded" ? null : outcome.error,
-        completedAt: outcome.kind === "retrying" ? null : now,
-      },
-    });
-    if (claimed.count === 0) return;
-    const order = await tx.order.findUnique({ where: { id: write.orderId }, select: { id: true } });
+    const claimed = await first(
+      tx,
+      q
+        .updateTable("sourceWrite")
+        .set({
+          attempts,
+          responseStatus: outcome.status,
+          state: outcome.kind === "succeeded" ? "SYNCED" : outcome.kind === "failed" ? "FAILED" : "PENDING",
+          lastError: outcome.kind === "succeeded" ? null : outcome.error,
+          completedAt: outcome.kind === "retrying" ? null : now,
+        })
+        .where("id", "=", write.id)
+        .where("state", "=", "PENDING")
+        .where("attempts", "=", write.attempts)
+        .returning("id"),
+    );
+    if (!claimed) return;
     if (outcome.kind === "succeeded") {
       if (outcome.createdId) {
-        await tx.sourceWrite.updateMany({ where: { orderId: write.orderId, sourceOrderId: null, state: "PENDING" }, data: { sourceOrderId: outcome.createdId } });
+        await run(
+          tx,
+          q.updateTable("sourceWrite").set({ sourceOrderId: outcome.createdId }).where("orderId", "=", write.orderId).where("sourceOrderId", "is", null).where("state", "=", "PENDING"),
+        );
       }
-      if (!order) return;
-      const more = await tx.sourceWrite.count({ where: { orderId: write.orderId, state: "PENDING" } });
-      await tx.order.update({
-        where: { id: write.orderId },
-        data: {
-          ...(outcome.createdId ? { sourceOrderId: outcome.createdId } : {}),
-          ...(more ? {} : { syncState: "SYNCED", syncError: null, syncedAt: now }),
-          syncAttempts: attempts,
-        },
+      const more = await first(tx, q.selectFrom("sourceWrite").select("id").where("orderId", "=", write.orderId).where("state", "=", "PENDING").limit(1));
+      await updateSync(tx, write.orderId, {
+        ...(outcome.createdId ? { sourceOrderId: outcome.createdId } : {}),
+        ...(more ? {} : { syncState: "SYNCED", syncError: null, syncedAt: now }),
+        syncAttempts: attempts,
       });
     } else if (outcome.kind === "retrying") {
-      if (order) await tx.order.update({ where: { id: write.orderId }, data: { syncAttempts: attempts, syncError: outcome.error } });
+      await updateSync(tx, write.orderId, { syncAttempts: attempts, syncError: outcome.error });
       await deps.jobs.enqueue(tx, QUEUES.sourceWrite, { id: write.id, attempt: attempts }, new Date(now.getTime() + outcome.delayMs));
-    } else {
-      if (!order) return;
-      await tx.order.update({ where: { id: write.orderId }, data: { syncState: "FAILED", syncAttempts: attempts, syncError: outcome.error } });
-      await tx.orderEvent.create({
-        data: {
-          workspaceId: write.workspaceId,
-          orderId: write.orderId,
-          type: "source.sync_failed",
-          label: outcome.error,
-          properties: { operation: write.operation, attempts, responseStatus: outcome.status },
-          occurredAt: now,
-        },
-      });
+    } else if (await updateSync(tx, write.orderId, { syncState: "FAILED", syncAttempts: attempts, syncError: outcome.error })) {
+      await addEvents(tx, { id: write.orderId, workspaceId: write.workspaceId }, [
+        { type: "source.sync_failed", label: outcome.error, properties: { operation: write.operation, attempts, responseStatus: outcome.status }, occurredAt: now },
+      ]);
     }
   });
   if (outcome.kind === "failed") deps.logger.warn({ writeId: write.id, operation: write.operation, error: outcome.error }, "source write failed");

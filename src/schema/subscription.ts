@@ -1,6 +1,7 @@
 // Live updates, over SSE (Accept: text/event-stream) or WebSocket (graphql-ws).
 // Each subscription sees only the caller's workspace.
 import type { Context } from "../context.js";
+import { eventsRecordedAfter } from "../store/reads.js";
 import type { OrderEvent } from "../generated/prisma/client.js";
 import { clientError } from "../errors.js";
 import { builder } from "./builder.js";
@@ -58,11 +59,7 @@ builder.subscriptionFields((t) => ({
 async function* newEvents(ctx: Context, orderId: string): AsyncGenerator<OrderEvent> {
   let after = { at: new Date(), id: "00000000-0000-0000-0000-000000000000" };
   for await (const _change of ctx.pubsub.subscribe("orderChanged", orderId)) {
-    const events = await ctx.sql<OrderEvent>(
-      `SELECT * FROM order_event WHERE order_id = $1::uuid AND (created_at, id) > ($2::timestamptz, $3::uuid)
-       ORDER BY created_at, id`,
-      [orderId, after.at, after.id],
-    );
+    const events = await eventsRecordedAfter(ctx.sql, orderId, after);
     for (const event of events) {
       after = { at: event.createdAt, id: event.id };
       yield event;

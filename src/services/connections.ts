@@ -3,6 +3,9 @@
 // production). Each workspace has at most one connection per source.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import type { TransactionalSql } from "../store/executor.js";
+import { abandonPendingSync } from "../store/orders.js";
+import { first, q, run } from "../store/schema.js";
 import type { Config } from "../config.js";
 import { connectors, sourceLabel } from "../connectors/index.js";
 import { fail, MAX_USER_ERRORS, ok, type Result, type UserError } from "../domain/user-error.js";
@@ -13,7 +16,7 @@ import { encryptSecret } from "../outbound/secrets.js";
 export const MAX_WEBHOOK_ENDPOINTS = 25;
 export const MIN_PULL_INTERVAL_SECONDS = 60;
 
-type Deps = { prisma: PrismaClient; config: Pick<Config, "outbound"> };
+type Deps = { prisma: PrismaClient; store: TransactionalSql; config: Pick<Config, "outbound"> };
 
 const connectionInput = z.object({
   source: z.string(),
@@ -70,14 +73,12 @@ export async function upsertSourceConnection(deps: Deps, workspaceId: string, ra
 }
 
 export async function deleteSourceConnection(deps: Deps, workspaceId: string, id: string): Promise<Result<string>> {
-  return deps.prisma.$transaction(async (tx) => {
-    const connection = await tx.sourceConnection.findFirst({ where: { id, workspaceId }, select: { id: true } });
+  return deps.store.transaction(async (tx) => {
+    const connection = await first(tx, q.selectFrom("sourceConnection").select("id").where("id", "=", id).where("workspaceId", "=", workspaceId));
     if (!connection) return fail("NOT_FOUND", "No source connection with that id.", ["id"]);
     // Writes still waiting go with the connection: their orders are local only again.
-    await tx.$executeRaw`
-      UPDATE "order" SET sync_state = 'LOCAL_ONLY', sync_error = 'The source connection was deleted before this change was sent.'
-      WHERE id IN (SELECT order_id FROM source_write WHERE connection_id = ${id}::uuid AND state = 'PENDING')`;
-    await tx.sourceConnection.delete({ where: { id } });
+    await abandonPendingSync(tx, id, "The source connection was deleted before this change was sent.");
+    await run(tx, q.deleteFrom("sourceConnection").where("id", "=", id));
     return ok(id);
   });
 }

@@ -59,6 +59,29 @@ export async function markSourceWritePending(tx: Sql, orderId: string): Promise<
   await run(tx, q.updateTable("order").set({ syncState: "PENDING", syncAttempts: 0, syncError: null, updatedAt: new Date() }).where("id", "=", orderId));
 }
 
+/**
+ * Moves the order's source-sync columns (not its version: the order itself
+ * did not change); false when the order is gone.
+ */
+export async function updateSync(
+  tx: Sql,
+  orderId: string,
+  changes: Pick<Updateable<Database["order"]>, "syncState" | "syncAttempts" | "syncError" | "syncedAt" | "sourceOrderId">,
+): Promise<boolean> {
+  return (await first(tx, q.updateTable("order").set({ ...changes, updatedAt: new Date() }).where("id", "=", orderId).returning("id"))) != null;
+}
+
+/** The orders waiting on a connection's pending writes are local only again (the connection was deleted). */
+export async function abandonPendingSync(tx: Sql, connectionId: string, reason: string): Promise<void> {
+  const pending = q.selectFrom("sourceWrite").select("orderId").where("connectionId", "=", connectionId).where("state", "=", "PENDING");
+  await run(tx, q.updateTable("order").set({ syncState: "LOCAL_ONLY", syncError: reason, updatedAt: new Date() }).where("id", "in", pending));
+}
+
+/** The id the order's source gave it, if any. */
+export async function sourceOrderIdOf(sql: Sql, orderId: string): Promise<string | null> {
+  return (await first(sql, q.selectFrom("order").select("sourceOrderId").where("id", "=", orderId)))?.sourceOrderId ?? null;
+}
+
 /** Deletes the order (its children go with it) and the addresses it and its shipments held. */
 export async function deleteOrder(tx: Sql, order: Order): Promise<void> {
   const shipments = await run(tx, q.selectFrom("shipment").select(["originId", "destinationId"]).where("orderId", "=", order.id));

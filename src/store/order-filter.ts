@@ -1,0 +1,35 @@
+// OrderFilter as a SQL condition on "order". Every condition is scoped to one
+// workspace; values travel as parameters, never in the text.
+import { searchTerms, type OrderFilter } from "../domain/order-filter.js";
+
+/**
+ * What `q` searches, lower-cased: the order number, emails and customer
+ * names. Migration 20261123040000_search_indexes builds a trigram index on
+ * exactly this expression; keep the two the same.
+ */
+export const SEARCH_TEXT_SQL =
+  "lower(coalesce(number, '') || ' ' || coalesce(email, '') || ' ' || coalesce(customer_email, '') || ' ' || " +
+  "coalesce(customer_first_name, '') || ' ' || coalesce(customer_last_name, ''))";
+
+/** The filter as a SQL condition on "order", with its parameters ($1 is the workspace). */
+export function orderFilterSql(workspaceId: string, filter: OrderFilter | null | undefined): { where: string; args: unknown[] } {
+  const args: unknown[] = [workspaceId];
+  const param = (value: unknown) => {
+    args.push(value);
+    return `$${args.length}`;
+  };
+  const conditions = ["workspace_id = $1::uuid"];
+  if (filter?.status) conditions.push(`status = ANY(${param(filter.status)}::"OrderStatus"[])`);
+  if (filter?.paymentStatus) conditions.push(`payment_status = ANY(${param(filter.paymentStatus)}::text[])`);
+  if (filter?.fulfillmentStatus) conditions.push(`fulfillment_status = ANY(${param(filter.fulfillmentStatus)}::"FulfillmentStatus"[])`);
+  if (filter?.source) conditions.push(`source = ANY(${param(filter.source)}::"OrderSource"[])`);
+  if (filter?.customerEmail != null) {
+    const email = param(filter.customerEmail.trim().toLowerCase());
+    conditions.push(`(lower(email) = ${email} OR lower(customer_email) = ${email})`);
+  }
+  if (filter?.createdAfter) conditions.push(`created_at >= ${param(filter.createdAfter)}::timestamptz`);
+  if (filter?.createdBefore) conditions.push(`created_at < ${param(filter.createdBefore)}::timestamptz`);
+  for (const term of searchTerms(filter?.q)) conditions.push(`${SEARCH_TEXT_SQL} LIKE ${param(`%${term.toLowerCase()}%`)}`);
+  return { where: conditions.join(" AND "), args };
+}
+
