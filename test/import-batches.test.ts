@@ -100,4 +100,20 @@ describe("a batch of imports", () => {
     const results = await importBatch(natives);
     expect(results.every((r) => r.outcome === "CREATED")).toBe(true);
   });
+
+  it("finds the payloads it already holds by their hash, whatever the order of their keys, unless an earlier payload of the batch changes the order", async () => {
+    const payloads = [malomoOrder(), malomoOrder(), malomoOrder()];
+    const created = await importBatch(payloads);
+    expect(created.map((r) => r.outcome)).toEqual(["CREATED", "CREATED", "CREATED"]);
+    const reversed = (value: object) => Object.fromEntries(Object.entries(value).reverse());
+    const again = await importBatch(payloads.map(reversed));
+    expect(again.map((r) => r.outcome)).toEqual(["UNCHANGED", "UNCHANGED", "UNCHANGED"]);
+    expect(again.map((r) => r.order?.version)).toEqual(created.map((r) => r.order?.version));
+
+    // The newer payload goes first, so the one the order was imported from is older now.
+    const newer = { ...structuredClone(payloads[0]!), updated_at: "2031-01-01T00:00:00Z", email: "newer@example.com" };
+    const mixed = await importBatch([newer, payloads[0]]);
+    expect(mixed.map((r) => r.outcome)).toEqual(["UPDATED", "UNCHANGED"]);
+    expect(mixed[1]!.order?.email).toBe("newer@example.com");
+  });
 });

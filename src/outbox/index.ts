@@ -5,7 +5,7 @@
 // same transaction, so nothing is sent for a change that rolled back and
 // nothing is lost when the process dies after the commit.
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import { v7 as uuidv7 } from "uuid";
+import { newId } from "../store/ids.js";
 import { connectors, type WriteOperation } from "../connectors/index.js";
 import { jsonObjectFrom, jsonArrayFrom } from "kysely/helpers/postgres";
 import { sql as rawSql, type Expression } from "kysely";
@@ -83,7 +83,7 @@ export function createOutbox(jobs: JobQueue): Outbox {
     if (!order) return false;
 
     if (route && targets.connection) {
-      const id = uuidv7();
+      const id = newId();
       const body = route.body?.(order, change.event ?? null);
       await run(
         tx,
@@ -115,9 +115,9 @@ export function createOutbox(jobs: JobQueue): Outbox {
               }))
             : [{ order: document }];
         for (const data of events) {
-          const eventId = uuidv7();
+          const eventId = newId();
           const body = JSON.stringify({ id: eventId, topic, occurredAt, data });
-          const deliveries = subscribed.map((endpoint) => ({ id: uuidv7(), endpointId: endpoint.id, eventId, topic, body }));
+          const deliveries = subscribed.map((endpoint) => ({ id: newId(), endpointId: endpoint.id, eventId, topic, body }));
           await insertRows(tx, "webhookDelivery", deliveries);
           for (const delivery of deliveries) await jobs.enqueue(tx, QUEUES.webhookDelivery, { id: delivery.id, attempt: 0 });
         }

@@ -12,7 +12,8 @@ import { shipmentKey } from "../domain/order-rules.js";
 import { MAX_USER_ERRORS, ok, type UserError } from "../domain/user-error.js";
 import type { Order, OrderSource } from "../generated/prisma/client.js";
 import { silentOutbox, type OrderChange, type Outbox, type ShipmentStatusChange } from "../outbox/index.js";
-import { mappers, SourcePayloadError } from "../sources/index.js";
+import { stableJson } from "../domain/stable-json.js";
+import { MAPPING_VERSION, mappers, SourcePayloadError } from "../sources/index.js";
 
 export const MAX_PAYLOADS_PER_IMPORT = 1000;
 
@@ -56,12 +57,27 @@ export async function importPayloads(
   concurrency = 1,
 ): Promise<ImportResult[]> {
   const results: ImportResult[] = new Array(payloads.length);
+  const hashes = payloads.map((payload) => importHash(source, payload));
+  // A payload that an order was last imported from is unchanged, found by its
+  // hash without being mapped; unless an earlier payload of the batch (which
+  // goes first) is for the same order.
+  const held = payloads.length > 1 ? await store.ordersByImportHashes(sql, workspaceId, source, hashes) : new Map<string, Order>();
   const mapped: Mapped[] = [];
-  for (const [index, payload] of payloads.entries()) {
-    const result = mapPayload(source, payload, [...path, String(index)]);
+  const map = (index: number) => {
+    const result = mapPayload(source, payloads[index], [...path, String(index)]);
     if ("errors" in result) results[index] = { index, outcome: "ERROR", order: null, errors: result.errors };
-    else mapped.push({ index, ...result });
+    else mapped.push({ index, input: result.input, hash: hashes[index]! });
+  };
+  for (let index = 0; index < payloads.length; index++) if (!held.has(hashes[index]!)) map(index);
+  const firstIndexOf = new Map<string, number>();
+  for (const { index, input } of mapped) if (input.externalId && !firstIndexOf.has(input.externalId)) firstIndexOf.set(input.externalId, index);
+  for (let index = 0; index < payloads.length; index++) {
+    const order = held.get(hashes[index]!);
+    if (!order) continue;
+    if ((firstIndexOf.get(order.externalId!) ?? Infinity) < index) map(index);
+    else results[index] = { index, outcome: "UNCHANGED", order, errors: [] };
   }
+  mapped.sort((a, b) => a.index - b.index);
   const oneByOne = await importTogether(sql, workspaceId, source, mapped, outbox, results);
   let next = 0;
   const worker = async () => {
@@ -132,11 +148,18 @@ async function importTogether(
   }
 }
 
-/** The canonical order and its import hash, or the payload's mapping errors. */
-function mapPayload(source: ImportSource, payload: unknown, path: string[]): { input: OrderInput; hash: string } | { errors: UserError[] } {
+/**
+ * What tells a payload from another: a hash of the native payload (keys in
+ * any order) and of the mapping's version.
+ */
+function importHash(source: ImportSource, payload: unknown): string {
+  return createHash("sha256").update(`${MAPPING_VERSION}\u0000${source}\u0000`).update(stableJson(payload)).digest("hex");
+}
+
+/** The canonical order, or the payload's mapping errors. */
+function mapPayload(source: ImportSource, payload: unknown, path: string[]): { input: OrderInput } | { errors: UserError[] } {
   try {
-    const input = mappers[source](payload);
-    return { input, hash: createHash("sha256").update(JSON.stringify(input)).digest("hex") };
+    return { input: mappers[source](payload) };
   } catch (error) {
     if (!(error instanceof SourcePayloadError)) throw error;
     return {
@@ -159,7 +182,7 @@ export async function importPayload(
 ): Promise<Omit<ImportResult, "index">> {
   const mapped = mapPayload(source, payload, path);
   if ("errors" in mapped) return { outcome: "ERROR", order: null, errors: mapped.errors };
-  return importMapped(sql, workspaceId, mapped.input, mapped.hash, path, outbox);
+  return importMapped(sql, workspaceId, mapped.input, importHash(source, payload), path, outbox);
 }
 
 /** One mapped payload in its own transaction. */
@@ -249,20 +272,19 @@ async function upsert(tx: Sql, workspaceId: string, input: OrderInput, hash: str
         deliveredAt: input.deliveredAt ?? derived.deliveredAt,
         importHash: hash,
       };
-  const order = await store.updateOrder(tx, existing.id, changes);
+  const order = await store.updateOrder(tx, existing, changes, [
+    {
+      type: "order.updated",
+      label: `Updated from ${input.source.toLowerCase()}`,
+      properties: { source: input.source, by: "import", historyOnly: stale, version: existing.version + 1 },
+    },
+  ]);
   if (!stale) {
     await store.deleteAddresses(tx, [
       input.shippingAddress !== undefined ? existing.shippingAddressId : null,
       input.billingAddress !== undefined ? existing.billingAddressId : null,
     ]);
   }
-  await store.addEvents(tx, existing, [
-    {
-      type: "order.updated",
-      label: `Updated from ${input.source.toLowerCase()}`,
-      properties: { source: input.source, by: "import", historyOnly: stale, version: order.version },
-    },
-  ]);
   const cancelled = order.status === "CANCELLED" && existing.status !== "CANCELLED";
   return { outcome: "UPDATED" as const, order, errors: [], statusChanges: merged.statusChanges, cancelled };
 }

@@ -8,6 +8,7 @@ import { first, q, run } from "../store/schema.js";
 import { inTransaction, isUniqueViolation } from "../store/transaction.js";
 import type { OrderEventInput, OrderInput, ShipmentInput } from "../domain/order-input.js";
 import { cancelRefusal, retryRefusal } from "../domain/order-rules.js";
+import { stableJson } from "../domain/stable-json.js";
 import {
   validateCreateOrder,
   validateIdempotencyKey,
@@ -118,17 +119,7 @@ function takenTrackingCode(shipment: ShipmentInput, index: number): UserError {
 }
 
 function hashOf(value: unknown): string {
-  return createHash("sha256").update(stableStringify(value)).digest("hex");
-}
-
-/** JSON with object keys sorted, so equal inputs hash equally whatever their key order. */
-function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
-  if (value && typeof value === "object" && !(value instanceof Date)) {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
+  return createHash("sha256").update(stableJson(value)).digest("hex");
 }
 
 // ---------------------------------------------------------------- update
@@ -162,14 +153,13 @@ export async function updateOrder(
       patch.shipments !== undefined ? await store.reconcileShipments(tx, order, patch.shipments ?? [], "replace", takenTrackingCode) : null;
     // Fulfillment and shipping dates follow line items and shipments: only a change to those can move them.
     const derived = patch.lineItems !== undefined || patch.shipments !== undefined ? await store.derivedOrderFields(tx, order) : {};
-    const updated = await store.updateOrder(tx, order.id, { ...changes, ...derived });
+    const updated = await store.updateOrder(tx, order, { ...changes, ...derived }, [
+      lifecycle("order.updated", "Order updated", { fields: Object.keys(patch).sort(), version: order.version + 1 }),
+    ]);
     await store.deleteAddresses(tx, [
       ...(patch.shippingAddress !== undefined ? [order.shippingAddressId] : []),
       ...(patch.billingAddress !== undefined ? [order.billingAddressId] : []),
       ...(shipments?.removedAddresses ?? []),
-    ]);
-    await store.addEvents(tx, order, [
-      lifecycle("order.updated", "Order updated", { fields: Object.keys(patch).sort(), version: updated.version }),
     ]);
     return ok(await recordChange(tx, outbox, { workspaceId, orderId: order.id, topics: ["ORDER_UPDATED"], write: "updateOrder" }, updated));
   });
@@ -209,8 +199,9 @@ export async function cancelOrder(
     const shipments = await run(tx, q.selectFrom("shipment").select(["status", "isReturn"]).where("orderId", "=", orderId));
     const refusal = cancelRefusal(order, shipments);
     if (refusal) return fail("NOT_CANCELLABLE", refusal, ["id"]);
-    const cancelled = await store.updateOrder(tx, orderId, { status: "CANCELLED", cancelReason: reason, cancelledAt: new Date() });
-    await store.addEvents(tx, { id: orderId, workspaceId }, [lifecycle("order.cancelled", "Order cancelled", { reason })]);
+    const cancelled = await store.updateOrder(tx, order, { status: "CANCELLED", cancelReason: reason, cancelledAt: new Date() }, [
+      lifecycle("order.cancelled", "Order cancelled", { reason }),
+    ]);
     return ok(await recordChange(tx, outbox, { workspaceId, orderId, topics: ["ORDER_CANCELLED"], write: "cancelOrder" }, cancelled));
   });
 }
@@ -228,18 +219,16 @@ export async function retryOrder(
     if (!order) return notFound("order", ["id"]);
     const refusal = retryRefusal(order);
     if (refusal) return fail("NOT_RETRYABLE", refusal, ["id"]);
-    const retried = await store.updateOrder(tx, orderId, {
-      processingState: "PROCESSING",
-      processingErrorCode: null,
-      processingErrorMessage: null,
-      processingErrorType: null,
-      processingErrorRetriable: false,
-    });
-    await store.addEvents(tx, { id: orderId, workspaceId }, [
-      lifecycle("order.retried", "Processing retried", {
-        previousError: { code: order.processingErrorCode, type: order.processingErrorType, message: order.processingErrorMessage },
-      }),
-    ]);
+    const retried = await store.updateOrder(
+      tx,
+      order,
+      { processingState: "PROCESSING", processingErrorCode: null, processingErrorMessage: null, processingErrorType: null, processingErrorRetriable: false },
+      [
+        lifecycle("order.retried", "Processing retried", {
+          previousError: { code: order.processingErrorCode, type: order.processingErrorType, message: order.processingErrorMessage },
+        }),
+      ],
+    );
     return ok(await recordChange(tx, outbox, { workspaceId, orderId, topics: ["ORDER_UPDATED"], write: "retryOrder" }, retried));
   });
 }
@@ -286,17 +275,17 @@ export async function recordScanEvents(
     const order = (await store.lockOrder(tx, workspaceId, found.orderId))!;
     const { added, change, shipment } = await store.addScans(tx, found, validated.value);
     if (!added) return ok({ shipment, statusChange: null });
-    await store.updateOrder(tx, order.id, await store.derivedOrderFields(tx, order));
-    if (change) {
-      await store.addEvents(tx, order, [
-        lifecycle("shipment.status_changed", `Shipment ${shipment.trackingCode} is ${change.to}`, {
-          carrier: shipment.carrier,
-          trackingCode: shipment.trackingCode,
-          from: change.from,
-          to: change.to,
-        }),
-      ]);
-    }
+    const statusChanged = change
+      ? [
+          lifecycle("shipment.status_changed", `Shipment ${shipment.trackingCode} is ${change.to}`, {
+            carrier: shipment.carrier,
+            trackingCode: shipment.trackingCode,
+            from: change.from,
+            to: change.to,
+          }),
+        ]
+      : [];
+    await store.updateOrder(tx, order, await store.derivedOrderFields(tx, order), statusChanged);
     await outbox.record(tx, { workspaceId, orderId: order.id, topics: ["ORDER_UPDATED"], shipmentChanges: change ? [change] : [] });
     return ok({ shipment, statusChange: change ? { from: change.from, to: change.to } : null });
   });

@@ -7,6 +7,13 @@ import { mapTrackmageOrder } from "./trackmage.js";
 
 export { SourcePayloadError } from "./common.js";
 
+/**
+ * Part of every import's hash, which is taken of the native payload: bump it
+ * when a mapper makes something else of the same payload, so that importing
+ * the payload again applies the change instead of finding it unchanged.
+ */
+export const MAPPING_VERSION = 1;
+
 /** One mapper per source: native order JSON -> canonical order input. */
 export const mappers: Record<Exclude<OrderSource, "API">, (payload: unknown) => OrderInput> = {
   MALOMO: mapMalomoOrder,

@@ -1,8 +1,8 @@
 // Writes of canonical orders and what hangs under them. Every function takes
 // the transaction it runs in, so a change lands whole or not at all.
-import { sql as rawSql, type Selectable, type Updateable } from "kysely";
+import { sql as rawSql, type Updateable } from "kysely";
 import { jsonArrayFrom } from "kysely/helpers/postgres";
-import { v7 as uuidv7 } from "uuid";
+import { newId } from "./ids.js";
 import { deriveFulfillmentStatus } from "../domain/fulfillment.js";
 import type { AddressInput, OrderEventInput, OrderInput, ScanEventInput, ShipmentInput } from "../domain/order-input.js";
 import { newScans, planShipments, shipmentKey, storedScan } from "../domain/order-rules.js";
@@ -40,17 +40,39 @@ export function ordersByExternalIds(sql: Sql, workspaceId: string, source: Order
   return run(sql, q.selectFrom("order").selectAll().where("workspaceId", "=", workspaceId).where("source", "=", source).where("externalId", "=", anyOf(externalIds)));
 }
 
+/** The orders of a source last imported from a payload with one of these hashes, by hash (orders without an external id are never matched again). */
+export async function ordersByImportHashes(sql: Sql, workspaceId: string, source: OrderSource, hashes: readonly string[]): Promise<Map<string, Order>> {
+  const query = q
+    .selectFrom("order")
+    .selectAll()
+    .where("workspaceId", "=", workspaceId)
+    .where("importHash", "=", anyOf([...new Set(hashes)]))
+    .where("source", "=", source)
+    .where("externalId", "is not", null);
+  return new Map((await run(sql, query)).map((order) => [order.importHash!, order]));
+}
+
 type OrderChanges = Omit<Updateable<Database["order"]>, "meta" | "id" | "version" | "updatedAt"> & { meta?: unknown };
 
-/** Updates the order's columns, moves its version on, and returns it as it now is. */
-export async function updateOrder(tx: Sql, orderId: string, changes: OrderChanges): Promise<Order> {
+/**
+ * Updates the order's columns, moves its version on, and returns it as it now
+ * is; `events` join its history in the same statement.
+ */
+export async function updateOrder(tx: Sql, order: Owner, changes: OrderChanges, events: readonly OrderEventInput[] = []): Promise<Order> {
   const { meta, ...columns } = changes;
   const set = { ...columns, ...(meta !== undefined ? { meta: json(meta) } : {}) };
-  const query = q
+  const update = q
     .updateTable("order")
     .set({ ...set, updatedAt: new Date(), version: (eb) => eb("version", "+", 1) })
-    .where("id", "=", orderId)
+    .where("id", "=", order.id)
     .returningAll();
+  if (!events.length) return (await first(tx, update))!;
+  const values = eventRows(order, events).map((row) => ({ ...row, properties: json(row.properties) }));
+  const query = q
+    .with("updated", () => update)
+    .with("added", () => q.insertInto("orderEvent").values(values))
+    .selectFrom("updated")
+    .selectAll();
   return (await first(tx, query))!;
 }
 
@@ -94,18 +116,24 @@ export async function insertOrder(tx: Sql, workspaceId: string, input: OrderInpu
 }
 
 /**
- * Inserts orders with everything under them in one statement per table,
- * however many there are; returns them in the order given.
+ * Inserts orders with everything under them in one statement, however many
+ * there are (an INSERT per table, as data-modifying CTEs: the foreign keys
+ * are checked once the statement is done); returns them in the order given.
  */
 export async function insertOrders(tx: Sql, workspaceId: string, orders: ReadonlyArray<{ input: OrderInput; importHash?: string }>): Promise<Order[]> {
   if (!orders.length) return [];
   const rows = newOrderRows(workspaceId, orders);
-  await insertRows(tx, "address", rows.addresses);
-  const inserted = await run<Order>(tx, insertStatement("order", rows.orders, true));
-  await insertRows(tx, "lineItem", rows.lineItems);
-  await insertRows(tx, "shipment", rows.shipments);
-  await insertRows(tx, "scanEvent", rows.scanEvents);
-  await insertRows(tx, "orderEvent", rows.events);
+  const children = [
+    insertInto("address", rows.addresses),
+    insertInto("lineItem", rows.lineItems),
+    insertInto("shipment", rows.shipments),
+    insertInto("scanEvent", rows.scanEvents),
+    insertInto("orderEvent", rows.events),
+  ].flatMap((insert, i) => (insert ? [rawSql`${rawSql.id(`child${i}`)} AS (${insert})`] : []));
+  const inserted = await run(
+    tx,
+    rawSql<Order>`WITH ${rawSql.join([rawSql`inserted AS (${insertInto("order", rows.orders)} RETURNING *)`, ...children])} SELECT * FROM inserted`.compile(q),
+  );
   const byId = new Map(inserted.map((order) => [order.id, order]));
   return rows.orders.map((order) => byId.get(order.id)!);
 }
@@ -117,20 +145,37 @@ export async function insertOrders(tx: Sql, workspaceId: string, orders: Readonl
  * larger part of importing it. Columns no row sets keep their defaults.
  */
 export async function insertRows<T extends TableName>(tx: Sql, table: T, rows: ReadonlyArray<NewRow<T>>): Promise<void> {
-  if (rows.length) await run(tx, insertStatement(table, rows, false));
+  const insert = insertInto(table, rows);
+  if (insert) await run(tx, insert.compile(q));
 }
 
-function insertStatement<T extends TableName>(table: T, rows: ReadonlyArray<NewRow<T>>, returning: boolean) {
+/** INSERT INTO `table` of `rows` (keys in camelCase) as one JSON array; null when there are none. */
+function insertInto<T extends TableName>(table: T, rows: ReadonlyArray<NewRow<T>>) {
+  if (!rows.length) return null;
   const keys = new Set<string>();
-  for (const row of rows) for (const [key, value] of Object.entries(row)) if (value !== undefined) keys.add(key);
-  const columns = rawSql.join([...keys].map((key) => rawSql.ref(key)));
-  const json = JSON.stringify(rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [columnOf(key), value]))));
+  for (const row of rows) for (const key in row) if ((row as Record<string, unknown>)[key] !== undefined) keys.add(key);
+  const fields = [...keys];
+  const names = fields.map(columnOf);
+  const objects = rows.map((row) => {
+    const object: Record<string, unknown> = {};
+    for (let i = 0; i < fields.length; i++) object[names[i]!] = (row as Record<string, unknown>)[fields[i]!];
+    return object;
+  });
+  const columns = rawSql.join(fields.map((key) => rawSql.ref(key)));
   const into = rawSql.table(table);
-  return rawSql<Database[T] extends infer _ ? Selectable<Database[T]> : never>`INSERT INTO ${into} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${into}, ${json}::json)${returning ? rawSql` RETURNING *` : rawSql``}`.compile(q);
+  return rawSql`INSERT INTO ${into} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${into}, ${JSON.stringify(objects)}::json)`;
 }
 
+const columnNames = new Map<string, string>();
 /** A model key's column: the schema maps every field to its snake_case name. */
-export const columnOf = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+export function columnOf(key: string): string {
+  let name = columnNames.get(key);
+  if (name === undefined) {
+    name = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    columnNames.set(key, name);
+  }
+  return name;
+}
 
 /** The rows of new orders, table by table (also what the bench's write floor loads). */
 export function newOrderRows(workspaceId: string, orders: ReadonlyArray<{ input: OrderInput; importHash?: string }>) {
@@ -148,7 +193,7 @@ export function newOrderRows(workspaceId: string, orders: ReadonlyArray<{ input:
 
 /** An order's rows: the order, its line items, shipments with scans, and events (addresses go to `addAddress`). */
 function orderRows(workspaceId: string, input: OrderInput, importHash: string | null, addAddress: (address: AddressInput | null | undefined) => string | null) {
-  const orderId = uuidv7();
+  const orderId = newId();
   const owner = { id: orderId, workspaceId };
   const shipments = (input.shipments ?? []).map((s) => shipmentRows(s, workspaceId, orderId, addAddress));
   const lineItems = lineItemRows(owner, input.lineItems ?? []);
@@ -200,7 +245,7 @@ export async function addEvent(tx: Sql, order: Owner, event: OrderEventInput) {
 
 function eventRows(order: Owner, events: readonly OrderEventInput[]): Array<NewRow<"orderEvent">> {
   return events.map((event) => ({
-    id: uuidv7(),
+    id: newId(),
     workspaceId: order.workspaceId,
     orderId: order.id,
     type: event.type,
@@ -231,7 +276,7 @@ function addressBatch(workspaceId: string) {
     rows,
     add(address: AddressInput | null | undefined): string | null {
       if (!address || Object.values(address).every((value) => value == null || value === "")) return null;
-      const id = uuidv7();
+      const id = newId();
       rows.push({ id, workspaceId, ...address });
       return id;
     },
@@ -240,7 +285,7 @@ function addressBatch(workspaceId: string) {
 
 function lineItemRows(order: Owner, items: NonNullable<OrderInput["lineItems"]>): Array<NewRow<"lineItem"> & { fulfilledQuantity: number }> {
   return items.map((item, position) => ({
-    id: uuidv7(),
+    id: newId(),
     workspaceId: order.workspaceId,
     orderId: order.id,
     position,
@@ -259,7 +304,7 @@ function lineItemRows(order: Owner, items: NonNullable<OrderInput["lineItems"]>)
 // ---------------------------------------------------------------- shipments
 
 function shipmentRows(shipment: ShipmentInput, workspaceId: string, orderId: string, addAddress: (address: AddressInput | null | undefined) => string | null) {
-  const id = uuidv7();
+  const id = newId();
   const scanInputs = shipment.scanEvents ?? [];
   const status = shipmentStatusFromScans(scanInputs, shipment.status);
   const deliveredAt = shipment.deliveredAt ?? deliveredAtFromScans(scanInputs);
@@ -290,7 +335,7 @@ function shipmentRows(shipment: ShipmentInput, workspaceId: string, orderId: str
 }
 
 function scanRow(shipment: Owner, scan: ScanEventInput): NewRow<"scanEvent"> {
-  return { id: uuidv7(), workspaceId: shipment.workspaceId, shipmentId: shipment.id, ...storedScan(scan), rawStatus: scan.rawStatus ?? null, source: scan.source ?? null };
+  return { id: newId(), workspaceId: shipment.workspaceId, shipmentId: shipment.id, ...storedScan(scan), rawStatus: scan.rawStatus ?? null, source: scan.source ?? null };
 }
 
 /** Adds shipments (with their scans and addresses) to an existing order. */
