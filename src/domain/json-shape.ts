@@ -8,28 +8,30 @@ export const MAX_JSON_DEPTH = 64;
 
 export type JsonFault = { kind: "depth" | "nul"; path: string[] };
 
-type Frame = { value: unknown; key: string | null; parent: Frame | null; depth: number };
-
-/** The first fault in `value`, found without recursion; null when there is none. */
+/**
+ * The first fault in `value` (in document order); null when there is none.
+ * The walk stops at `maxDepth`, so however deep the value, it recurses at
+ * most that far.
+ */
 export function jsonFault(value: unknown, maxDepth = MAX_JSON_DEPTH): JsonFault | null {
-  const stack: Frame[] = [{ value, key: null, parent: null, depth: 0 }];
-  while (stack.length) {
-    const frame = stack.pop()!;
-    const { value: current } = frame;
-    if (typeof current === "string") {
-      if (current.includes("\u0000")) return { kind: "nul", path: pathOf(frame) };
-      continue;
+  return walk(value, 0, maxDepth);
+}
+
+function walk(value: unknown, depth: number, maxDepth: number): JsonFault | null {
+  if (typeof value === "string") return value.includes("\u0000") ? { kind: "nul", path: [] } : null;
+  if (value === null || typeof value !== "object" || value instanceof Date) return null;
+  if (depth >= maxDepth) return { kind: "depth", path: [] };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const fault = walk(value[i], depth + 1, maxDepth);
+      if (fault) return fault.path.unshift(String(i)), fault;
     }
-    if (!current || typeof current !== "object" || current instanceof Date) continue;
-    if (frame.depth >= maxDepth) return { kind: "depth", path: pathOf(frame) };
-    const entries = Array.isArray(current) ? current.map((item, index) => [String(index), item] as const) : Object.entries(current);
-    // Pushed in reverse so the first fault in document order is found first.
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [key, item] = entries[i]!;
-      const child = { value: item, key, parent: frame, depth: frame.depth + 1 };
-      if (key.includes("\u0000")) return { kind: "nul", path: pathOf(child) };
-      stack.push(child);
-    }
+    return null;
+  }
+  for (const key of Object.keys(value)) {
+    if (key.includes("\u0000")) return { kind: "nul", path: [key] };
+    const fault = walk((value as Record<string, unknown>)[key], depth + 1, maxDepth);
+    if (fault) return fault.path.unshift(key), fault;
   }
   return null;
 }
@@ -40,8 +42,3 @@ export function jsonFaultMessage(fault: JsonFault, prefix: string[] = []): strin
   return fault.kind === "nul" ? `${where} must not contain NUL characters` : `${where} is nested deeper than ${MAX_JSON_DEPTH} levels`;
 }
 
-function pathOf(frame: Frame): string[] {
-  const path: string[] = [];
-  for (let at: Frame | null = frame; at?.key != null; at = at.parent) path.push(at.key);
-  return path.reverse();
-}
