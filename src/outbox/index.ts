@@ -7,12 +7,11 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { newId } from "../store/ids.js";
 import { connectors, type WriteOperation } from "../connectors/index.js";
-import { jsonObjectFrom, jsonArrayFrom } from "kysely/helpers/postgres";
-import { sql as rawSql, type Expression } from "kysely";
 import type { OrderEvent, OrderSource, WebhookTopic } from "../generated/prisma/client.js";
 import { QUEUES, type JobQueue } from "../jobs/queue.js";
 import type { Sql } from "../store/executor.js";
 import { markSourceWritePending, insertRows } from "../store/orders.js";
+import { findListeners, sourceOfOrder, sourceValue, type Listeners } from "../store/listeners.js";
 import { json, q, run } from "../store/schema.js";
 import { loadStoredOrder } from "../store/stored-order.js";
 import { orderDocument } from "./order-document.js";
@@ -33,8 +32,12 @@ export type OrderChange = {
 };
 
 export type Outbox = {
-  /** Records the change's outbound work; true when a source write was queued (the order's sourceSync moved). */
-  record(tx: Sql, change: OrderChange): Promise<boolean>;
+  /**
+   * Records the change's outbound work; true when a source write was queued
+   * (the order's sourceSync moved). `listeners` saves looking them up when
+   * they were read with the order (listenerColumns).
+   */
+  record(tx: Sql, change: OrderChange, listeners?: Listeners): Promise<boolean>;
   /**
    * The same for changes to many orders of one workspace and source (an
    * import batch): who is listening is looked up once, not per order.
@@ -45,32 +48,10 @@ export type Outbox = {
 /** For tools that write without a job queue (bulk CLI import, demo data): nothing leaves. */
 export const silentOutbox: Outbox = { record: async () => false, recordAll: async () => {} };
 
-type Targets = { connection: { id: string; source: string } | null; endpoints: Array<{ id: string; topics: WebhookTopic[] }> };
-
 export function createOutbox(jobs: JobQueue): Outbox {
-  /** Who hears a change: the order's source connection, and the endpoints subscribed to one of the topics. */
-  const targetsOf = async (tx: Sql, workspaceId: string, topics: readonly WebhookTopic[], source: Expression<OrderSource>): Promise<Targets> => {
-    const [targets] = await run(
-      tx,
-      q.selectNoFrom([
-        jsonObjectFrom(
-          q.selectFrom("sourceConnection").select(["id", "source"]).where("workspaceId", "=", workspaceId).where("source", "=", source).where("enabled", "=", true),
-        ).as("connection"),
-        jsonArrayFrom(
-          q
-            .selectFrom("webhookEndpoint")
-            .select(["id", "topics"])
-            .where("workspaceId", "=", workspaceId)
-            .where("enabled", "=", true)
-            .where("topics", "&&", rawSql<WebhookTopic[]>`${topics}::text[]::"WebhookTopic"[]`),
-        ).as("endpoints"),
-      ]),
-    );
-    return targets ?? { connection: null, endpoints: [] };
-  };
   const topicsOf = (change: OrderChange): WebhookTopic[] => change.topics.concat(change.shipmentChanges?.length ? ["SHIPMENT_STATUS_CHANGED"] : []);
 
-  const recordTo = async (tx: Sql, change: OrderChange, targets: Targets): Promise<boolean> => {
+  const recordTo = async (tx: Sql, change: OrderChange, targets: Listeners): Promise<boolean> => {
     const topics = topicsOf(change);
     const route =
       change.write && targets.connection
@@ -127,20 +108,18 @@ export function createOutbox(jobs: JobQueue): Outbox {
   };
 
   return {
-    async record(tx, change) {
+    async record(tx, change, listeners) {
       const topics = topicsOf(change);
       if (!topics.length && !change.write) return false;
-      // The order's own source, read in the same statement.
-      const source = rawSql<OrderSource>`(${q.selectFrom("order").select("source").where("id", "=", change.orderId)})`;
-      return recordTo(tx, change, await targetsOf(tx, change.workspaceId, topics, source));
+      return recordTo(tx, change, listeners ?? (await findListeners(tx, change.workspaceId, topics, sourceOfOrder(change.orderId))));
     },
     async recordAll(tx, changes, source) {
-      const found = new Map<string, Promise<Targets>>();
+      const found = new Map<string, Promise<Listeners>>();
       for (const change of changes) {
         const topics = topicsOf(change);
         if (!topics.length && !change.write) continue;
         const key = `${change.workspaceId} ${topics.join()}`;
-        if (!found.has(key)) found.set(key, targetsOf(tx, change.workspaceId, topics, rawSql<OrderSource>`${source}::"OrderSource"`));
+        if (!found.has(key)) found.set(key, findListeners(tx, change.workspaceId, topics, sourceValue(source)));
         await recordTo(tx, change, await found.get(key)!);
       }
     },

@@ -2,6 +2,7 @@
 // result or the user errors that stopped it, leaving the data as it was.
 import { createHash } from "node:crypto";
 import type { TransactionalSql, Sql } from "../store/executor.js";
+import type { Listeners } from "../store/listeners.js";
 import { patchColumns } from "../store/order-fields.js";
 import * as store from "../store/orders.js";
 import { first, q, run } from "../store/schema.js";
@@ -24,8 +25,8 @@ import type { CancelReason, Order, OrderEvent, Shipment } from "../generated/pri
 const notFound = (what: string, path: string[]) => fail("NOT_FOUND", `No ${what} with that id.`, path);
 
 /** Records the change's outbound work; the order is read again when a queued source write moved its sourceSync. */
-async function recordChange(tx: Sql, outbox: Outbox, change: OrderChange, order: Order): Promise<Order> {
-  return (await outbox.record(tx, change)) ? (await first(tx, q.selectFrom("order").selectAll().where("id", "=", order.id)))! : order;
+async function recordChange(tx: Sql, outbox: Outbox, change: OrderChange, order: Order, listeners: Listeners): Promise<Order> {
+  return (await outbox.record(tx, change, listeners)) ? (await first(tx, q.selectFrom("order").selectAll().where("id", "=", order.id)))! : order;
 }
 
 // ---------------------------------------------------------------- create
@@ -52,7 +53,7 @@ export async function createOrder(
         const replay = await replayFor(tx, workspaceId, key, requestHash);
         if (replay) return replay;
       }
-      const duplicate = await findDuplicate(tx, workspaceId, validated.value);
+      const { duplicate, listeners } = await checkNewOrder(tx, workspaceId, validated.value);
       if (duplicate) {
         // A request with the same key may have committed since we looked.
         const replay = key ? await replayFor(tx, workspaceId, key, requestHash) : null;
@@ -65,7 +66,7 @@ export async function createOrder(
       });
       if (key) await run(tx, q.insertInto("idempotencyKey").values({ workspaceId, key, requestHash, orderId: order.id }));
       const change = { workspaceId, orderId: order.id, topics: ["ORDER_CREATED" as const], write: "createOrder" as const };
-      return ok({ order: await recordChange(tx, outbox, change, order), replayed: false });
+      return ok({ order: await recordChange(tx, outbox, change, order, listeners), replayed: false });
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -75,7 +76,7 @@ export async function createOrder(
       const replay = await replayFor(sql, workspaceId, key, requestHash);
       if (replay) return replay;
     }
-    const duplicate = await findDuplicate(sql, workspaceId, validated.value);
+    const { duplicate } = await checkNewOrder(sql, workspaceId, validated.value);
     return { ok: false, errors: [duplicate ?? { code: "DUPLICATE", message: "The order conflicts with an existing one.", path: ["input"] }] };
   }
 }
@@ -97,16 +98,14 @@ async function replayFor(sql: Sql, workspaceId: string, key: string, requestHash
   return ok({ order: order!, replayed: true });
 }
 
-async function findDuplicate(sql: Sql, workspaceId: string, input: OrderInput): Promise<UserError | null> {
-  const { externalIdTaken, taken } = await store.newOrderConflicts(sql, workspaceId, input);
+/** Why the new order would be a duplicate (null when it would not), and who would hear of its creation. */
+async function checkNewOrder(sql: Sql, workspaceId: string, input: OrderInput): Promise<{ duplicate: UserError | null; listeners: Listeners }> {
+  const { externalIdTaken, taken, listeners } = await store.newOrderConflicts(sql, workspaceId, input, ["ORDER_CREATED"]);
   if (externalIdTaken) {
-    return {
-      code: "DUPLICATE",
-      message: `An order from ${input.source} with externalId ${JSON.stringify(input.externalId)} already exists.`,
-      path: ["input", "externalId"],
-    };
+    const message = `An order from ${input.source} with externalId ${JSON.stringify(input.externalId)} already exists.`;
+    return { duplicate: { code: "DUPLICATE", message, path: ["input", "externalId"] }, listeners };
   }
-  return taken ? takenTrackingCode(taken.shipment, taken.index) : null;
+  return { duplicate: taken ? takenTrackingCode(taken.shipment, taken.index) : null, listeners };
 }
 
 /** The DUPLICATE error for a given shipment whose tracking code another order of the workspace holds. */
@@ -136,8 +135,9 @@ export async function updateOrder(
   if (!validated.ok) return validated;
   const patch = validated.value;
   return inTransaction(sql, async (tx) => {
-    const order = await store.lockOrder(tx, workspaceId, orderId);
-    if (!order) return notFound("order", ["id"]);
+    const locked = await store.lockOrderFor(tx, workspaceId, orderId, ["ORDER_UPDATED"]);
+    if (!locked) return notFound("order", ["id"]);
+    const { order, listeners } = locked;
     if (expectedVersion != null && order.version !== expectedVersion) {
       return fail(
         "CONFLICT",
@@ -161,7 +161,7 @@ export async function updateOrder(
       ...(patch.billingAddress !== undefined ? [order.billingAddressId] : []),
       ...(shipments?.removedAddresses ?? []),
     ]);
-    return ok(await recordChange(tx, outbox, { workspaceId, orderId: order.id, topics: ["ORDER_UPDATED"], write: "updateOrder" }, updated));
+    return ok(await recordChange(tx, outbox, { workspaceId, orderId: order.id, topics: ["ORDER_UPDATED"], write: "updateOrder" }, updated, listeners));
   });
 }
 
@@ -193,8 +193,9 @@ export async function cancelOrder(
   outbox: Outbox = silentOutbox,
 ): Promise<Result<Order>> {
   return inTransaction(sql, async (tx) => {
-    const order = await store.lockOrder(tx, workspaceId, orderId);
-    if (!order) return notFound("order", ["id"]);
+    const locked = await store.lockOrderFor(tx, workspaceId, orderId, ["ORDER_CANCELLED"]);
+    if (!locked) return notFound("order", ["id"]);
+    const { order, listeners } = locked;
     if (order.status === "CANCELLED") return ok(order); // cancelling twice changes nothing
     const shipments = await run(tx, q.selectFrom("shipment").select(["status", "isReturn"]).where("orderId", "=", orderId));
     const refusal = cancelRefusal(order, shipments);
@@ -202,7 +203,7 @@ export async function cancelOrder(
     const cancelled = await store.updateOrder(tx, order, { status: "CANCELLED", cancelReason: reason, cancelledAt: new Date() }, [
       lifecycle("order.cancelled", "Order cancelled", { reason }),
     ]);
-    return ok(await recordChange(tx, outbox, { workspaceId, orderId, topics: ["ORDER_CANCELLED"], write: "cancelOrder" }, cancelled));
+    return ok(await recordChange(tx, outbox, { workspaceId, orderId, topics: ["ORDER_CANCELLED"], write: "cancelOrder" }, cancelled, listeners));
   });
 }
 
@@ -215,8 +216,9 @@ export async function retryOrder(
   outbox: Outbox = silentOutbox,
 ): Promise<Result<Order>> {
   return inTransaction(sql, async (tx) => {
-    const order = await store.lockOrder(tx, workspaceId, orderId);
-    if (!order) return notFound("order", ["id"]);
+    const locked = await store.lockOrderFor(tx, workspaceId, orderId, ["ORDER_UPDATED"]);
+    if (!locked) return notFound("order", ["id"]);
+    const { order, listeners } = locked;
     const refusal = retryRefusal(order);
     if (refusal) return fail("NOT_RETRYABLE", refusal, ["id"]);
     const retried = await store.updateOrder(
@@ -229,7 +231,7 @@ export async function retryOrder(
         }),
       ],
     );
-    return ok(await recordChange(tx, outbox, { workspaceId, orderId, topics: ["ORDER_UPDATED"], write: "retryOrder" }, retried));
+    return ok(await recordChange(tx, outbox, { workspaceId, orderId, topics: ["ORDER_UPDATED"], write: "retryOrder" }, retried, listeners));
   });
 }
 
@@ -272,7 +274,7 @@ export async function recordScanEvents(
   return inTransaction(sql, async (tx) => {
     const found = await store.shipmentByTrackingCode(tx, workspaceId, carrier.trim(), trackingCode.trim());
     if (!found) return fail("NOT_FOUND", `No shipment of ${carrier} with tracking code ${trackingCode}.`, ["trackingCode"]);
-    const order = (await store.lockOrder(tx, workspaceId, found.orderId))!;
+    const { order, listeners } = (await store.lockOrderFor(tx, workspaceId, found.orderId, ["ORDER_UPDATED", "SHIPMENT_STATUS_CHANGED"]))!;
     const { added, change, shipment } = await store.addScans(tx, found, validated.value);
     if (!added) return ok({ shipment, statusChange: null });
     const statusChanged = change
@@ -286,7 +288,7 @@ export async function recordScanEvents(
         ]
       : [];
     await store.updateOrder(tx, order, await store.derivedOrderFields(tx, order), statusChanged);
-    await outbox.record(tx, { workspaceId, orderId: order.id, topics: ["ORDER_UPDATED"], shipmentChanges: change ? [change] : [] });
+    await outbox.record(tx, { workspaceId, orderId: order.id, topics: ["ORDER_UPDATED"], shipmentChanges: change ? [change] : [] }, listeners);
     return ok({ shipment, statusChange: change ? { from: change.from, to: change.to } : null });
   });
 }

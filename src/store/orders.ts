@@ -13,7 +13,8 @@ import {
   shippedAtFromScans,
 } from "../domain/shipment-status.js";
 import type { UserError } from "../domain/user-error.js";
-import type { FulfillmentStatus, Order, OrderSource, ScanEvent, Shipment } from "../generated/prisma/client.js";
+import type { FulfillmentStatus, Order, OrderSource, ScanEvent, Shipment, WebhookTopic } from "../generated/prisma/client.js";
+import { listenerColumns, listenersOf, sourceColumn, sourceValue } from "./listeners.js";
 import type { Sql } from "./executor.js";
 import { orderColumns, type OrderColumns } from "./order-fields.js";
 import { anyOf, first, json, nested, q, run, type Database, type NewRow, type TableName } from "./schema.js";
@@ -27,6 +28,24 @@ export type Owner = { id: string; workspaceId: string };
 /** The workspace's order, locked for the rest of the transaction; null when there is none. */
 export function lockOrder(tx: Sql, workspaceId: string, orderId: string): Promise<Order | null> {
   return first(tx, q.selectFrom("order").selectAll().where("id", "=", orderId).where("workspaceId", "=", workspaceId).forUpdate());
+}
+
+/**
+ * The workspace's order, locked, with who listens to `topics` of its changes
+ * (read in the same statement); null when there is no such order.
+ */
+export async function lockOrderFor(tx: Sql, workspaceId: string, orderId: string, topics: readonly WebhookTopic[]) {
+  const query = q
+    .selectFrom("order")
+    .selectAll()
+    .select(listenerColumns(workspaceId, topics, sourceColumn))
+    .where("id", "=", orderId)
+    .where("workspaceId", "=", workspaceId)
+    .forUpdate();
+  const row = await first(tx, query);
+  if (!row) return null;
+  const { listeningConnection, listeningEndpoints, ...order } = row;
+  return { order, listeners: listenersOf({ listeningConnection, listeningEndpoints }) };
 }
 
 /** The order a source knows by `externalId`, locked when `lock` says so. */
@@ -501,11 +520,10 @@ const dateOf = (value: Date | string | null) => (value == null ? null : new Date
 /**
  * What keeps a new order from being created, in one statement: another order
  * of its source with its external id, and the first of its shipments whose
- * tracking code another order holds.
+ * tracking code another order holds; and who would hear of it (`topics`).
  */
-export async function newOrderConflicts(sql: Sql, workspaceId: string, input: OrderInput) {
+export async function newOrderConflicts(sql: Sql, workspaceId: string, input: OrderInput, topics: readonly WebhookTopic[]) {
   const shipments = input.shipments ?? [];
-  if (!input.externalId && !shipments.length) return { externalIdTaken: false, taken: null };
   const [row] = await run(
     sql,
     q.selectNoFrom((eb) => [
@@ -517,11 +535,16 @@ export async function newOrderConflicts(sql: Sql, workspaceId: string, input: Or
       jsonArrayFrom(
         q.selectFrom("shipment").select(["carrier", "trackingCode"]).where("workspaceId", "=", workspaceId).where("trackingCode", "=", anyOf(shipments.map((s) => s.trackingCode))),
       ).as("held"),
+      ...listenerColumns(workspaceId, topics, sourceValue(input.source)),
     ]),
   );
   const held = new Set(nested(row!.held).map(shipmentKey));
   const index = shipments.findIndex((s) => held.has(shipmentKey(s)));
-  return { externalIdTaken: row!.externalIdTaken, taken: index < 0 ? null : { index, shipment: shipments[index]! } };
+  return {
+    externalIdTaken: row!.externalIdTaken,
+    taken: index < 0 ? null : { index, shipment: shipments[index]! },
+    listeners: listenersOf(row!),
+  };
 }
 
 /**
