@@ -129,3 +129,43 @@ describe("selections fetched by look-ahead", () => {
     expect(looked.events.nodes.map((e: { label: string }) => e.label)).toEqual(["event 4", "event 5"]);
   });
 });
+
+describe("statements per write", () => {
+  /** The statements a mutation sends, besides the API key's check (BEGIN and COMMIT are not counted). */
+  async function writeStatements(query: string, variables: Record<string, unknown>) {
+    const statements: string[] = [];
+    const stop = gw.db.onStatement((sql) => statements.push(sql));
+    try {
+      const result = await gw.graphql(query, variables);
+      expect(result.errors).toBeUndefined();
+      expect(Object.values(result.data as Record<string, { errors: unknown[] }>)[0]!.errors).toEqual([]);
+      return statements.filter((sql) => !/\bapi_key\b/.test(sql));
+    } finally {
+      stop();
+    }
+  }
+  const orderId = async (number: string) =>
+    (await gw.graphql(`query($n: String!) { orders(first: 1, filter: { q: $n }) { nodes { id } } }`, { n: number })).data.orders.nodes[0].id;
+
+  it("creates, updates and cancels an order in two or three statements, and records a scan in seven", async () => {
+    const created = await writeStatements(
+      `mutation($i: CreateOrderInput!) { createOrder(input: $i) { order { id } errors { code } } }`,
+      { i: { externalId: "count-1", number: "COUNT-1", lineItems: [{ sku: "A", quantity: 1 }], shipments: [{ carrier: "ups", trackingCode: "COUNT1" }] } },
+    );
+    // Conflicts and listeners; the order with everything under it.
+    expect(created).toHaveLength(2);
+
+    const id = await orderId("COUNT-1");
+    // The lock with listeners; the update with its history entry.
+    expect(await writeStatements(`mutation($id: ID!) { updateOrder(id: $id, input: { paymentStatus: "paid" }) { order { version } errors { code } } }`, { id })).toHaveLength(2);
+    // ... and the shipments the cancel rule reads.
+    expect(await writeStatements(`mutation($id: ID!) { cancelOrder(id: $id, reason: CUSTOMER) { order { status } errors { code } } }`, { id })).toHaveLength(3);
+
+    const scan = await writeStatements(
+      `mutation { recordScanEvents(carrier: "ups", trackingCode: "1Z3X0", events: [{ scannedAt: "2030-01-01T00:00:00Z", status: DELIVERED }]) { shipment { status } errors { code } } }`,
+      {},
+    );
+    // The shipment, the lock, its scans, the new scan, the shipment's status, the derived fields, the order with its history entry.
+    expect(scan).toHaveLength(7);
+  });
+});
