@@ -58,13 +58,21 @@ export async function pullSource(deps: PullDeps, workspaceId: string, source: Im
   let position = claimed[0]!.pull_position;
   let problem: string | null = null;
   const token = decryptSecret(deps.config.outbound.encryptionKey, connection.apiTokenEncrypted);
+  const fetchFrom = (from: string | null) => {
+    const read = fetchPage(deps, connection.baseUrl, token, label, pager, from);
+    read.catch(() => undefined); // awaited below, or dropped with the pull that stopped
+    return read;
+  };
   try {
+    let next = fetchFrom(position);
     for (let page = 0; page < MAX_PAGES_PER_RUN; page++) {
-      const read = await fetchPage(deps, connection.baseUrl, token, label, pager, position);
+      const read = await next;
       if (!read.ok) {
         problem = read.problem;
         break;
       }
+      // The next page travels while this one is written.
+      if (read.next !== null) next = fetchFrom(read.next);
       const results = await importPayloads(deps.store, workspaceId, source, read.orders, deps.outbox, ["page", position ?? "first"], deps.concurrency);
       for (const result of results) {
         if (result.outcome === "ERROR") totals.failed++;
