@@ -4,7 +4,8 @@
 // randomness, so a fast hash is enough, and comparison is constant-time.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Sql } from "../store/executor.js";
-import type { ApiKey, ApiKeyScope, PrismaClient } from "../generated/prisma/client.js";
+import { apiKeyByPrefix } from "../store/reads.js";
+import type { ApiKeyScope, PrismaClient } from "../generated/prisma/client.js";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const KEY_FORMAT = /^(ogk_[0-9A-Za-z]{10})_[0-9A-Za-z]{32}$/;
@@ -48,7 +49,7 @@ const DUMMY_HASH = Buffer.from(hashKey("ogk_0000000000_0000000000000000000000000
 /** The caller a presented key stands for, or null for a malformed, unknown or revoked key. */
 export async function verifyApiKey(sql: Sql, presented: string): Promise<Caller | null> {
   const prefix = keyPrefix(presented);
-  const [row] = prefix ? await sql<ApiKey>(`SELECT * FROM api_key WHERE prefix = $1`, [prefix]) : [];
+  const row = prefix ? await apiKeyByPrefix(sql, prefix) : null;
   const presentedHash = Buffer.from(hashKey(presented), "hex");
   // Compare even when there is no row, so that unknown and wrong keys take alike.
   const matches = timingSafeEqual(presentedHash, row ? Buffer.from(row.secretHash, "hex") : DUMMY_HASH) && row != null;

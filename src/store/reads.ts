@@ -1,10 +1,13 @@
 // Reads of single rows and relations by id, for the per-request loaders and
-// subscriptions. Every read of a row by its id is scoped to the workspace;
+// subscriptions, and of API keys for the front door. Every read of a row by its id is scoped to the workspace;
 // relations are read by their parent's id, which was checked when it was loaded.
 import { sql as rawSql } from "kysely";
 import type { PageRequest } from "../domain/pagination.js";
 import type { Sql } from "./executor.js";
-import { anyOf, q, run } from "./schema.js";
+import { anyOf, first, q, run } from "./schema.js";
+
+/** The API key with this prefix (revoked or not), for checking a presented key. */
+export const apiKeyByPrefix = (sql: Sql, prefix: string) => first(sql, q.selectFrom("apiKey").selectAll().where("prefix", "=", prefix));
 
 // Every one of these tables carries its workspace: the condition needs no join.
 export const ordersByIds = (sql: Sql, workspaceId: string, ids: readonly string[]) =>

@@ -20,6 +20,7 @@ import {
 } from "kysely";
 import type {
   Address,
+  ApiKey,
   IdempotencyKey,
   LineItem,
   Order,
@@ -55,6 +56,7 @@ export type Database = {
   scanEvent: Table<ScanEvent, "createdAt">;
   orderEvent: Table<OrderEvent, "occurredAt" | "createdAt">;
   idempotencyKey: Table<IdempotencyKey, "createdAt">;
+  apiKey: Table<ApiKey, "createdAt">;
   sourceConnection: Table<SourceConnection, "enabled" | "createdAt" | "updatedAt">;
   sourceWrite: Table<SourceWrite, "state" | "attempts" | "createdAt">;
   webhookEndpoint: Table<WebhookEndpoint, "enabled" | "consecutiveFailures" | "createdAt">;
