@@ -272,22 +272,24 @@ export async function recordScanEvents(
   if (!carrier.trim()) return fail("VALIDATION", "carrier must not be empty.", ["carrier"]);
   if (!trackingCode.trim()) return fail("VALIDATION", "trackingCode must not be empty.", ["trackingCode"]);
   return inTransaction(sql, async (tx) => {
-    const found = await store.shipmentByTrackingCode(tx, workspaceId, carrier.trim(), trackingCode.trim());
-    if (!found) return fail("NOT_FOUND", `No shipment of ${carrier} with tracking code ${trackingCode}.`, ["trackingCode"]);
-    const { order, listeners } = (await store.lockOrderFor(tx, workspaceId, found.orderId, ["ORDER_UPDATED", "SHIPMENT_STATUS_CHANGED"]))!;
-    const { added, change, shipment } = await store.addScans(tx, found, validated.value);
+    const recorded = await store.recordScans(
+      tx,
+      workspaceId,
+      carrier.trim(),
+      trackingCode.trim(),
+      validated.value,
+      ["ORDER_UPDATED", "SHIPMENT_STATUS_CHANGED"],
+      (shipment, change) =>
+        lifecycle("shipment.status_changed", `Shipment ${shipment.trackingCode} is ${change.to}`, {
+          carrier: shipment.carrier,
+          trackingCode: shipment.trackingCode,
+          from: change.from,
+          to: change.to,
+        }),
+    );
+    if (!recorded) return fail("NOT_FOUND", `No shipment of ${carrier} with tracking code ${trackingCode}.`, ["trackingCode"]);
+    const { order, listeners, shipment, change, added } = recorded;
     if (!added) return ok({ shipment, statusChange: null });
-    const statusChanged = change
-      ? [
-          lifecycle("shipment.status_changed", `Shipment ${shipment.trackingCode} is ${change.to}`, {
-            carrier: shipment.carrier,
-            trackingCode: shipment.trackingCode,
-            from: change.from,
-            to: change.to,
-          }),
-        ]
-      : [];
-    await store.updateOrder(tx, order, await store.derivedOrderFields(tx, order), statusChanged);
     await outbox.record(tx, { workspaceId, orderId: order.id, topics: ["ORDER_UPDATED"], shipmentChanges: change ? [change] : [] }, listeners);
     return ok({ shipment, statusChange: change ? { from: change.from, to: change.to } : null });
   });

@@ -1,7 +1,7 @@
 // Writes of canonical orders and what hangs under them. Every function takes
 // the transaction it runs in, so a change lands whole or not at all.
 import { sql as rawSql, type Updateable } from "kysely";
-import { jsonArrayFrom } from "kysely/helpers/postgres";
+import { jsonArrayFrom, jsonObjectFrom } from "kysely/helpers/postgres";
 import { newId } from "./ids.js";
 import { deriveFulfillmentStatus } from "../domain/fulfillment.js";
 import type { AddressInput, OrderEventInput, OrderInput, ScanEventInput, ShipmentInput } from "../domain/order-input.js";
@@ -13,7 +13,7 @@ import {
   shippedAtFromScans,
 } from "../domain/shipment-status.js";
 import type { UserError } from "../domain/user-error.js";
-import type { FulfillmentStatus, Order, OrderSource, ScanEvent, Shipment, WebhookTopic } from "../generated/prisma/client.js";
+import type { FulfillmentStatus, Order, OrderSource, ScanEvent, Shipment, ShipmentStatus, WebhookTopic } from "../generated/prisma/client.js";
 import { listenerColumns, listenersOf, sourceColumn, sourceValue } from "./listeners.js";
 import type { Sql } from "./executor.js";
 import { orderColumns, type OrderColumns } from "./order-fields.js";
@@ -381,17 +381,6 @@ async function insertShipments(tx: Sql, order: Owner, shipments: readonly Shipme
 
 export type ShipmentStatusChange = { shipmentId: string; carrier: string; trackingCode: string; from: string; to: string };
 
-/** The workspace's shipment with this carrier (in any case) and tracking code. */
-export function shipmentByTrackingCode(sql: Sql, workspaceId: string, carrier: string, trackingCode: string) {
-  const query = q
-    .selectFrom("shipment")
-    .selectAll()
-    .where("workspaceId", "=", workspaceId)
-    .where("trackingCode", "=", trackingCode)
-    .where((eb) => eb(eb.fn("lower", ["carrier"]), "=", carrier.toLowerCase()));
-  return first(sql, query);
-}
-
 /** The stored scans of these shipments, by shipment id. */
 async function scansOf(tx: Sql, shipmentIds: readonly string[]) {
   const byShipment = new Map<string, ScanEvent[]>(shipmentIds.map((id) => [id, []]));
@@ -430,11 +419,6 @@ async function applyScans(
     ? (await first(tx, q.updateTable("shipment").set({ ...changes, updatedAt: new Date() }).where("id", "=", shipment.id).returningAll()))!
     : shipment;
   return { added: fresh.length > 0, change, shipment: updated };
-}
-
-/** Adds scans to a shipment (recordScanEvents); returns them as applyScans does. */
-export async function addScans(tx: Sql, shipment: Shipment, incoming: readonly ScanEventInput[]) {
-  return applyScans(tx, shipment, (await scansOf(tx, [shipment.id])).get(shipment.id)!, incoming);
 }
 
 /**
@@ -497,27 +481,47 @@ export async function reconcileShipments(
  * fulfillment status and the shipped / delivered dates.
  */
 export async function derivedOrderFields(tx: Sql, order: Order) {
-  // One statement: the relations come back as JSON, so their timestamps are text.
-  const [row] = await run(
-    tx,
-    q.selectNoFrom([
-      jsonArrayFrom(q.selectFrom("lineItem").select(["quantity", "fulfilledQuantity"]).where("orderId", "=", order.id)).as("lineItems"),
-      jsonArrayFrom(q.selectFrom("shipment").select(["id", "status", "isReturn", "deliveredAt"]).where("orderId", "=", order.id)).as("shipments"),
-      jsonArrayFrom(
-        q
-          .selectFrom("scanEvent")
-          .innerJoin("shipment", "shipment.id", "scanEvent.shipmentId")
-          .select(["scanEvent.shipmentId", "scanEvent.scannedAt", "scanEvent.status"])
-          .where("shipment.orderId", "=", order.id),
-      ).as("scans"),
-    ]),
-  );
-  const lineItems = nested(row!.lineItems);
-  const shipments = nested(row!.shipments);
-  const scans = nested(row!.scans).map((scan) => ({ ...scan, scannedAt: dateOf(scan.scannedAt)! }));
-  const dates = orderShippingDates(
-    shipments.map((s) => ({ ...s, deliveredAt: dateOf(s.deliveredAt), shippedAt: shippedAtFromScans(scans.filter((scan) => scan.shipmentId === s.id)) })),
-  );
+  return deriveOrderFields(order, await derivationInputs(tx, order.id));
+}
+
+type DerivationInputs = {
+  lineItems: Array<{ quantity: number; fulfilledQuantity: number }>;
+  shipments: Array<{ id: string; status: ShipmentStatus; isReturn: boolean; deliveredAt: Date | null }>;
+  scans: Array<{ shipmentId: string; scannedAt: Date; status: ShipmentStatus }>;
+};
+
+/** The order's line items, shipments and scans, as far as derivedOrderFields reads them, in one statement. */
+async function derivationInputs(tx: Sql, orderId: string): Promise<DerivationInputs> {
+  const [row] = await run(tx, q.selectNoFrom(derivationColumns(orderId)));
+  return derivationInputsOf(row!);
+}
+
+function derivationColumns(orderId: string) {
+  return [
+    jsonArrayFrom(q.selectFrom("lineItem").select(["quantity", "fulfilledQuantity"]).where("orderId", "=", orderId)).as("lineItems"),
+    jsonArrayFrom(q.selectFrom("shipment").select(["id", "status", "isReturn", "deliveredAt"]).where("orderId", "=", orderId)).as("shipments"),
+    jsonArrayFrom(
+      q.selectFrom("scanEvent").innerJoin("shipment", "shipment.id", "scanEvent.shipmentId").selectAll("scanEvent").where("shipment.orderId", "=", orderId),
+    ).as("scans"),
+  ] as const;
+}
+
+/** The relations come back as JSON, so their timestamps are text. */
+type Json<T, Dates extends keyof T> = Omit<T, Dates> & { [K in Dates]: string | Extract<T[K], null> };
+function derivationInputsOf(row: {
+  lineItems: DerivationInputs["lineItems"];
+  shipments: Array<Json<DerivationInputs["shipments"][number], "deliveredAt">>;
+  scans: Array<Json<ScanEvent, "scannedAt" | "createdAt">>;
+}) {
+  return {
+    lineItems: nested(row.lineItems),
+    shipments: nested(row.shipments).map((s) => ({ ...s, deliveredAt: dateOf(s.deliveredAt) })),
+    scans: nested(row.scans).map((scan) => ({ ...scan, scannedAt: dateOf(scan.scannedAt), createdAt: dateOf(scan.createdAt) })),
+  };
+}
+
+function deriveOrderFields(order: Order, { lineItems, shipments, scans }: DerivationInputs) {
+  const dates = orderShippingDates(shipments.map((s) => ({ ...s, shippedAt: shippedAtFromScans(scans.filter((scan) => scan.shipmentId === s.id)) })));
   const shippedAt = dates.shippedAt ?? order.shippedAt;
   const deliveredAt = shipments.length ? dates.deliveredAt : order.deliveredAt;
   let fulfillmentStatus: FulfillmentStatus = order.fulfillmentStatus;
@@ -526,8 +530,84 @@ export async function derivedOrderFields(tx: Sql, order: Order) {
   return { shippedAt, deliveredAt, fulfillmentStatus };
 }
 
+/**
+ * Adds scans to the workspace's shipment with this carrier (in any case) and
+ * tracking code, moves the shipment's status and the order's derived fields
+ * with them, and adds `statusChanged`'s history entry when the status moved;
+ * in four statements: the order's lock (with who listens to `topics`), what
+ * the derivation reads, the scans with the shipment, the order with its entry.
+ * Null when there is no such shipment.
+ */
+export async function recordScans(
+  tx: Sql,
+  workspaceId: string,
+  carrier: string,
+  trackingCode: string,
+  incoming: readonly ScanEventInput[],
+  topics: readonly WebhookTopic[],
+  statusChanged: (shipment: Shipment, change: ShipmentStatusChange) => OrderEventInput,
+) {
+  const shipmentQuery = q
+    .selectFrom("shipment")
+    .where("workspaceId", "=", workspaceId)
+    .where("trackingCode", "=", trackingCode)
+    .where((eb) => eb(eb.fn("lower", ["carrier"]), "=", carrier.toLowerCase()))
+    .orderBy("createdAt", "desc")
+    .orderBy("id", "desc")
+    .limit(1);
+  const locked = await first(
+    tx,
+    q
+      .selectFrom("order")
+      .selectAll()
+      .select(listenerColumns(workspaceId, topics, sourceColumn))
+      .where("id", "=", shipmentQuery.select("orderId"))
+      .where("workspaceId", "=", workspaceId)
+      .forUpdate(),
+  );
+  if (!locked) return null;
+  const { listeningConnection, listeningEndpoints, ...order } = locked;
+  const listeners = listenersOf({ listeningConnection, listeningEndpoints });
+  // Read once the order is locked: a concurrent recording of scans has committed by then.
+  const [row] = await run(tx, q.selectNoFrom([...derivationColumns(order.id), jsonObjectFrom(shipmentQuery.select("id")).as("shipment")]));
+  const inputs = derivationInputsOf(row!);
+  const shipmentId = row!.shipment!.id;
+  const stored = inputs.scans.filter((scan) => scan.shipmentId === shipmentId);
+  const fresh = newScans(stored, incoming);
+  if (!fresh.length) {
+    const shipment = (await first(tx, q.selectFrom("shipment").selectAll().where("id", "=", shipmentId)))!;
+    return { order, listeners, shipment, change: null, added: false };
+  }
+  const before = inputs.shipments.find((s) => s.id === shipmentId)!;
+  const scans = [...stored, ...fresh.map(storedScan)];
+  const status = shipmentStatusFromScans(scans, before.status);
+  const deliveredAt = status === "DELIVERED" ? (deliveredAtFromScans(scans) ?? before.deliveredAt) : before.deliveredAt;
+  const freshRows = fresh.map((scan) => scanRow({ id: shipmentId, workspaceId }, scan));
+  const shipment = (await first(
+    tx,
+    q
+      .with("added", () => q.insertInto("scanEvent").values(freshRows))
+      .updateTable("shipment")
+      .set({ status, deliveredAt, updatedAt: new Date() })
+      .where("id", "=", shipmentId)
+      .returningAll(),
+  ))!;
+  const change = status === before.status ? null : { shipmentId, carrier: shipment.carrier, trackingCode: shipment.trackingCode, from: before.status, to: status };
+  const derived = deriveOrderFields(order, {
+    ...inputs,
+    shipments: inputs.shipments.map((s) => (s.id === shipmentId ? { ...s, status, deliveredAt } : s)),
+    scans: [...inputs.scans, ...fresh.map((scan) => ({ shipmentId, scannedAt: scan.scannedAt, status: scan.status }))],
+  });
+  await updateOrder(tx, order, derived, change ? [statusChanged(shipment, change)] : []);
+  return { order, listeners, shipment, change, added: true };
+}
+
 /** A timestamp read inside JSON (text), as a Date. */
-const dateOf = (value: Date | string | null) => (value == null ? null : new Date(value));
+function dateOf(value: string): Date;
+function dateOf(value: string | null): Date | null;
+function dateOf(value: string | null) {
+  return value == null ? null : new Date(value);
+}
 
 /**
  * What keeps a new order from being created, in one statement: another order
