@@ -243,7 +243,7 @@ const takenBy = (path: string[]) => (shipment: ShipmentInput): UserError => ({
 });
 
 async function upsert(tx: Sql, workspaceId: string, input: OrderInput, hash: string, path: string[]) {
-  const existing = input.externalId ? await store.orderByExternalId(tx, workspaceId, input.source, input.externalId, true) : null;
+  const existing = input.externalId ? await store.lockOrderByExternalId(tx, workspaceId, input.source, input.externalId) : null;
   if (existing?.importHash === hash) return { outcome: "UNCHANGED" as const, order: existing, errors: [] };
 
   if (!existing) {

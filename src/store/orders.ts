@@ -48,10 +48,12 @@ export async function lockOrderFor(tx: Sql, workspaceId: string, orderId: string
   return { order, listeners: listenersOf({ listeningConnection, listeningEndpoints }) };
 }
 
-/** The order a source knows by `externalId`, locked when `lock` says so. */
-export function orderByExternalId(tx: Sql, workspaceId: string, source: OrderSource, externalId: string, lock = false): Promise<Order | null> {
-  const query = q.selectFrom("order").selectAll().where("workspaceId", "=", workspaceId).where("source", "=", source).where("externalId", "=", externalId);
-  return first(tx, lock ? query.forUpdate() : query);
+/** The order a source knows by `externalId`, locked for the rest of the transaction. */
+export function lockOrderByExternalId(tx: Sql, workspaceId: string, source: OrderSource, externalId: string): Promise<Order | null> {
+  return first(
+    tx,
+    q.selectFrom("order").selectAll().where("workspaceId", "=", workspaceId).where("source", "=", source).where("externalId", "=", externalId).forUpdate(),
+  );
 }
 
 /** The orders a source knows by these external ids. */
