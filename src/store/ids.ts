@@ -34,18 +34,12 @@ export function newId(): string {
     counter = 0;
   }
   const ms = lastMs;
-  const b = [
-    Math.floor(ms / 2 ** 40) & 0xff,
-    Math.floor(ms / 2 ** 32) & 0xff,
-    (ms >>> 24) & 0xff,
-    (ms >>> 16) & 0xff,
-    (ms >>> 8) & 0xff,
-    ms & 0xff,
-    0x70 | (counter >>> 8),
-    counter & 0xff,
-    0x80 | (random[0]! & 0x3f),
-    ...random.subarray(1, 8),
-  ];
-  const hex = b.map((byte) => HEX[byte]!);
-  return `${hex.slice(0, 4).join("")}-${hex.slice(4, 6).join("")}-${hex.slice(6, 8).join("")}-${hex.slice(8, 10).join("")}-${hex.slice(10).join("")}`;
+  const high = Math.floor(ms / 2 ** 32); // the top 16 of the 48 bits
+  return (
+    HEX[(high >>> 8) & 0xff]! + HEX[high & 0xff]! + HEX[(ms >>> 24) & 0xff]! + HEX[(ms >>> 16) & 0xff]! + "-" +
+    HEX[(ms >>> 8) & 0xff]! + HEX[ms & 0xff]! + "-" +
+    HEX[0x70 | (counter >>> 8)]! + HEX[counter & 0xff]! + "-" +
+    HEX[0x80 | (random[0]! & 0x3f)]! + HEX[random[1]!]! + "-" +
+    HEX[random[2]!]! + HEX[random[3]!]! + HEX[random[4]!]! + HEX[random[5]!]! + HEX[random[6]!]! + HEX[random[7]!]!
+  );
 }
