@@ -30,8 +30,10 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 300);
 const IMPORT_ORDERS = Number(process.env.BENCH_IMPORT_ORDERS ?? 10_000);
 const OUTBOUND_ORDERS = Number(process.env.BENCH_OUTBOUND_ORDERS ?? 2_000);
-// BENCH_READS=0 skips the read workloads and the soak (the write sections only).
+// BENCH_READS=0 skips the read workloads and the soak (the write sections
+// only); BENCH_WORKLOADS=1,4 runs only those read workloads.
 const READS = process.env.BENCH_READS !== "0";
+const ONLY = process.env.BENCH_WORKLOADS?.split(",").map(Number);
 
 const machine = `${os.cpus().length} x ${os.cpus()[0]?.model.trim() ?? "CPU"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}`;
 const lines: string[] = [];
@@ -67,7 +69,7 @@ const config = { ...loadConfig({ NODE_ENV: "production", DATABASE_URL: url, DEMO
 const gatewayInProcess = await createGateway(config, db);
 const { key } = await createApiKey(db.prisma, BENCH_WORKSPACE_ID, "WRITE", "bench");
 const auth = { authorization: `Bearer ${key}` };
-const workloads = READS ? readWorkloads(BENCH_WORKSPACE_ID, ORDERS) : [];
+const workloads = READS ? readWorkloads(BENCH_WORKSPACE_ID, ORDERS).filter((_, i) => !ONLY || ONLY.includes(i + 1)) : [];
 const statementsPerRequest: number[] = [];
 const askInProcess = async (body: string) => {
   const response = await gatewayInProcess.yoga.fetch("http://localhost/graphql", {
@@ -228,7 +230,7 @@ log(
     `receiver in ${outbound.deliverySeconds.toFixed(1)} s = ${Math.round(outbound.deliveries / outbound.deliverySeconds)} deliveries/s.`,
 );
 // BENCHMARKS.md holds full runs only.
-if (READS) {
+if (READS && !ONLY) {
   await writeFile(join(projectRoot, "BENCHMARKS.md"), `${lines.join("\n")}\n`);
   console.log("BENCHMARKS.md written");
 }
