@@ -5,7 +5,6 @@ import type { SourceConnection } from "../generated/prisma/client.js";
 import { isImportSource } from "../services/imports.js";
 import * as connections from "../services/connections.js";
 import type { PullSummary } from "../services/pull.js";
-import type { UserError } from "../domain/user-error.js";
 import { inOrderOf } from "../loaders/index.js";
 import { builder } from "./builder.js";
 import { OrderSourceEnum } from "./enums.js";

@@ -41,8 +41,8 @@ export function isImportSource(source: OrderSource): source is ImportSource {
 /**
  * Imports a batch of payloads; one result per payload, in the payloads'
  * order. What can be decided for the whole batch at once is: payloads that
- * match their order's last import are UNCHANGED after one lookup, and new
- * orders are created together, one statement per table, in one transaction.
+ * an order was last imported from are UNCHANGED after one lookup by their
+ * hash, before mapping, and new orders are created together in one statement.
  * The rest (changes to known orders, a second payload for the same order,
  * tracking codes another order may hold) go one by one, `concurrency` at a
  * time, each in its own transaction, after the batch's new orders committed.

@@ -16,7 +16,6 @@ import {
   validateOrderEvent,
   validateScanEvents,
   validateUpdateOrder,
-  type OrderPatch,
 } from "../domain/order-validation.js";
 import { fail, ok, type Result, type UserError } from "../domain/user-error.js";
 import { silentOutbox, type Outbox, type OrderChange } from "../outbox/index.js";
