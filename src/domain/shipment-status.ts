@@ -33,6 +33,19 @@ export function deliveredAtFromScans(scans: readonly Scan[]): Date | null {
   return delivered.length ? new Date(Math.max(...delivered)) : null;
 }
 
+/**
+ * A shipment's status and delivery date once `scans` are all it has: the
+ * status of the latest scan, and when delivered, the latest delivery scan's
+ * time (or the date it had).
+ */
+export function followScans(
+  scans: readonly Scan[],
+  shipment: { status: ShipmentStatus; deliveredAt: Date | null },
+): { status: ShipmentStatus; deliveredAt: Date | null } {
+  const status = shipmentStatusFromScans(scans, shipment.status);
+  return { status, deliveredAt: status === "DELIVERED" ? (deliveredAtFromScans(scans) ?? shipment.deliveredAt) : shipment.deliveredAt };
+}
+
 /** Statuses after which an order can no longer be cancelled. */
 export const SHIPPED_STATUSES: ReadonlySet<ShipmentStatus> = new Set([
   "IN_TRANSIT",

@@ -10,7 +10,7 @@ import { connectors, type WriteOperation } from "../connectors/index.js";
 import type { OrderEvent, OrderSource, WebhookTopic } from "../generated/prisma/client.js";
 import { QUEUES, type JobQueue } from "../jobs/queue.js";
 import type { Sql } from "../store/executor.js";
-import { markSourceWritePending, insertRows } from "../store/orders.js";
+import { insertRows, updateSync } from "../store/orders.js";
 import { findListeners, sourceOfOrder, sourceValue, type Listeners } from "../store/listeners.js";
 import { json, q, run } from "../store/schema.js";
 import { loadStoredOrder } from "../store/stored-order.js";
@@ -78,7 +78,8 @@ export function createOutbox(jobs: JobQueue): Outbox {
           body: json(body),
         }),
       );
-      if (change.write !== "deleteOrder") await markSourceWritePending(tx, order.id);
+      // The order says so until the write is sent.
+      if (change.write !== "deleteOrder") await updateSync(tx, order.id, { syncState: "PENDING", syncAttempts: 0, syncError: null });
       await jobs.enqueue(tx, QUEUES.sourceWrite, { id, attempt: 0 });
     }
 

@@ -173,11 +173,11 @@ export async function deleteOrder(
   outbox: Outbox = silentOutbox,
 ): Promise<Result<string>> {
   return inTransaction(sql, async (tx) => {
-    const order = await store.lockOrder(tx, workspaceId, orderId);
-    if (!order) return notFound("order", ["id"]);
+    const locked = await store.lockOrderFor(tx, workspaceId, orderId, ["ORDER_DELETED"]);
+    if (!locked) return notFound("order", ["id"]);
     // Recorded first: the webhook carries the order as it was, the source write its id.
-    await outbox.record(tx, { workspaceId, orderId, topics: ["ORDER_DELETED"], write: "deleteOrder" });
-    await store.deleteOrder(tx, order);
+    await outbox.record(tx, { workspaceId, orderId, topics: ["ORDER_DELETED"], write: "deleteOrder" }, locked.listeners);
+    await store.deleteOrder(tx, locked.order);
     return ok(orderId);
   });
 }

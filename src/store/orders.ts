@@ -8,6 +8,7 @@ import type { AddressInput, OrderEventInput, OrderInput, ScanEventInput, Shipmen
 import { newScans, planShipments, shipmentKey, storedScan } from "../domain/order-rules.js";
 import {
   deliveredAtFromScans,
+  followScans,
   orderShippingDates,
   shipmentStatusFromScans,
   shippedAtFromScans,
@@ -24,11 +25,6 @@ import { Refusal } from "./transaction.js";
 export type Owner = { id: string; workspaceId: string };
 
 // ---------------------------------------------------------------- orders
-
-/** The workspace's order, locked for the rest of the transaction; null when there is none. */
-export function lockOrder(tx: Sql, workspaceId: string, orderId: string): Promise<Order | null> {
-  return first(tx, q.selectFrom("order").selectAll().where("id", "=", orderId).where("workspaceId", "=", workspaceId).forUpdate());
-}
 
 /**
  * The workspace's order, locked, with who listens to `topics` of its changes
@@ -95,11 +91,6 @@ export async function updateOrder(tx: Sql, order: Owner, changes: OrderChanges, 
     .selectFrom("updated")
     .selectAll();
   return (await first(tx, query))!;
-}
-
-/** A write to the order's source is queued: the order says so until it is sent. */
-export async function markSourceWritePending(tx: Sql, orderId: string): Promise<void> {
-  await run(tx, q.updateTable("order").set({ syncState: "PENDING", syncAttempts: 0, syncError: null, updatedAt: new Date() }).where("id", "=", orderId));
 }
 
 /**
@@ -409,10 +400,9 @@ async function applyScans(
   let change: ShipmentStatusChange | null = null;
   if (fresh.length) {
     await insertRows(tx, "scanEvent", fresh.map((scan) => scanRow(shipment, scan)));
-    const scans = [...stored, ...fresh.map(storedScan)];
-    const status = shipmentStatusFromScans(scans, shipment.status);
     const deliveredAt = (changes.deliveredAt as Date | null | undefined) ?? shipment.deliveredAt;
-    changes = { ...changes, status, deliveredAt: status === "DELIVERED" ? (deliveredAtFromScans(scans) ?? deliveredAt) : deliveredAt };
+    const { status, ...followed } = followScans([...stored, ...fresh.map(storedScan)], { status: shipment.status, deliveredAt });
+    changes = { ...changes, status, ...followed };
     if (status !== shipment.status) {
       change = { shipmentId: shipment.id, carrier: shipment.carrier, trackingCode: shipment.trackingCode, from: shipment.status, to: status };
     }
@@ -581,9 +571,7 @@ export async function recordScans(
     return { order, listeners, shipment, change: null, added: false };
   }
   const before = inputs.shipments.find((s) => s.id === shipmentId)!;
-  const scans = [...stored, ...fresh.map(storedScan)];
-  const status = shipmentStatusFromScans(scans, before.status);
-  const deliveredAt = status === "DELIVERED" ? (deliveredAtFromScans(scans) ?? before.deliveredAt) : before.deliveredAt;
+  const { status, deliveredAt } = followScans([...stored, ...fresh.map(storedScan)], before);
   const freshRows = fresh.map((scan) => scanRow({ id: shipmentId, workspaceId }, scan));
   const shipment = (await first(
     tx,
@@ -632,11 +620,9 @@ export async function newOrderConflicts(sql: Sql, workspaceId: string, input: Or
       ...listenerColumns(workspaceId, topics, sourceValue(input.source)),
     ]),
   );
-  const held = new Set(nested(row!.held).map(shipmentKey));
-  const index = shipments.findIndex((s) => held.has(shipmentKey(s)));
   return {
     externalIdTaken: row!.externalIdTaken,
-    taken: index < 0 ? null : { index, shipment: shipments[index]! },
+    taken: firstTaken(shipments, new Set(nested(row!.held).map(shipmentKey))),
     listeners: listenersOf(row!),
   };
 }
@@ -652,7 +638,11 @@ export async function findTakenTrackingCode(
   ownOrderId: string | null,
 ): Promise<{ index: number; shipment: ShipmentInput } | null> {
   if (!shipments.length) return null;
-  const held = await heldTrackingCodes(sql, workspaceId, shipments.map((s) => s.trackingCode), ownOrderId);
+  return firstTaken(shipments, await heldTrackingCodes(sql, workspaceId, shipments.map((s) => s.trackingCode), ownOrderId));
+}
+
+/** The first of `shipments` (with its index) among the `held` shipment keys. */
+function firstTaken(shipments: readonly ShipmentInput[], held: ReadonlySet<string>): { index: number; shipment: ShipmentInput } | null {
   const index = shipments.findIndex((s) => held.has(shipmentKey(s)));
   return index < 0 ? null : { index, shipment: shipments[index]! };
 }

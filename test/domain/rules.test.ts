@@ -4,6 +4,7 @@ import { formatMoney } from "../../src/domain/money.js";
 import { searchTerms } from "../../src/domain/order-filter.js";
 import {
   deliveredAtFromScans,
+  followScans,
   latestScan,
   orderShippingDates,
   shipmentStatusFromScans,
@@ -86,5 +87,18 @@ describe("searchTerms", () => {
   it("refuses overlong searches", () => {
     expect(() => searchTerms("a".repeat(201))).toThrow(/at most 200/);
     expect(() => searchTerms("a b c d e f")).toThrow(/at most 5 words/);
+  });
+});
+
+describe("followScans", () => {
+  const at = (iso: string) => new Date(iso);
+  it("takes the latest scan's status, and the latest delivery's time once delivered", () => {
+    const scans = [
+      { scannedAt: at("2026-01-02T00:00:00Z"), status: "DELIVERED" as const },
+      { scannedAt: at("2026-01-01T00:00:00Z"), status: "IN_TRANSIT" as const },
+    ];
+    expect(followScans(scans, { status: "PRE_TRANSIT", deliveredAt: null })).toEqual({ status: "DELIVERED", deliveredAt: at("2026-01-02T00:00:00Z") });
+    expect(followScans(scans.slice(1), { status: "PRE_TRANSIT", deliveredAt: null })).toEqual({ status: "IN_TRANSIT", deliveredAt: null });
+    expect(followScans([], { status: "DELIVERY_FAILED", deliveredAt: null })).toEqual({ status: "DELIVERY_FAILED", deliveredAt: null });
   });
 });
