@@ -11,6 +11,13 @@ const TRACKMAGE = example("trackmage-order.json");
 
 export const IMPORT_SOURCES: ImportSource[] = ["MALOMO", "FLEXPORT", "STOREFRONT", "TRACKMAGE"];
 
+/** A small number standing for `tag`, to keep numeric ids of different tags apart. */
+function tagNumber(tag: string): number {
+  let hash = 0;
+  for (const char of tag) hash = (hash * 31 + char.charCodeAt(0)) % 9_000;
+  return 1_000 + hash;
+}
+
 /** Native order number `n` of `source`, unique by n (and by run, through `tag`). */
 export function nativeOrder(source: ImportSource, n: number, tag = "bench"): unknown {
   const created = new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString();
@@ -36,7 +43,8 @@ export function nativeOrder(source: ImportSource, n: number, tag = "bench"): unk
     }
     case "STOREFRONT": {
       const order = structuredClone(STOREFRONT);
-      order.id = `${tag}${n}`;
+      // Its docs type the id as a number: one range of ids per tag.
+      order.id = tagNumber(tag) * 100_000_000 + n;
       order.number = 200000 + n;
       order.customer.email = `shopper${n}@example.com`;
       order.customer.name = `Shopper ${n}`;

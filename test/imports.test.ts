@@ -39,7 +39,7 @@ describe("importOrders", () => {
     const cases: Array<[string, unknown, Record<string, unknown>]> = [
       ["FLEXPORT", payload("flexport-order.json"), { externalId: "SO-58231", sourceOrderId: "fo_7Hk2mQ9xT3", fulfillmentStatus: "FULFILLED" }],
       ["STOREFRONT", payload("storefront-orders.json")[0], { externalId: "450789469", number: "10872", billingAddress: { line1: "Evergreen Terrace 742", city: "Springfield" } }],
-      ["TRACKMAGE", payload("trackmage-order.json"), { externalId: "wo_1001", fulfillmentStatus: "PARTIALLY_FULFILLED" }],
+      ["TRACKMAGE", payload("trackmage-order.json"), { externalId: "d20215c9-0691-4783-a2f0-fb56938e5a78", fulfillmentStatus: "PARTIALLY_FULFILLED" }],
       ["MALOMO", payload("malomo-order.json"), { externalId: "450789469", number: "1000", fulfillmentStatus: "FULFILLED", deliveredAt: "2019-01-30T13:30:00.000Z" }],
     ];
     for (const [source, native, expected] of cases) {
@@ -143,7 +143,7 @@ describe("POST /webhooks/{source}", () => {
     expect(one.body.results[0].orderId).toEqual(expect.any(String));
 
     const trackmage = payload("trackmage-order.json");
-    trackmage.externalSourceSyncId = `wo-${Date.now()}`;
+    trackmage.id = `tm-${Date.now()}`;
     const list = await post("/webhooks/trackmage", JSON.stringify([trackmage, trackmage]));
     expect(list.status).toBe(200);
     expect(list.body.results.map((r: any) => r.outcome)).toEqual(["CREATED", "UNCHANGED"]);

@@ -9,7 +9,7 @@ export function customerOf(order: Pick<Order, "customerEmail" | "customerFirstNa
 }
 
 export function processingErrorOf(
-  order: Pick<Order, "processingErrorCode" | "processingErrorMessage" | "processingErrorType" | "processingErrorRetriable">,
+  order: Pick<Order, "processingErrorCode" | "processingErrorMessage" | "processingErrorType" | "processingErrorRetriable" | "processingErrorSkus">,
 ) {
   return order.processingErrorMessage == null
     ? null
@@ -18,5 +18,6 @@ export function processingErrorOf(
         message: order.processingErrorMessage,
         type: order.processingErrorType,
         retriable: order.processingErrorRetriable,
+        lineItemSkus: order.processingErrorSkus,
       };
 }

@@ -24,6 +24,10 @@ export type AddressInput = {
   phone?: string | null;
 };
 
+/** Units a weight is kept in: a weight is never stored without one. */
+export const WEIGHT_UNITS = ["g", "kg", "oz", "lb"] as const;
+export type WeightUnit = (typeof WEIGHT_UNITS)[number];
+
 export type ScanEventInput = {
   scannedAt: Date;
   status: ShipmentStatus;
@@ -49,6 +53,19 @@ export type ShipmentInput = {
   deliveredAt?: Date | null;
   signedBy?: string | null;
   weight?: string | null;
+  weightUnit?: WeightUnit | null;
+  carrierName?: string | null;
+  /** The source's own id of the shipment. */
+  sourceShipmentId?: string | null;
+  shippedAt?: Date | null;
+  estimatedShipAt?: Date | null;
+  guaranteedDeliveryAt?: Date | null;
+  originalEstimatedDeliveryAt?: Date | null;
+  /** Wall-clock values at the destination, without a zone ("2019-01-30T13:30:00", "2019-01-30"). */
+  estimatedLocalDeliveryAt?: string | null;
+  estimatedLocalDeliveryOn?: string | null;
+  firstDeliveryAttemptAt?: Date | null;
+  labelUrl?: string | null;
   origin?: AddressInput | null;
   destination?: AddressInput | null;
   scanEvents?: ScanEventInput[] | null;
@@ -64,6 +81,11 @@ export type LineItemInput = {
   productId?: string | null;
   variantId?: string | null;
   weight?: string | null;
+  weightUnit?: WeightUnit | null;
+  barcode?: string | null;
+  width?: string | null;
+  height?: string | null;
+  depth?: string | null;
 };
 
 export type OrderEventInput = {
@@ -76,7 +98,14 @@ export type OrderEventInput = {
 
 export type CustomerInput = { email?: string | null; firstName?: string | null; lastName?: string | null };
 
-export type ProcessingErrorInput = { code?: string | null; message: string; type?: string | null; retriable: boolean };
+export type ProcessingErrorInput = {
+  code?: string | null;
+  message: string;
+  type?: string | null;
+  retriable: boolean;
+  /** The SKUs of the line items the error is about. */
+  skus?: string[] | null;
+};
 
 export type OrderInput = {
   source: OrderSource;
@@ -86,10 +115,17 @@ export type OrderInput = {
   number?: string | null;
   email?: string | null;
   phone?: string | null;
+  /** The customer's note; `ownerNote` is the merchant's. */
+  note?: string | null;
+  ownerNote?: string | null;
+  /** The source's own id of the customer. */
+  customerId?: string | null;
   customer?: CustomerInput | null;
   orderType?: OrderType | null;
   status?: OrderStatus | null;
   rawStatus?: string | null;
+  /** The source's display name of its status. */
+  rawStatusTitle?: string | null;
   paymentStatus?: string | null;
   /** Used only when there are no line items to derive it from (a source that reports it without items). */
   fulfillmentStatus?: FulfillmentStatus | null;
@@ -99,13 +135,22 @@ export type OrderInput = {
   subtotal?: string | null;
   discount?: string | null;
   total?: string | null;
+  shippingCost?: string | null;
+  discountCoupon?: string | null;
+  discountGateway?: string | null;
+  totalUsd?: string | null;
   shippingAddress?: AddressInput | null;
   billingAddress?: AddressInput | null;
   lineItems?: LineItemInput[] | null;
   shipments?: ShipmentInput[] | null;
+  /** The source documents its shipment list as complete: a newer payload's list replaces the order's. */
+  shipmentsComplete?: boolean;
   events?: OrderEventInput[] | null;
   promisedShipBy?: Date | null;
   promisedDeliveryBy?: Date | null;
+  shipMethod?: string | null;
+  paidAt?: Date | null;
+  closedAt?: Date | null;
   shippedAt?: Date | null;
   deliveredAt?: Date | null;
   cancelledAt?: Date | null;

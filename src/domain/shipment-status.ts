@@ -13,10 +13,12 @@ export function latestScan<T extends Scan>(scans: readonly T[]): T | null {
   return latest;
 }
 
+/** The latest scan's status; a shipment the source cancelled stays CANCELLED whatever its scans say. */
 export function shipmentStatusFromScans(
   scans: readonly Scan[],
   fallback: ShipmentStatus | null | undefined,
 ): ShipmentStatus {
+  if (fallback === "CANCELLED") return "CANCELLED";
   return latestScan(scans)?.status ?? fallback ?? "UNKNOWN";
 }
 

@@ -3,7 +3,7 @@
 // it was when the change committed.
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { StoredOrder } from "../store/stored-order.js";
-import { formatMoney } from "../domain/money.js";
+import { formatDecimal, formatMoney } from "../domain/money.js";
 import { customerOf, processingErrorOf } from "../domain/order-fields.js";
 import type { Address } from "../generated/prisma/client.js";
 
@@ -18,10 +18,14 @@ export function orderDocument(order: StoredOrder) {
     number: order.number,
     email: order.email,
     phone: order.phone,
+    note: order.note,
+    ownerNote: order.ownerNote,
+    customerId: order.customerId,
     customer: customerOf(order),
     orderType: order.orderType,
     status: order.status,
     rawStatus: order.rawStatus,
+    rawStatusTitle: order.rawStatusTitle,
     paymentStatus: order.paymentStatus,
     fulfillmentStatus: order.fulfillmentStatus,
     processingState: order.processingState,
@@ -30,6 +34,15 @@ export function orderDocument(order: StoredOrder) {
     subtotal: formatMoney(order.subtotal),
     discount: formatMoney(order.discount),
     total: formatMoney(order.total),
+    shippingCost: formatMoney(order.shippingCost),
+    discountCoupon: formatMoney(order.discountCoupon),
+    discountGateway: formatMoney(order.discountGateway),
+    totalUsd: formatMoney(order.totalUsd),
+    shipMethod: order.shipMethod,
+    paidAt: iso(order.paidAt),
+    closedAt: iso(order.closedAt),
+    cancellationRequestedAt: iso(order.cancellationRequestedAt),
+    sourceUpdatedAt: iso(order.sourceUpdatedAt),
     shippingAddress: addressDocument(order.shippingAddress),
     billingAddress: addressDocument(order.billingAddress),
     lineItems: order.lineItems.map((item) => ({
@@ -46,6 +59,8 @@ export function orderDocument(order: StoredOrder) {
     shipments: order.shipments.map((shipment) => ({
       id: encodeGlobalID("Shipment", shipment.id),
       carrier: shipment.carrier,
+      carrierName: shipment.carrierName,
+      sourceShipmentId: shipment.sourceShipmentId,
       trackingCode: shipment.trackingCode,
       carrierService: shipment.carrierService,
       trackingUrl: shipment.trackingUrl,
@@ -53,7 +68,10 @@ export function orderDocument(order: StoredOrder) {
       rawStatus: shipment.rawStatus,
       isReturn: shipment.isReturn,
       estimatedDeliveryAt: iso(shipment.estimatedDeliveryAt),
+      shippedAt: iso(shipment.shippedAt),
       deliveredAt: iso(shipment.deliveredAt),
+      weight: formatDecimal(shipment.weight),
+      weightUnit: shipment.weightUnit,
       scanEvents: shipment.scanEvents.map((scan) => ({
         id: encodeGlobalID("ScanEvent", scan.id),
         scannedAt: iso(scan.scannedAt),

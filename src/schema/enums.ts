@@ -20,4 +20,7 @@ export const ShipmentStatusEnum = builder.enumType(ShipmentStatus, { name: "Ship
 export const CancelReasonEnum = builder.enumType(CancelReason, { name: "CancelReason" });
 export const SyncStateEnum = builder.enumType(SyncState, { name: "SyncState" });
 export const WebhookTopicEnum = builder.enumType(WebhookTopic, { name: "WebhookTopic" });
+export const WeightUnitEnum = builder.enumType("WeightUnit", {
+  values: { G: { value: "g" }, KG: { value: "kg" }, OZ: { value: "oz" }, LB: { value: "lb" } } as const,
+});
 export const DeliveryStatusEnum = builder.enumType(DeliveryStatus, { name: "DeliveryStatus" });

@@ -5,6 +5,7 @@ import "./enums.js";
 import "./address.js";
 import "./customer.js";
 import "./processing-error.js";
+import "./dimensions.js";
 import "./line-item.js";
 import "./scan-event.js";
 import "./order-event.js";

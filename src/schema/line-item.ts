@@ -1,6 +1,9 @@
 import type { LineItem } from "../generated/prisma/client.js";
 import { formatDecimal, formatMoney } from "../domain/money.js";
+import type { WeightUnit } from "../domain/order-input.js";
 import { builder } from "./builder.js";
+import { DimensionsRef } from "./dimensions.js";
+import { WeightUnitEnum } from "./enums.js";
 
 export const LineItemRef = builder.objectRef<LineItem>("LineItem");
 
@@ -16,6 +19,17 @@ builder.node(LineItemRef, {
     currency: t.exposeString("currency", { nullable: true }),
     productId: t.exposeString("productId", { nullable: true }),
     variantId: t.exposeString("variantId", { nullable: true }),
-    weight: t.string({ nullable: true, resolve: (item) => formatDecimal(item.weight) }),
+    weight: t.string({ nullable: true, description: "Decimal as a string, in `weightUnit`.", resolve: (item) => formatDecimal(item.weight) }),
+    weightUnit: t.field({ type: WeightUnitEnum, nullable: true, resolve: (item) => item.weightUnit as WeightUnit | null }),
+    barcode: t.exposeString("barcode", { nullable: true }),
+    dimensions: t.field({
+      type: DimensionsRef,
+      nullable: true,
+      description: "The product's size as the source gives it (the storefront's docs give no unit).",
+      resolve: (item) =>
+        item.width == null && item.height == null && item.depth == null
+          ? null
+          : { width: formatDecimal(item.width), height: formatDecimal(item.height), depth: formatDecimal(item.depth) },
+    }),
   }),
 });

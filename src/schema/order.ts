@@ -37,6 +37,9 @@ builder.node(OrderRef, {
     number: t.exposeString("number", { nullable: true }),
     email: t.exposeString("email", { nullable: true }),
     phone: t.exposeString("phone", { nullable: true }),
+    note: t.exposeString("note", { nullable: true, description: "The customer's note about the order." }),
+    ownerNote: t.exposeString("ownerNote", { nullable: true, description: "The merchant's own note (storefront owner_note)." }),
+    customerId: t.exposeString("customerId", { nullable: true, description: "The source's id of the customer (storefront customer.id)." }),
     customer: t.field({
       type: CustomerRef,
       nullable: true,
@@ -45,10 +48,12 @@ builder.node(OrderRef, {
     orderType: t.expose("orderType", { type: OrderTypeEnum }),
     status: t.expose("status", { type: OrderStatusEnum }),
     rawStatus: t.exposeString("rawStatus", { nullable: true, description: "The status as the source reported it." }),
+    rawStatusTitle: t.exposeString("rawStatusTitle", { nullable: true, description: "The source's name for that status (TrackMage orderStatus.title)." }),
     paymentStatus: t.exposeString("paymentStatus", { nullable: true }),
     fulfillmentStatus: t.expose("fulfillmentStatus", {
       type: FulfillmentStatusEnum,
-      description: "Derived from line items: quantity against fulfilledQuantity.",
+      description:
+        "Derived from line items (quantity against fulfilledQuantity); for an order without line items, the source's own word (TrackMage) or whether a shipment has left.",
     }),
     processingState: t.exposeString("processingState", { nullable: true }),
     processingError: t.field({
@@ -60,6 +65,10 @@ builder.node(OrderRef, {
     subtotal: t.string({ nullable: true, description: "Decimal as a string.", resolve: (o) => formatMoney(o.subtotal) }),
     discount: t.string({ nullable: true, description: "Decimal as a string.", resolve: (o) => formatMoney(o.discount) }),
     total: t.string({ nullable: true, description: "Decimal as a string.", resolve: (o) => formatMoney(o.total) }),
+    shippingCost: t.string({ nullable: true, description: "What the customer pays for shipping. Decimal as a string.", resolve: (o) => formatMoney(o.shippingCost) }),
+    discountCoupon: t.string({ nullable: true, description: "The part of `discount` from coupons. Decimal as a string.", resolve: (o) => formatMoney(o.discountCoupon) }),
+    discountGateway: t.string({ nullable: true, description: "The part of `discount` from the payment gateway. Decimal as a string.", resolve: (o) => formatMoney(o.discountGateway) }),
+    totalUsd: t.string({ nullable: true, description: "The total in US dollars, as the source converted it. Decimal as a string.", resolve: (o) => formatMoney(o.totalUsd) }),
     shippingAddress: t.field({
       type: AddressRef,
       nullable: true,
@@ -102,6 +111,15 @@ builder.node(OrderRef, {
     cancelledAt: t.expose("cancelledAt", { type: "DateTime", nullable: true }),
     promisedShipBy: t.expose("promisedShipBy", { type: "DateTime", nullable: true }),
     promisedDeliveryBy: t.expose("promisedDeliveryBy", { type: "DateTime", nullable: true }),
+    shipMethod: t.exposeString("shipMethod", { nullable: true, description: "The fulfillment network's ship method (Flexport shipMethod)." }),
+    paidAt: t.expose("paidAt", { type: "DateTime", nullable: true }),
+    closedAt: t.expose("closedAt", { type: "DateTime", nullable: true }),
+    cancellationRequestedAt: t.expose("cancellationRequestedAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "A cancel sent to the source (Flexport) that it has not yet accepted; the status changes once it does.",
+    }),
+    sourceUpdatedAt: t.expose("sourceUpdatedAt", { type: "DateTime", nullable: true, description: "When the source last changed the order, as it reports it." }),
     shippedAt: t.expose("shippedAt", { type: "DateTime", nullable: true }),
     deliveredAt: t.expose("deliveredAt", { type: "DateTime", nullable: true }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),

@@ -1,7 +1,9 @@
 // Imports of native source payloads: each is mapped to a canonical order and
-// upserted by (workspace, source, externalId); a bad payload fails alone. The same payload twice changes nothing; a newer
-// one updates the order, merging shipments and scans without losing history;
-// an older one (by the source's own update time) adds history only.
+// upserted by (workspace, source, externalId); a bad payload fails alone. The
+// same payload twice changes nothing; a newer one updates the order, merging
+// shipments and scans without losing history (and removing the shipments it
+// leaves out, where the source documents its list as complete); an older one
+// (by the source's own update time) adds history only.
 import { createHash } from "node:crypto";
 import type { Sql, TransactionalSql } from "../store/executor.js";
 import { orderColumns } from "../store/order-fields.js";
@@ -254,7 +256,9 @@ async function upsert(tx: Sql, workspaceId: string, input: OrderInput, hash: str
   }
 
   const stale = input.sourceUpdatedAt != null && existing.sourceUpdatedAt != null && input.sourceUpdatedAt < existing.sourceUpdatedAt;
-  const merged = await store.reconcileShipments(tx, existing, input.shipments ?? [], "merge", takenBy(path));
+  const merged = await store.reconcileShipments(tx, existing, input.shipments ?? [], stale ? "older" : "newer", takenBy(path), {
+    complete: input.shipmentsComplete ?? false,
+  });
   if (stale && !merged.added) return { outcome: "UNCHANGED" as const, order: existing, errors: [] };
 
   // The newer payload's own fields replace what the source said before; an older one adds history only.
@@ -279,12 +283,10 @@ async function upsert(tx: Sql, workspaceId: string, input: OrderInput, hash: str
       properties: { source: input.source, by: "import", historyOnly: stale, version: existing.version + 1 },
     },
   ]);
-  if (!stale) {
-    await store.deleteAddresses(tx, [
-      input.shippingAddress !== undefined ? existing.shippingAddressId : null,
-      input.billingAddress !== undefined ? existing.billingAddressId : null,
-    ]);
-  }
+  await store.deleteAddresses(tx, [
+    ...merged.removedAddresses,
+    ...(stale ? [] : [input.shippingAddress !== undefined ? existing.shippingAddressId : null, input.billingAddress !== undefined ? existing.billingAddressId : null]),
+  ]);
   const cancelled = order.status === "CANCELLED" && existing.status !== "CANCELLED";
   return { outcome: "UPDATED" as const, order, errors: [], statusChanges: merged.statusChanges, cancelled };
 }

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { DECIMAL_PATTERN } from "../domain/money.js";
 import { jsonFault, MAX_JSON_DEPTH } from "../domain/json-shape.js";
+import type { WeightUnit } from "../domain/order-input.js";
 
 export const MAX_TEXT = 2000;
 
@@ -37,6 +38,13 @@ function formatPath(path: PropertyKey[]): string {
     "",
   );
 }
+
+/** The source's own id of the order, where its docs type it as a string: required unless `optional`. */
+export const sourceIdText = z
+  .string({ error: (issue) => (issue.input === undefined ? "is required" : `must be a string, got ${JSON.stringify(issue.input)}`) })
+  .trim()
+  .min(1, "must not be empty")
+  .max(200, "must be at most 200 characters");
 
 /** A string field; the string "null" (Malomo's signed_by) and "" mean absent. */
 export const text = z
@@ -103,6 +111,33 @@ export function toDate(value: string | number): Date | null {
   if (/T/.test(iso) && !/(Z|[+-]\d{2}:\d{2})$/i.test(iso)) iso += "Z";
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** A wall-clock date-time without a zone ("2019-01-30T13:30:00"), kept as written: it is local to the place it describes. */
+export const localDateTime = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/, 'must be a local date-time such as "2019-01-30T13:30:00"')
+  .transform((value) => value.replace(" ", "T"))
+  .nullish()
+  .transform((value) => value ?? null);
+
+/** A calendar date ("2019-01-30"). */
+export const localDate = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as "2019-01-30"')
+  .nullish()
+  .transform((value) => value ?? null);
+
+const WEIGHT_UNIT_NAMES: Readonly<Record<string, WeightUnit>> = {
+  g: "g", gram: "g", grams: "g", kg: "kg", kilogram: "kg", kilograms: "kg",
+  oz: "oz", ounce: "oz", ounces: "oz", lb: "lb", lbs: "lb", pound: "lb", pounds: "lb",
+};
+
+/** A source's weight unit as one of ours; null when it names none we know (the weight is then not kept). */
+export function weightUnit(raw: string | null | undefined): WeightUnit | null {
+  return raw ? (WEIGHT_UNIT_NAMES[raw.trim().toLowerCase()] ?? null) : null;
 }
 
 /** Arbitrary JSON kept as it came (meta, extra, properties). */

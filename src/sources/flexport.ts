@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { StoredOrder } from "../store/stored-order.js";
 import { isCurrencyCode } from "../domain/money.js";
 import type { OrderInput, ScanEventInput } from "../domain/order-input.js";
-import { decimal, parseNative, quantity, splitName, text, textOrNumber, timestamp } from "./common.js";
+import { decimal, parseNative, quantity, sourceIdText, splitName, text, textOrNumber, timestamp, weightUnit } from "./common.js";
 import { flexportOrderStatus, normalizeShipmentStatus } from "./statuses.js";
 
 const address = z
@@ -36,6 +36,7 @@ const pkg = z.object({
       carrier: text,
       trackingCode: text,
       trackingUrl: text,
+      labelUrl: text,
       shippingMethod: text,
       packageDimensions: z.object({ weight: decimal, weightUnit: text }).nullish(),
     })
@@ -48,20 +49,27 @@ const shipment = z.object({
   status: text,
   packages: z.array(pkg).max(100).nullish(),
   estimatedDeliveryTime: timestamp,
+  estimatedShipTime: timestamp,
   shippedAt: timestamp,
   lineItems: z.array(lineItem).max(1000).nullish(),
 });
 
 export const flexportOrderSchema = z
   .object({
-    id: textOrNumber,
+    id: sourceIdText,
     externalOrderId: textOrNumber,
     address,
     cost: decimal,
     createdAt: timestamp,
     updatedAt: timestamp,
     error: z
-      .object({ code: textOrNumber, message: text, retriable: z.boolean().nullish(), type: text })
+      .object({
+        code: textOrNumber,
+        message: text,
+        retriable: z.boolean().nullish(),
+        type: text,
+        lineItemErrors: z.array(z.object({ logisticsSku: text })).max(1000).nullish(),
+      })
       .nullish(),
     deliveredAt: timestamp,
     shippedAt: timestamp,
@@ -75,10 +83,6 @@ export const flexportOrderSchema = z
       .nullish(),
     shipments: z.array(shipment).max(100).nullish(),
     dropshipDetails: z.object({ billingAddress: address }).nullish(),
-  })
-  .refine((order) => order.externalOrderId || order.id, {
-    message: "an order needs an externalOrderId or an id",
-    path: ["externalOrderId"],
   });
 
 export function mapFlexportOrder(payload: unknown): OrderInput {
@@ -92,6 +96,7 @@ export function mapFlexportOrder(payload: unknown): OrderInput {
     }
   }
   const currency = order.lineItems.find((item) => item.customsUnitValue?.currencyCode)?.customsUnitValue?.currencyCode;
+  const cancelled = [order.state?.internalStatus, order.state?.fulfillmentStatus].some((state) => normalizeShipmentStatus(state) === "CANCELLED");
   return {
     source: "FLEXPORT",
     externalId: order.externalOrderId ?? order.id,
@@ -100,7 +105,13 @@ export function mapFlexportOrder(payload: unknown): OrderInput {
     rawStatus: order.state?.fulfillmentStatus ?? null,
     processingState: order.state?.internalStatus ?? null,
     processingError: order.error?.message
-      ? { code: order.error.code, message: order.error.message, type: order.error.type, retriable: order.error.retriable ?? false }
+      ? {
+          code: order.error.code,
+          message: order.error.message,
+          type: order.error.type,
+          retriable: order.error.retriable ?? false,
+          skus: (order.error.lineItemErrors ?? []).flatMap((item) => (item.logisticsSku ? [item.logisticsSku] : [])),
+        }
       : null,
     phone: order.address?.phone ?? null,
     customer: order.address?.name ? { ...splitName(order.address.name) } : null,
@@ -122,25 +133,45 @@ export function mapFlexportOrder(payload: unknown): OrderInput {
     shipments: (order.shipments ?? []).flatMap((s) =>
       (s.packages ?? [])
         .filter((p) => p.label?.carrier && p.label.trackingCode)
-        .map((p) => ({
-          carrier: p.label!.carrier!,
-          trackingCode: p.label!.trackingCode!,
-          carrierService: p.label!.shippingMethod,
-          trackingUrl: p.label!.trackingUrl,
-          status: normalizeShipmentStatus(s.status),
-          rawStatus: s.status,
-          estimatedDeliveryAt: s.estimatedDeliveryTime,
-          deliveredAt: p.carrierDeliveryTime,
-          weight: p.label!.packageDimensions?.weight ?? null,
-          scanEvents: packageScans(p),
-        })),
+        .map((p) => {
+          const dimensions = p.label!.packageDimensions;
+          const unit = weightUnit(dimensions?.weightUnit);
+          return {
+            carrier: p.label!.carrier!,
+            trackingCode: p.label!.trackingCode!,
+            sourceShipmentId: p.id,
+            carrierService: p.label!.shippingMethod,
+            trackingUrl: p.label!.trackingUrl,
+            labelUrl: p.label!.labelUrl,
+            // A cancelled shipment stays CANCELLED whatever its package's scans say.
+            status: normalizeShipmentStatus(s.status),
+            rawStatus: s.status,
+            estimatedDeliveryAt: s.estimatedDeliveryTime,
+            estimatedShipAt: s.estimatedShipTime,
+            shippedAt: s.shippedAt,
+            firstDeliveryAttemptAt: p.attemptedDeliveryTime,
+            deliveredAt: p.carrierDeliveryTime,
+            // Never a weight without its unit.
+            weight: unit ? (dimensions?.weight ?? null) : null,
+            weightUnit: unit,
+            scanEvents: packageScans(p),
+          };
+        }),
     ),
     promisedShipBy: order.promisedShipByTime,
     promisedDeliveryBy: order.promisedDeliveryByTime,
+    shipMethod: order.shipMethod,
     shippedAt: order.shippedAt,
     deliveredAt: order.deliveredAt,
-    cancelledAt: order.state?.internalStatus?.toUpperCase() === "CANCELLED" ? (order.updatedAt ?? null) : null,
-    meta: { flexport: { marketplace: order.source, cost: order.cost, shipMethod: order.shipMethod } },
+    cancelledAt: cancelled ? (order.updatedAt ?? null) : null,
+    meta: {
+      flexport: {
+        marketplace: order.source,
+        cost: order.cost,
+        fulfillmentDelayed: order.state?.fulfillmentDelayed ?? null,
+        fulfillmentInProgress: order.state?.fulfillmentInProgress ?? null,
+      },
+    },
     sourceUpdatedAt: order.updatedAt,
     createdAt: order.createdAt,
   };
@@ -205,7 +236,7 @@ export function toFlexportOrder(order: StoredOrder) {
     })),
     promisedShipByTime: iso(order.promisedShipBy),
     promisedDeliveryByTime: iso(order.promisedDeliveryBy),
-    ...(typeof flexport.shipMethod === "string" ? { shipMethod: flexport.shipMethod } : {}),
+    ...(order.shipMethod ? { shipMethod: order.shipMethod } : {}),
     ...(typeof flexport.marketplace === "string" ? { source: flexport.marketplace } : {}),
   };
 }

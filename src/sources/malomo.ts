@@ -1,11 +1,14 @@
 // Malomo (shipment tracking) order -> canonical order.
-// Quirks handled: zone-less timestamps (UTC), signed_by "null".
+// Quirks handled: zone-less timestamps (read as UTC), signed_by "null".
+// estimated_local_delivered_at/_on are local to the destination and kept as
+// written, without a zone. The shipment list is complete (its docs say so
+// for updates): a newer payload that leaves a shipment out removes it.
 import { z } from "zod";
 import type { StoredOrder } from "../store/stored-order.js";
 import type { OrderInput } from "../domain/order-input.js";
 import { customerOf } from "../domain/order-fields.js";
 import type { OrderEvent } from "../generated/prisma/client.js";
-import { decimal, jsonObject, parseNative, text, textOrNumber, timestamp } from "./common.js";
+import { decimal, jsonObject, localDate, localDateTime, parseNative, sourceIdText, text, textOrNumber, timestamp } from "./common.js";
 import { normalizeShipmentStatus } from "./statuses.js";
 
 const location = z
@@ -33,6 +36,11 @@ const shipment = z.object({
   status: text,
   delivered_at: timestamp,
   estimated_delivered_at: timestamp,
+  estimated_local_delivered_at: localDateTime,
+  estimated_local_delivered_on: localDate,
+  guaranteed_delivered_at: timestamp,
+  original_estimated_delivered_at: timestamp,
+  initial_delivery_attempted_at: timestamp,
   is_return: z.boolean().nullish(),
   signed_by: text,
   weight: decimal,
@@ -42,8 +50,8 @@ const shipment = z.object({
 });
 
 export const malomoOrderSchema = z.object({
-  id: text,
-  alternate_id: textOrNumber,
+  id: sourceIdText.nullish(),
+  alternate_id: sourceIdText.nullish(),
   number: textOrNumber,
   email: text,
   customer: z.object({ email: text, first_name: text, last_name: text }).nullish(),
@@ -52,8 +60,8 @@ export const malomoOrderSchema = z.object({
   created_at: timestamp,
   updated_at: timestamp,
 }).refine((order) => order.alternate_id || order.id, {
-  message: "an order needs an alternate_id or an id",
-  path: ["alternate_id"],
+  message: "is required: an order needs its id or an alternate_id",
+  path: ["id"],
 });
 
 export const malomoEventSchema = z.object({
@@ -78,8 +86,11 @@ export function mapMalomoOrder(payload: unknown): OrderInput {
     meta: order.meta ?? null,
     sourceUpdatedAt: order.updated_at,
     createdAt: order.created_at,
+    shipmentsComplete: true,
     shipments: (order.shipments ?? []).map((s) => ({
       carrier: s.carrier,
+      carrierName: s.carrier_name,
+      sourceShipmentId: s.id,
       trackingCode: s.tracking_code,
       carrierService: s.carrier_service,
       trackingUrl: s.carrier_url,
@@ -87,9 +98,16 @@ export function mapMalomoOrder(payload: unknown): OrderInput {
       rawStatus: s.status,
       isReturn: s.is_return ?? false,
       estimatedDeliveryAt: s.estimated_delivered_at,
+      estimatedLocalDeliveryAt: s.estimated_local_delivered_at,
+      estimatedLocalDeliveryOn: s.estimated_local_delivered_on,
+      guaranteedDeliveryAt: s.guaranteed_delivered_at,
+      originalEstimatedDeliveryAt: s.original_estimated_delivered_at,
+      firstDeliveryAttemptAt: s.initial_delivery_attempted_at,
       deliveredAt: s.delivered_at,
       signedBy: s.signed_by,
+      // Malomo's tracking follows EasyPost's tracker, whose weight is in ounces; its docs give no unit.
       weight: s.weight,
+      weightUnit: s.weight != null ? ("oz" as const) : null,
       origin: s.origin && toAddress(s.origin),
       destination: s.destination && toAddress(s.destination),
       scanEvents: (s.scan_events ?? []).map((scan) => ({

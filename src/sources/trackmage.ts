@@ -3,7 +3,7 @@
 // postcode as a number, money as strings, IRI references for related records.
 import { z } from "zod";
 import type { OrderInput } from "../domain/order-input.js";
-import { decimal, parseNative, text, textOrNumber, timestamp } from "./common.js";
+import { decimal, parseNative, sourceIdText, text, textOrNumber, timestamp } from "./common.js";
 import { lookup, TRACKMAGE_FULFILLMENT, TRACKMAGE_ORDER_STATUS } from "./statuses.js";
 
 const address = z
@@ -23,7 +23,7 @@ const address = z
 
 export const trackmageOrderSchema = z
   .object({
-    id: text,
+    id: sourceIdText,
     workspace: text,
     orderNumber: textOrNumber,
     externalSourceIntegration: text,
@@ -42,10 +42,6 @@ export const trackmageOrderSchema = z
     shippingAddress: address,
     billingAddress: address,
     fulfillmentStatus: text,
-  })
-  .refine((order) => order.externalSourceSyncId || order.id, {
-    message: "an order needs an externalSourceSyncId or an id",
-    path: ["externalSourceSyncId"],
   });
 
 export function mapTrackmageOrder(payload: unknown): OrderInput {
@@ -53,7 +49,8 @@ export function mapTrackmageOrder(payload: unknown): OrderInput {
   const currency = order.currency && /^[A-Za-z]{3}$/.test(order.currency) ? order.currency.toUpperCase() : "USD";
   return {
     source: "TRACKMAGE",
-    externalId: order.externalSourceSyncId ?? order.id,
+    // externalSourceSyncId is unique only within one store integration: TrackMage's own id is unique across them.
+    externalId: order.id,
     sourceOrderId: order.id,
     number: order.orderNumber,
     email: order.email,
@@ -64,6 +61,7 @@ export function mapTrackmageOrder(payload: unknown): OrderInput {
     orderType: order.orderType === "vendor" ? "VENDOR" : "CUSTOMER",
     status: lookup(TRACKMAGE_ORDER_STATUS, order.orderStatus?.code, "OPEN"),
     rawStatus: order.orderStatus?.code ?? null,
+    rawStatusTitle: order.orderStatus?.title ?? null,
     fulfillmentStatus: lookup(TRACKMAGE_FULFILLMENT, order.fulfillmentStatus, "UNFULFILLED"),
     currency,
     subtotal: order.subtotal,
@@ -74,6 +72,7 @@ export function mapTrackmageOrder(payload: unknown): OrderInput {
       trackmage: {
         workspace: order.workspace,
         integration: order.externalSourceIntegration,
+        storeOrderId: order.externalSourceSyncId,
         url: order.externalSourceUrl,
         shipments: order.shipments ?? [],
       },

@@ -9,12 +9,13 @@ export type OrderColumns = Omit<
   Order,
   | "id" | "workspaceId" | "source" | "externalId" | "importHash" | "createdAt" | "updatedAt" | "version"
   | "syncState" | "syncAttempts" | "syncError" | "syncedAt" | "shippingAddressId" | "billingAddressId"
-  | "shippedAt" | "deliveredAt" | "fulfillmentStatus" | "subtotal" | "discount" | "total" | "meta"
-> & { subtotal: string | null; discount: string | null; total: string | null; meta: unknown };
+  | "shippedAt" | "deliveredAt" | "fulfillmentStatus" | "cancellationRequestedAt" | "localOnlyFields" | "meta" | MoneyColumn
+> & { [K in MoneyColumn]: string | null } & { meta: unknown };
+type MoneyColumn = "subtotal" | "discount" | "total" | "shippingCost" | "discountCoupon" | "discountGateway" | "totalUsd";
 type Patch = Omit<Partial<OrderInput>, "source" | "externalId">;
 
 /** What a column is when the input leaves it out or sets it to null. */
-const DEFAULTS = { orderType: "CUSTOMER", status: "OPEN", currency: "USD", processingErrorRetriable: false } as const;
+const DEFAULTS = { orderType: "CUSTOMER", status: "OPEN", currency: "USD", processingErrorRetriable: false, processingErrorSkus: [] } as const;
 
 /** Columns a payload that leaves them out does not clear: it keeps what the order had. */
 const KEPT_WHEN_ABSENT = new Set<keyof OrderColumns>(["sourceOrderId", "sourceUpdatedAt", "orderType", "status", "currency", "cancelledAt", "cancelReason"]);
@@ -29,24 +30,36 @@ function givenColumns(input: Patch): { [K in keyof OrderColumns]: OrderColumns[K
     number: input.number,
     email: input.email,
     phone: input.phone,
+    note: input.note,
+    ownerNote: input.ownerNote,
+    customerId: input.customerId,
     customerEmail: customer === undefined ? undefined : (customer?.email ?? null),
     customerFirstName: customer === undefined ? undefined : (customer?.firstName ?? null),
     customerLastName: customer === undefined ? undefined : (customer?.lastName ?? null),
     orderType: input.orderType,
     status: input.status,
     rawStatus: input.rawStatus,
+    rawStatusTitle: input.rawStatusTitle,
     paymentStatus: input.paymentStatus,
     processingState: input.processingState,
     processingErrorCode: error === undefined ? undefined : (error?.code ?? null),
     processingErrorMessage: error === undefined ? undefined : (error?.message ?? null),
     processingErrorType: error === undefined ? undefined : (error?.type ?? null),
     processingErrorRetriable: error === undefined ? undefined : (error?.retriable ?? null),
+    processingErrorSkus: error === undefined ? undefined : (error?.skus ?? null),
     currency: input.currency,
     subtotal: input.subtotal,
     discount: input.discount,
     total: input.total,
+    shippingCost: input.shippingCost,
+    discountCoupon: input.discountCoupon,
+    discountGateway: input.discountGateway,
+    totalUsd: input.totalUsd,
     promisedShipBy: input.promisedShipBy,
     promisedDeliveryBy: input.promisedDeliveryBy,
+    shipMethod: input.shipMethod,
+    paidAt: input.paidAt,
+    closedAt: input.closedAt,
     cancelledAt: input.cancelledAt,
     cancelReason: input.cancelReason,
     meta: input.meta,

@@ -322,6 +322,11 @@ function lineItemRows(order: Owner, items: NonNullable<OrderInput["lineItems"]>)
     productId: item.productId ?? null,
     variantId: item.variantId ?? null,
     weight: item.weight ?? null,
+    weightUnit: item.weight != null ? (item.weightUnit ?? null) : null,
+    barcode: item.barcode ?? null,
+    width: item.width ?? null,
+    height: item.height ?? null,
+    depth: item.depth ?? null,
   }));
 }
 
@@ -347,7 +352,7 @@ function shipmentRows(shipment: ShipmentInput, workspaceId: string, orderId: str
     estimatedDeliveryAt: shipment.estimatedDeliveryAt ?? null,
     deliveredAt,
     signedBy: shipment.signedBy ?? null,
-    weight: shipment.weight ?? null,
+    ...shipmentDetails(shipment),
     originId: addAddress(shipment.origin),
     destinationId: addAddress(shipment.destination),
   };
@@ -355,6 +360,24 @@ function shipmentRows(shipment: ShipmentInput, workspaceId: string, orderId: str
     row,
     scans: scanInputs.map((scan) => scanRow({ id, workspaceId }, scan)),
     dates: { status, isReturn, shippedAt: shippedAtFromScans(scanInputs), deliveredAt },
+  };
+}
+
+/** A shipment's columns that are the source's word as given (no rule derives them). */
+function shipmentDetails(shipment: ShipmentInput) {
+  return {
+    weight: shipment.weight ?? null,
+    weightUnit: shipment.weight != null ? (shipment.weightUnit ?? null) : null,
+    carrierName: shipment.carrierName ?? null,
+    sourceShipmentId: shipment.sourceShipmentId ?? null,
+    shippedAt: shipment.shippedAt ?? null,
+    estimatedShipAt: shipment.estimatedShipAt ?? null,
+    guaranteedDeliveryAt: shipment.guaranteedDeliveryAt ?? null,
+    originalEstimatedDeliveryAt: shipment.originalEstimatedDeliveryAt ?? null,
+    estimatedLocalDeliveryAt: shipment.estimatedLocalDeliveryAt ?? null,
+    estimatedLocalDeliveryOn: shipment.estimatedLocalDeliveryOn ?? null,
+    firstDeliveryAttemptAt: shipment.firstDeliveryAttemptAt ?? null,
+    labelUrl: shipment.labelUrl ?? null,
   };
 }
 
@@ -401,11 +424,13 @@ async function applyScans(
   if (fresh.length) {
     await insertRows(tx, "scanEvent", fresh.map((scan) => scanRow(shipment, scan)));
     const deliveredAt = (changes.deliveredAt as Date | null | undefined) ?? shipment.deliveredAt;
-    const { status, ...followed } = followScans([...stored, ...fresh.map(storedScan)], { status: shipment.status, deliveredAt });
+    const before = (changes.status as ShipmentStatus | undefined) ?? shipment.status;
+    const { status, ...followed } = followScans([...stored, ...fresh.map(storedScan)], { status: before, deliveredAt });
     changes = { ...changes, status, ...followed };
-    if (status !== shipment.status) {
-      change = { shipmentId: shipment.id, carrier: shipment.carrier, trackingCode: shipment.trackingCode, from: shipment.status, to: status };
-    }
+  }
+  const status = (changes.status as ShipmentStatus | undefined) ?? shipment.status;
+  if (status !== shipment.status) {
+    change = { shipmentId: shipment.id, carrier: shipment.carrier, trackingCode: shipment.trackingCode, from: shipment.status, to: status };
   }
   const updated = Object.keys(changes).length
     ? (await first(tx, q.updateTable("shipment").set({ ...changes, updatedAt: new Date() }).where("id", "=", shipment.id).returningAll()))!
@@ -414,58 +439,108 @@ async function applyScans(
 }
 
 /**
- * Brings the order's shipments in line with `given`:
- * - "replace" (updateOrder): `given` is the complete list; shipments left out are removed.
- * - "merge" (a source's payload): new shipments are added and none removed.
- * Either way known shipments keep their history and get the scans they lack.
- * A tracking code another order of the workspace holds refuses the change
- * with `taken`'s error. Returns whether anything was added, the status
- * changes, and the addresses of removed shipments (for deleteAddresses).
+ * How `reconcileShipments` treats the given list:
+ * - "replace" (updateOrder): the complete list; shipments left out are
+ *   removed; known shipments take the fields the input gives.
+ * - "newer" (a source's newer payload): new shipments are added; known ones
+ *   take the source's fields as it now gives them; shipments left out are
+ *   removed only when the source documents its list as complete.
+ * - "older" (a source's older payload): history only, new shipments and
+ *   scans are added and nothing is changed or removed.
+ */
+export type ShipmentReconciliation = "replace" | "newer" | "older";
+
+/**
+ * Brings the order's shipments in line with `given` (see
+ * ShipmentReconciliation). Known shipments keep their history and get the
+ * scans they lack. A tracking code another order of the workspace holds
+ * refuses the change with `taken`'s error. Returns whether anything was
+ * added or removed, the status changes, and the addresses no longer used
+ * (for deleteAddresses).
  */
 export async function reconcileShipments(
   tx: Sql,
   order: Owner,
   given: readonly ShipmentInput[],
-  mode: "replace" | "merge",
+  mode: ShipmentReconciliation,
   taken: (shipment: ShipmentInput, index: number) => UserError,
+  { complete = false }: { complete?: boolean } = {},
 ) {
   const statusChanges: ShipmentStatusChange[] = [];
-  if (mode === "merge" && !given.length) return { added: false, statusChanges, removedAddresses: [] as Array<string | null> };
+  const removes = mode === "replace" || (mode === "newer" && complete);
+  if (!removes && !given.length) return { added: false, statusChanges, removedAddresses: [] as Array<string | null> };
   const existing = await run(tx, q.selectFrom("shipment").selectAll().where("orderId", "=", order.id));
   const plan = planShipments(existing, given);
-  // Replacing checks every given code (an index into the input); merging checks only the new ones.
+  // Replacing checks every given code (an index into the input); otherwise only the new ones.
   const held = await findTakenTrackingCode(tx, order.workspaceId, mode === "replace" ? given : plan.add, order.id);
   if (held) throw new Refusal([taken(held.shipment, held.index)]);
-  const removed = mode === "replace" ? existing.filter((s) => plan.remove.includes(s.id)) : [];
-  if (removed.length) await run(tx, q.deleteFrom("shipment").where("id", "=", anyOf(plan.remove)));
+  const removed = removes ? existing.filter((s) => plan.remove.includes(s.id)) : [];
+  if (removed.length) await run(tx, q.deleteFrom("shipment").where("id", "=", anyOf(removed.map((s) => s.id))));
   await insertShipments(tx, order, plan.add);
-  let added = plan.add.length > 0;
+  let added = plan.add.length > 0 || removed.length > 0;
+  const removedAddresses: Array<string | null> = removed.flatMap((s) => [s.originId, s.destinationId]);
+  const addresses = addressBatch(order.workspaceId);
   const storedScans = await scansOf(tx, plan.keep.map((k) => k.id));
+  const updates: Array<{ shipment: Shipment; stored: ScanEvent[]; input: ShipmentInput; changes: Updateable<Database["shipment"]> }> = [];
   for (const { id, input } of plan.keep) {
     const shipment = existing.find((s) => s.id === id)!;
     const stored = storedScans.get(id)!;
-    const changes: Updateable<Database["shipment"]> =
-      mode === "replace"
-        ? {
-            ...(input.carrierService !== undefined ? { carrierService: input.carrierService } : {}),
-            ...(input.trackingUrl !== undefined ? { trackingUrl: input.trackingUrl } : {}),
-            ...(input.isReturn != null ? { isReturn: input.isReturn } : {}),
-          }
-        : {
-            ...(input.carrierService != null ? { carrierService: input.carrierService } : {}),
-            ...(input.trackingUrl != null ? { trackingUrl: input.trackingUrl } : {}),
-            ...(input.estimatedDeliveryAt != null ? { estimatedDeliveryAt: input.estimatedDeliveryAt } : {}),
-            ...(input.signedBy != null ? { signedBy: input.signedBy } : {}),
-            ...(input.rawStatus != null ? { rawStatus: input.rawStatus } : {}),
-            ...(input.deliveredAt ? { deliveredAt: input.deliveredAt } : {}),
-            // Without scans, the source's own status is all there is to follow.
-            ...(input.status && !stored.length && !input.scanEvents?.length ? { status: input.status } : {}),
-          };
+    let changes: Updateable<Database["shipment"]> = {};
+    if (mode === "replace") changes = givenShipmentFields(input);
+    else if (mode === "newer") {
+      changes = sourceShipmentFields(input, shipment, stored.length > 0 || !!input.scanEvents?.length);
+      for (const place of ["origin", "destination"] as const) {
+        const column = place === "origin" ? "originId" : "destinationId";
+        if (!input[place]) continue;
+        changes[column] = addresses.add(input[place]);
+        removedAddresses.push(shipment[column]);
+      }
+    }
+    updates.push({ shipment, stored, input, changes });
+  }
+  await insertRows(tx, "address", addresses.rows);
+  for (const { shipment, stored, input, changes } of updates) {
     const applied = await applyScans(tx, shipment, stored, input.scanEvents ?? [], changes);
     if (applied.change) statusChanges.push(applied.change);
     added ||= applied.added;
   }
-  return { added, statusChanges, removedAddresses: removed.flatMap((s) => [s.originId, s.destinationId]) };
+  return { added, statusChanges, removedAddresses };
+}
+
+/** What updateOrder's input sets on a known shipment: only the fields it gives. */
+function givenShipmentFields(input: ShipmentInput): Updateable<Database["shipment"]> {
+  const changes: Updateable<Database["shipment"]> = {};
+  if (input.carrierService !== undefined) changes.carrierService = input.carrierService;
+  if (input.trackingUrl !== undefined) changes.trackingUrl = input.trackingUrl;
+  if (input.isReturn != null) changes.isReturn = input.isReturn;
+  if (input.estimatedDeliveryAt !== undefined) changes.estimatedDeliveryAt = input.estimatedDeliveryAt;
+  if (input.signedBy !== undefined) changes.signedBy = input.signedBy;
+  if (input.weight !== undefined) Object.assign(changes, { weight: input.weight, weightUnit: input.weight == null ? null : input.weightUnit });
+  return changes;
+}
+
+/**
+ * What a source's newer payload sets on a known shipment: what it gives (a
+ * value it leaves out is kept, not cleared). Its status counts where there
+ * are no scans to follow, and always when it cancels or un-cancels the
+ * shipment.
+ */
+function sourceShipmentFields(input: ShipmentInput, shipment: Shipment, scanned: boolean): Updateable<Database["shipment"]> {
+  const changes: Record<string, unknown> = {};
+  const details = { ...shipmentDetails(input), weightUnit: input.weight != null ? (input.weightUnit ?? null) : undefined };
+  const given = {
+    carrierService: input.carrierService,
+    trackingUrl: input.trackingUrl,
+    estimatedDeliveryAt: input.estimatedDeliveryAt,
+    signedBy: input.signedBy,
+    rawStatus: input.rawStatus,
+    deliveredAt: input.deliveredAt,
+    isReturn: input.isReturn,
+    ...details,
+  };
+  for (const [key, value] of Object.entries(given)) if (value != null) changes[key] = value;
+  if (input.status && (!scanned || input.status === "CANCELLED" || shipment.status === "CANCELLED")) changes.status = input.status;
+  return changes as Updateable<Database["shipment"]>;
 }
 
 /**

@@ -37,15 +37,19 @@ export const ORDER: Table<Order> = {
     promisedShipBy: "promised_ship_by", promisedDeliveryBy: "promised_delivery_by", shippedAt: "shipped_at",
     deliveredAt: "delivered_at", cancelledAt: "cancelled_at", cancelReason: "cancel_reason", meta: "meta",
     createdAt: "created_at", updatedAt: "updated_at", version: "version", syncState: "sync_state",
-    syncAttempts: "sync_attempts", syncError: "sync_error", syncedAt: "synced_at",
+    syncAttempts: "sync_attempts", syncError: "sync_error", syncedAt: "synced_at", note: "note", ownerNote: "owner_note",
+    customerId: "customer_id", rawStatusTitle: "raw_status_title", processingErrorSkus: "processing_error_skus",
+    shippingCost: "shipping_cost", discountCoupon: "discount_coupon", discountGateway: "discount_gateway", totalUsd: "total_usd",
+    shipMethod: "ship_method", paidAt: "paid_at", closedAt: "closed_at", cancellationRequestedAt: "cancellation_requested_at",
+    localOnlyFields: "local_only_fields",
   },
   always: ["id", "createdAt"],
   fields: {
     customer: ["customerEmail", "customerFirstName", "customerLastName"],
-    processingError: ["processingErrorCode", "processingErrorMessage", "processingErrorType", "processingErrorRetriable"],
+    processingError: ["processingErrorCode", "processingErrorMessage", "processingErrorType", "processingErrorRetriable", "processingErrorSkus"],
     shippingAddress: ["shippingAddressId"],
     billingAddress: ["billingAddressId"],
-    sourceSync: ["syncState", "syncAttempts", "syncError", "syncedAt"],
+    sourceSync: ["syncState", "syncAttempts", "syncError", "syncedAt", "localOnlyFields"],
     lineItems: [],
     shipments: [],
     events: [],
@@ -68,10 +72,11 @@ export const LINE_ITEM: Table<LineItem> = {
   columns: {
     id: "id", workspaceId: "workspace_id", orderId: "order_id", position: "position", sku: "sku", name: "name", quantity: "quantity",
     fulfilledQuantity: "fulfilled_quantity", unitPrice: "unit_price::text", currency: "currency",
-    productId: "product_id", variantId: "variant_id", weight: "weight::text",
+    productId: "product_id", variantId: "variant_id", weight: "weight::text", weightUnit: "weight_unit", barcode: "barcode",
+    width: "width::text", height: "height::text", depth: "depth::text",
   },
   always: [],
-  fields: {},
+  fields: { dimensions: ["width", "height", "depth"] },
   dates: [],
 };
 export const SHIPMENT: Table<Shipment> = {
@@ -80,11 +85,18 @@ export const SHIPMENT: Table<Shipment> = {
     carrierService: "carrier_service", trackingUrl: "tracking_url", status: "status", rawStatus: "raw_status",
     originId: "origin_id", destinationId: "destination_id", estimatedDeliveryAt: "estimated_delivery_at",
     deliveredAt: "delivered_at", isReturn: "is_return", signedBy: "signed_by", weight: "weight::text",
-    createdAt: "created_at", updatedAt: "updated_at",
+    createdAt: "created_at", updatedAt: "updated_at", weightUnit: "weight_unit", carrierName: "carrier_name",
+    sourceShipmentId: "source_shipment_id", shippedAt: "shipped_at", estimatedShipAt: "estimated_ship_at",
+    guaranteedDeliveryAt: "guaranteed_delivery_at", originalEstimatedDeliveryAt: "original_estimated_delivery_at",
+    estimatedLocalDeliveryAt: "estimated_local_delivery_at", estimatedLocalDeliveryOn: "estimated_local_delivery_on",
+    firstDeliveryAttemptAt: "first_delivery_attempt_at", labelUrl: "label_url",
   },
   always: [],
   fields: { origin: ["originId"], destination: ["destinationId"], order: ["orderId"], scanEvents: [] },
-  dates: ["estimatedDeliveryAt", "deliveredAt", "createdAt", "updatedAt"],
+  dates: [
+    "estimatedDeliveryAt", "deliveredAt", "createdAt", "updatedAt", "shippedAt", "estimatedShipAt", "guaranteedDeliveryAt",
+    "originalEstimatedDeliveryAt", "firstDeliveryAttemptAt",
+  ],
 };
 export const SCAN_EVENT: Table<ScanEvent> = {
   columns: {

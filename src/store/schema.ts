@@ -49,7 +49,7 @@ export type Database = {
   order: Table<
     Order,
     | "source" | "orderType" | "status" | "fulfillmentStatus" | "processingErrorRetriable" | "currency"
-    | "createdAt" | "updatedAt" | "version" | "syncState" | "syncAttempts"
+    | "createdAt" | "updatedAt" | "version" | "syncState" | "syncAttempts" | "processingErrorSkus" | "localOnlyFields"
   >;
   lineItem: Table<LineItem, "position" | "fulfilledQuantity">;
   shipment: Table<Shipment, "status" | "isReturn" | "createdAt" | "updatedAt">;

@@ -8,13 +8,14 @@ describe("grouped order fields", () => {
   });
 
   it("shows a processing error only when it has a message", () => {
-    const none = { processingErrorCode: "7", processingErrorMessage: null, processingErrorType: null, processingErrorRetriable: false };
+    const none = { processingErrorCode: "7", processingErrorMessage: null, processingErrorType: null, processingErrorRetriable: false, processingErrorSkus: ["DSKU-1"] };
     expect(processingErrorOf(none)).toBeNull();
     expect(processingErrorOf({ ...none, processingErrorMessage: "Out of stock", processingErrorRetriable: true })).toEqual({
       code: "7",
       message: "Out of stock",
       type: null,
       retriable: true,
+      lineItemSkus: ["DSKU-1"],
     });
   });
 });

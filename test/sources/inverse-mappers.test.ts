@@ -16,7 +16,8 @@ const stored = {
   customerFirstName: "Ana",
   customerLastName: "Lima",
   currency: "USD",
-  meta: { flexport: { shipMethod: "standard", marketplace: "SHOPIFY" } },
+  meta: { flexport: { marketplace: "SHOPIFY" } },
+  shipMethod: "standard",
   promisedShipBy: new Date("2026-11-25T00:00:00Z"),
   promisedDeliveryBy: null,
   shippingAddress: { name: null, firstName: "Ana", lastName: "Lima", company: null, line1: "1 Main St", line2: null, city: "Austin", state: "TX", postalCode: "78701", countryCode: "US", phone: null },
@@ -46,6 +47,8 @@ describe("canonical -> native", () => {
     const back = mapFlexportOrder({ ...native, id: "fo-1" });
     expect(back).toMatchObject({
       externalId: "A-1",
+      shipMethod: "standard",
+      promisedShipBy: new Date("2026-11-25T00:00:00Z"),
       shippingAddress: { firstName: "Ana", lastName: "Lima", line1: "1 Main St", city: "Austin", state: "TX", postalCode: "78701", countryCode: "US", phone: "+1 555 0100" },
       lineItems: [{ sku: "SKU-1", quantity: 2, unitPrice: "9.5", currency: "USD" }],
     });

@@ -73,7 +73,7 @@ describe("Malomo", () => {
     const { alternate_id: _, ...withoutAlternate } = payload("malomo-order.json");
     expect(mapMalomoOrder(withoutAlternate).externalId).toBe("58f3d13f-2979-462b-92f8-4b85c6ee6abe");
     const { id: __, ...neither } = withoutAlternate;
-    expect(() => mapMalomoOrder(neither)).toThrow(/alternate_id: an order needs an alternate_id or an id/);
+    expect(() => mapMalomoOrder(neither)).toThrow(/id: is required: an order needs its id or an alternate_id/);
   });
 });
 
@@ -206,7 +206,7 @@ describe("TrackMage", () => {
     const order = mapTrackmageOrder(payload("trackmage-order.json"));
     expect(order).toMatchObject({
       source: "TRACKMAGE",
-      externalId: "wo_1001",
+      externalId: "d20215c9-0691-4783-a2f0-fb56938e5a78",
       sourceOrderId: "d20215c9-0691-4783-a2f0-fb56938e5a78",
       number: "ON1",
       email: "non-existing@trackmage.com",
@@ -214,13 +214,14 @@ describe("TrackMage", () => {
       orderType: "CUSTOMER",
       status: "OPEN",
       rawStatus: "new",
+      rawStatusTitle: "New",
       fulfillmentStatus: "PARTIALLY_FULFILLED",
       currency: "EUR",
       subtotal: "199.9",
       total: "199.9",
       createdAt: utc("2021-01-10T00:00:00Z"),
       shippingAddress: { firstName: "Dorothy", lastName: "Gale", line1: "567 East Cedar", line2: "Apartment 1", postalCode: "67901", countryCode: "US", country: "United States", state: "Kansas", company: "Acme, Inc." },
-      meta: { trackmage: { workspace: "/workspaces/cbe5589f-8869-4a9c-9d9c-3d7f70d66878", shipments: ["/shipments/cbe5589f-8869-4a9c-9d9c-3d7f70d66878"] } },
+      meta: { trackmage: { workspace: "/workspaces/cbe5589f-8869-4a9c-9d9c-3d7f70d66878", storeOrderId: "wo_1001", shipments: ["/shipments/cbe5589f-8869-4a9c-9d9c-3d7f70d66878"] } },
     });
   });
 
