@@ -261,3 +261,85 @@ describe("the source's own order id", () => {
     });
   }
 });
+
+describe("lookups a source's user expects", () => {
+  it("finds an order by the id its source gave it, and never another source's or workspace's", async () => {
+    const native = freshMalomoOrder();
+    const { order } = await importOne("MALOMO", native);
+    const LOOKUP = `query($source: OrderSource!, $id: String!) { orderBySourceId(source: $source, sourceOrderId: $id) { id } }`;
+    expect((await gw.graphql(LOOKUP, { source: "MALOMO", id: native.id })).data.orderBySourceId).toEqual({ id: order.id });
+    expect((await gw.graphql(LOOKUP, { source: "FLEXPORT", id: native.id })).data.orderBySourceId).toBeNull();
+    const other = await gw.keyFor("other-workspace", "READ");
+    expect((await gw.graphql(LOOKUP, { source: "MALOMO", id: native.id }, other)).data.orderBySourceId).toBeNull();
+  });
+
+  it("lists the orders changed since a time (incremental sync) and the orders of given storefront customers", async () => {
+    const since = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const native = { ...payload("storefront-orders.json")[0], id: 700000 + ++serial };
+    native.customer = { ...native.customer, id: 555000 + serial };
+    const { order } = await importOne("STOREFRONT", native);
+    const LIST = `query($filter: OrderFilter) { orders(first: 50, filter: $filter) { nodes { id } } }`;
+    const changed = (await gw.graphql(LIST, { filter: { updatedAfter: since } })).data.orders.nodes;
+    expect(changed).toEqual([{ id: order.id }]);
+    const byCustomer = (await gw.graphql(LIST, { filter: { customerIds: [String(native.customer.id), "nobody"] } })).data.orders.nodes;
+    expect(byCustomer).toEqual([{ id: order.id }]);
+    const tooMany = await gw.graphql(LIST, { filter: { customerIds: Array.from({ length: 101 }, (_, i) => String(i)) } });
+    expect(tooMany.errors?.[0]?.message).toMatch(/at most 100/);
+  });
+});
+
+describe("inputs the sources' write bodies need", () => {
+  it("takes promise dates, ship method, an address name and shipment details, and serves them back", async () => {
+    const result = await gw.graphql(
+      `mutation($input: CreateOrderInput!) { createOrder(input: $input) {
+        order { promisedShipBy promisedDeliveryBy shipMethod note shippingAddress { name }
+          shipments(first: 1) { weight weightUnit estimatedDeliveryAt signedBy origin { city } destination { city } } }
+        errors { code message path } } }`,
+      {
+        input: {
+          externalId: unique("api"),
+          promisedShipBy: "2026-12-10T00:00:00Z",
+          promisedDeliveryBy: "2026-12-14T00:00:00Z",
+          shipMethod: "STANDARD",
+          note: "Ring twice",
+          shippingAddress: { name: "Ana Lima", city: "Austin" },
+          shipments: [
+            {
+              carrier: "ups",
+              trackingCode: unique("1Z"),
+              weight: "12.5",
+              weightUnit: "LB",
+              estimatedDeliveryAt: "2026-12-13T18:00:00Z",
+              signedBy: "A. Lima",
+              origin: { city: "Reno" },
+              destination: { city: "Austin" },
+            },
+          ],
+        },
+      },
+    );
+    expect(result.data.createOrder).toEqual({
+      errors: [],
+      order: {
+        promisedShipBy: "2026-12-10T00:00:00.000Z",
+        promisedDeliveryBy: "2026-12-14T00:00:00.000Z",
+        shipMethod: "STANDARD",
+        note: "Ring twice",
+        shippingAddress: { name: "Ana Lima" },
+        shipments: [
+          { weight: "12.5", weightUnit: "LB", estimatedDeliveryAt: "2026-12-13T18:00:00.000Z", signedBy: "A. Lima", origin: { city: "Reno" }, destination: { city: "Austin" } },
+        ],
+      },
+    });
+  });
+
+  it("refuses a weight without its unit, naming the field", async () => {
+    const before = await gw.db.prisma.order.count();
+    const result = await gw.graphql(`mutation($input: CreateOrderInput!) { createOrder(input: $input) { order { id } errors { code path } } }`, {
+      input: { shipments: [{ carrier: "ups", trackingCode: unique("1Z"), weight: "3" }] },
+    });
+    expect(result.data.createOrder).toEqual({ order: null, errors: [{ code: "VALIDATION", path: ["input", "shipments", "0", "weightUnit"] }] });
+    expect(await gw.db.prisma.order.count()).toBe(before);
+  });
+});

@@ -30,7 +30,7 @@ afterAll(async () => {
 
 const databaseIdOf = (globalId: string) => Buffer.from(globalId, "base64").toString().split(":")[1]!;
 
-const SYNC = `id sourceOrderId sourceSync { state attempts lastError syncedAt }`;
+const SYNC = `id sourceOrderId status cancellationRequestedAt sourceSync { state attempts lastError syncedAt localOnlyFields }`;
 
 async function createOrder(input: Record<string, unknown>) {
   const result = await gw.graphql(`mutation($input: CreateOrderInput!) { createOrder(input: $input) { order { ${SYNC} } errors { code message } } }`, { input });
@@ -184,11 +184,35 @@ describe("write-through to Flexport", () => {
     });
     expect(after.sourceOrderId).toMatch(/^fo_/);
 
-    const cancelled = await gw.graphql(`mutation($id: ID!) { cancelOrder(id: $id, reason: CUSTOMER) { order { status sourceSync { state } } errors { code } } }`, { id: created.id });
-    expect(cancelled.data.cancelOrder).toEqual({ order: { status: "CANCELLED", sourceSync: { state: "PENDING" } }, errors: [] });
-    await synced(created.id);
+    // Not cancelled before Flexport accepts: the order shows the request meanwhile.
+    const cancelled = await gw.graphql(
+      `mutation($id: ID!) { cancelOrder(id: $id, reason: CUSTOMER) { order { status cancellationRequestedAt sourceSync { state } } errors { code } } }`,
+      { id: created.id },
+    );
+    expect(cancelled.data.cancelOrder).toEqual({
+      order: { status: "OPEN", cancellationRequestedAt: expect.any(String), sourceSync: { state: "PENDING" } },
+      errors: [],
+    });
+    const accepted = await synced(created.id);
+    expect(accepted).toMatchObject({ status: "CANCELLED", cancellationRequestedAt: null });
     expect(flexport.requests.at(-1)).toMatchObject({ method: "POST", path: `/orders/${after.sourceOrderId}/cancel` });
     expect(flexport.orders.get(after.sourceOrderId)!.state.internalStatus).toBe("CANCELLED");
+  });
+
+  it("keeps the order's status when Flexport refuses the cancel, and says why in its history", async () => {
+    const created = await createOrder({ source: "FLEXPORT", externalId: "fx-2004", lineItems: [{ sku: "SKU-4", quantity: 1 }] });
+    const { sourceOrderId } = await synced(created.id);
+    flexport.orders.get(sourceOrderId)!.state.fulfillmentStatus = "SHIPPED";
+    await gw.graphql(`mutation($id: ID!) { cancelOrder(id: $id, reason: CUSTOMER) { errors { code } } }`, { id: created.id });
+    const refused = await eventually(async () => {
+      const order = (
+        await gw.graphql(`query($id: ID!) { node(id: $id) { ... on Order { ${SYNC} events(last: 1) { nodes { type label } } } } }`, { id: created.id })
+      ).data.node;
+      expect(order.sourceSync.state).toBe("FAILED");
+      return order;
+    });
+    expect(refused).toMatchObject({ status: "OPEN", cancellationRequestedAt: null });
+    expect(refused.events.nodes[0]).toMatchObject({ type: "order.cancel_refused", label: expect.stringMatching(/already shipped/) });
   });
 
   it("sends retryOrder to the source", async () => {
@@ -206,16 +230,34 @@ describe("write-through to Flexport", () => {
 });
 
 describe("without a connection or an operation", () => {
-  it("keeps the change LOCAL_ONLY", async () => {
+  it("keeps a change LOCAL_ONLY that the source has no operation for, saying why", async () => {
     const storefront = await createOrder({ source: "STOREFRONT", externalId: "sf-1" });
-    expect(storefront.sourceSync).toEqual({ state: "LOCAL_ONLY", attempts: 0, lastError: null, syncedAt: null });
+    expect(storefront.sourceSync).toEqual({ state: "LOCAL_ONLY", attempts: 0, lastError: null, syncedAt: null, localOnlyFields: [] });
     // Flexport has no update operation.
     const flexportOrder = await createOrder({ source: "FLEXPORT", externalId: "fx-2003" });
     await synced(flexportOrder.id);
     const before = flexport.requests.length;
     await gw.graphql(`mutation($id: ID!) { updateOrder(id: $id, input: { email: "x@example.com" }) { errors { code } } }`, { id: flexportOrder.id });
-    expect((await syncOf(flexportOrder.id)).sourceSync.state).toBe("SYNCED");
+    expect((await syncOf(flexportOrder.id)).sourceSync).toMatchObject({
+      state: "LOCAL_ONLY",
+      lastError: "Flexport has no updateOrder operation: the change is kept here only.",
+      localOnlyFields: ["email"],
+    });
     expect(flexport.requests.length).toBe(before);
+  });
+
+  it("keeps a change LOCAL_ONLY that the source's write does not carry (a Malomo number edit), sending the rest", async () => {
+    const created = await createOrder({ source: "MALOMO", externalId: "wt-local-1", email: "ana@example.com" });
+    await synced(created.id);
+    const before = malomo.requests.length;
+    await gw.graphql(`mutation($id: ID!) { updateOrder(id: $id, input: { number: "2002" }) { errors { code } } }`, { id: created.id });
+    expect((await syncOf(created.id)).sourceSync).toMatchObject({ state: "LOCAL_ONLY", localOnlyFields: ["number"], lastError: expect.stringMatching(/does not carry number/) });
+    expect(malomo.requests.length).toBe(before);
+
+    // A later change the source does receive is sent, but the number it never saw keeps the order LOCAL_ONLY.
+    await gw.graphql(`mutation($id: ID!) { updateOrder(id: $id, input: { email: "ana.lima@example.com" }) { errors { code } } }`, { id: created.id });
+    await eventually(() => expect(malomo.requests.at(-1)).toMatchObject({ method: "PUT", json: { email: "ana.lima@example.com" } }));
+    await eventually(async () => expect((await syncOf(created.id)).sourceSync).toMatchObject({ state: "LOCAL_ONLY", localOnlyFields: ["number"], attempts: 1 }));
   });
 });
 

@@ -16,6 +16,18 @@ export type WriteRoute = {
   body?(order: StoredOrder, event: OrderEvent | null): unknown;
   /** For a create: the source's id of the new order, read from its validated answer. */
   createdId?(answer: unknown): string;
+  /**
+   * The order fields (OrderInput keys) the body carries, for writes that
+   * carry fields: a change to any other field never reaches the source and
+   * leaves the order LOCAL_ONLY.
+   */
+  carries?: readonly string[];
+  /**
+   * The change takes effect only once the source accepts it (Flexport's
+   * cancel): until then the order shows the request, and a refusal leaves
+   * it as it was.
+   */
+  awaitsSource?: boolean;
 };
 
 export type OrdersPage = { orders: unknown[]; next: string | null };

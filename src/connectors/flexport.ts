@@ -10,8 +10,10 @@ export const flexport: Connector = {
       path: () => "/orders",
       body: (order) => toFlexportOrder(order),
       createdId: (answer) => requireId("Flexport", mapFlexportOrder(answer).sourceOrderId),
+      carries: ["externalId", "shippingAddress", "phone", "lineItems", "promisedShipBy", "promisedDeliveryBy", "shipMethod", "meta"],
     },
-    cancelOrder: { method: "POST", path: (id) => `/orders/${segment(id)}/cancel` },
+    // Flexport may refuse a cancel (the order has shipped): the order is cancelled here once it accepts.
+    cancelOrder: { method: "POST", path: (id) => `/orders/${segment(id)}/cancel`, awaitsSource: true },
     retryOrder: { method: "POST", path: (id) => `/orders/${segment(id)}/retry` },
   },
 };

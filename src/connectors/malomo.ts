@@ -11,8 +11,15 @@ export const malomo: Connector = {
       path: () => "/orders",
       body: (order) => toMalomoOrder(order),
       createdId: (answer) => requireId("Malomo", mapMalomoOrder(answer).sourceOrderId),
+      carries: ["externalId", "number", "email", "customer", "meta", "shipments"],
     },
-    updateOrder: { method: "PUT", path: (id) => `/orders/${segment(id)}`, body: (order) => toMalomoOrder(order, true) },
+    // The update takes no alternate_id or number.
+    updateOrder: {
+      method: "PUT",
+      path: (id) => `/orders/${segment(id)}`,
+      body: (order) => toMalomoOrder(order, true),
+      carries: ["email", "customer", "meta", "shipments"],
+    },
     deleteOrder: { method: "DELETE", path: (id) => `/orders/${segment(id)}` },
     createOrderEvent: { method: "POST", path: (id) => `/orders/${segment(id)}/events`, body: (_order, event) => toMalomoEvent(event!) },
   },

@@ -12,9 +12,19 @@ export type OrderFilter = {
   q?: string | null;
   createdAfter?: Date | null;
   createdBefore?: Date | null;
+  updatedAfter?: Date | null;
+  customerIds?: string[] | null;
 };
 
 export const MAX_SEARCH_LENGTH = 200;
+export const MAX_CUSTOMER_IDS = 100;
+
+/** The customer ids to match, trimmed; at most MAX_CUSTOMER_IDS. */
+export function customerIdsOf(filter: OrderFilter | null | undefined): string[] | null {
+  if (!filter?.customerIds) return null;
+  if (filter.customerIds.length > MAX_CUSTOMER_IDS) throw new DomainRuleError(`\`customerIds\` may hold at most ${MAX_CUSTOMER_IDS} ids.`);
+  return filter.customerIds.map((id) => id.trim());
+}
 const MAX_SEARCH_TERMS = 5;
 
 /** "john smith" matches orders where each word is in the number, a name or an email. */

@@ -6,7 +6,7 @@ import { jsonFault, jsonFaultMessage } from "./json-shape.js";
 import { DECIMAL_PATTERN, isCurrencyCode } from "./money.js";
 import { shipmentKey } from "./order-rules.js";
 import { OrderSource, OrderType, ShipmentStatus } from "../generated/prisma/enums.js";
-import type { AddressInput, LineItemInput, OrderInput, ScanEventInput, ShipmentInput } from "./order-input.js";
+import { WEIGHT_UNITS, type AddressInput, type LineItemInput, type OrderInput, type ScanEventInput, type ShipmentInput } from "./order-input.js";
 import { MAX_USER_ERRORS, type Result, type UserError } from "./user-error.js";
 
 const MAX_TEXT = 2000;
@@ -60,6 +60,7 @@ const json = z
 
 const address = z
   .object({
+    name: optionalText(200),
     firstName: optionalText(200),
     lastName: optionalText(200),
     company: optionalText(200),
@@ -108,14 +109,23 @@ const scanEvent = z.object({
   location: address,
 });
 
-const shipment = z.object({
-  carrier: requiredText(100),
-  trackingCode: requiredText(200),
-  carrierService: optionalText(200),
-  trackingUrl: httpUrl,
-  isReturn: z.boolean().nullish(),
-  scanEvents: z.array(scanEvent).max(LIMITS.scanEvents, `must hold at most ${LIMITS.scanEvents} scan events`).nullish(),
-});
+const shipment = z
+  .object({
+    carrier: requiredText(100),
+    trackingCode: requiredText(200),
+    carrierService: optionalText(200),
+    trackingUrl: httpUrl,
+    isReturn: z.boolean().nullish(),
+    estimatedDeliveryAt: z.date().nullish(),
+    signedBy: optionalText(200),
+    weight: money.refine((value) => value == null || !value.startsWith("-"), "must not be negative"),
+    weightUnit: z.enum(WEIGHT_UNITS).nullish(),
+    origin: address,
+    destination: address,
+    scanEvents: z.array(scanEvent).max(LIMITS.scanEvents, `must hold at most ${LIMITS.scanEvents} scan events`).nullish(),
+  })
+  // A weight is never kept without its unit.
+  .refine((s) => s.weight == null || s.weightUnit != null, { message: "is required with a weight", path: ["weightUnit"] });
 
 const shipments = z
   .array(shipment)
@@ -142,6 +152,11 @@ const orderFields = {
   discount: nonNegativeMoney,
   total: nonNegativeMoney,
   paymentStatus: optionalText(100),
+  note: optionalText(),
+  ownerNote: optionalText(),
+  promisedShipBy: z.date().nullish(),
+  promisedDeliveryBy: z.date().nullish(),
+  shipMethod: optionalText(100),
   shippingAddress: address,
   billingAddress: address,
   lineItems: z.array(lineItem).max(LIMITS.lineItems, `must hold at most ${LIMITS.lineItems} line items`).nullish(),
@@ -255,5 +270,10 @@ function toScan(scan: z.output<typeof scanEvent>): ScanEventInput {
 }
 
 function toShipments(list: Shipments): ShipmentInput[] {
-  return list.map((s) => ({ ...s, scanEvents: s.scanEvents?.map(toScan) ?? [] }));
+  return list.map((s) => ({
+    ...s,
+    ...(s.origin !== undefined ? { origin: toAddress(s.origin) } : {}),
+    ...(s.destination !== undefined ? { destination: toAddress(s.destination) } : {}),
+    scanEvents: s.scanEvents?.map(toScan) ?? [],
+  }));
 }

@@ -6,7 +6,7 @@
 // nothing is lost when the process dies after the commit.
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { newId } from "../store/ids.js";
-import { connectors, type WriteOperation } from "../connectors/index.js";
+import { connectors, sourceLabel, type WriteOperation } from "../connectors/index.js";
 import type { OrderEvent, OrderSource, WebhookTopic } from "../generated/prisma/client.js";
 import { QUEUES, type JobQueue } from "../jobs/queue.js";
 import type { Sql } from "../store/executor.js";
@@ -26,6 +26,8 @@ export type OrderChange = {
   topics: WebhookTopic[];
   /** What the order's source is told, if it is connected and has the operation. */
   write?: WriteOperation;
+  /** The order fields the change set (OrderInput keys), to tell which the source's write carries. */
+  fields?: readonly string[];
   /** The event a createOrderEvent adds. */
   event?: OrderEvent;
   shipmentChanges?: ShipmentStatusChange[];
@@ -53,15 +55,25 @@ export function createOutbox(jobs: JobQueue): Outbox {
 
   const recordTo = async (tx: Sql, change: OrderChange, targets: Listeners): Promise<boolean> => {
     const topics = topicsOf(change);
-    const route =
-      change.write && targets.connection
-        ? connectors[targets.connection.source as keyof typeof connectors]?.writes[change.write]
-        : undefined;
+    const connection = targets.connection;
+    const found = change.write && connection ? connectors[connection.source as keyof typeof connectors]?.writes[change.write] : undefined;
+    // What of the change the source cannot receive: an operation it does not have, or fields its write does not carry.
+    const uncarried = found?.carries ? (change.fields ?? []).filter((field) => !found.carries!.includes(field)) : [];
+    const carriesNothing = found?.carries !== undefined && change.fields !== undefined && uncarried.length === change.fields.length && uncarried.length > 0;
+    const route = carriesNothing ? undefined : found;
+    let movedSync = false;
+    if (connection && change.write && change.write !== "deleteOrder" && (!found || carriesNothing)) {
+      const label = sourceLabel(connection.source);
+      const reason = found
+        ? `${label}'s ${change.write} does not carry ${uncarried.join(", ")}: the change is kept here only.`
+        : `${label} has no ${change.write} operation: the change is kept here only.`;
+      movedSync = await updateSync(tx, change.orderId, { syncState: "LOCAL_ONLY", syncError: reason }, found ? uncarried : (change.fields ?? []));
+    }
     const endpoints = targets.endpoints;
-    if (!route && endpoints.length === 0) return false;
+    if (!route && endpoints.length === 0) return movedSync;
 
     const order = await loadStoredOrder(tx, change.orderId);
-    if (!order) return false;
+    if (!order) return movedSync;
 
     if (route && targets.connection) {
       const id = newId();
@@ -78,8 +90,8 @@ export function createOutbox(jobs: JobQueue): Outbox {
           body: json(body),
         }),
       );
-      // The order says so until the write is sent.
-      if (change.write !== "deleteOrder") await updateSync(tx, order.id, { syncState: "PENDING", syncAttempts: 0, syncError: null });
+      // The order says so until the write is sent; fields the write does not carry stay local only.
+      if (change.write !== "deleteOrder") await updateSync(tx, order.id, { syncState: "PENDING", syncAttempts: 0, syncError: null }, uncarried);
       await jobs.enqueue(tx, QUEUES.sourceWrite, { id, attempt: 0 });
     }
 
@@ -105,7 +117,7 @@ export function createOutbox(jobs: JobQueue): Outbox {
         }
       }
     }
-    return route !== undefined && change.write !== "deleteOrder";
+    return movedSync || (route !== undefined && change.write !== "deleteOrder");
   };
 
   return {

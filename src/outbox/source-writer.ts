@@ -11,7 +11,9 @@ import { decryptSecret } from "../outbound/secrets.js";
 import { SourcePayloadError } from "../sources/common.js";
 import { addEvents, sourceOrderIdOf, updateSync } from "../store/orders.js";
 import { first, q, run } from "../store/schema.js";
+import { settleCancel } from "../services/orders.js";
 import { nextAttemptDelayMs, type OutboundDeps } from "./deps.js";
+import { createOutbox } from "./index.js";
 
 type Outcome =
   | { kind: "succeeded"; status: number; createdId?: string }
@@ -87,7 +89,8 @@ async function currentSourceOrderId(deps: OutboundDeps, orderId: string): Promis
   return sourceOrderIdOf(deps.store, orderId);
 }
 
-async function record(deps: OutboundDeps, write: SourceWrite, outcome: Exclude<Outcome, { kind: "waiting" }>): Promise<void> {
+async function record(deps: OutboundDeps, write: SourceWrite & { connection: SourceConnection }, outcome: Exclude<Outcome, { kind: "waiting" }>): Promise<void> {
+  const route = connectors[write.connection.source as keyof typeof connectors]?.writes[write.operation as WriteOperation];
   const attempts = write.attempts + 1;
   const now = new Date();
   deps.metrics.attempt(QUEUES.sourceWrite, outcome.kind);
@@ -117,6 +120,7 @@ async function record(deps: OutboundDeps, write: SourceWrite, outcome: Exclude<O
           q.updateTable("sourceWrite").set({ sourceOrderId: outcome.createdId }).where("orderId", "=", write.orderId).where("sourceOrderId", "is", null).where("state", "=", "PENDING"),
         );
       }
+      if (route?.awaitsSource && write.operation === "cancelOrder") await settleCancel(tx, write.workspaceId, write.orderId, { accepted: true }, createOutbox(deps.jobs));
       const more = await first(tx, q.selectFrom("sourceWrite").select("id").where("orderId", "=", write.orderId).where("state", "=", "PENDING").limit(1));
       await updateSync(tx, write.orderId, {
         ...(outcome.createdId ? { sourceOrderId: outcome.createdId } : {}),
@@ -126,6 +130,9 @@ async function record(deps: OutboundDeps, write: SourceWrite, outcome: Exclude<O
     } else if (outcome.kind === "retrying") {
       await updateSync(tx, write.orderId, { syncAttempts: attempts, syncError: outcome.error });
       await deps.jobs.enqueue(tx, QUEUES.sourceWrite, { id: write.id, attempt: attempts }, new Date(now.getTime() + outcome.delayMs));
+    } else if (route?.awaitsSource && write.operation === "cancelOrder") {
+      await updateSync(tx, write.orderId, { syncState: "FAILED", syncAttempts: attempts, syncError: outcome.error });
+      await settleCancel(tx, write.workspaceId, write.orderId, { accepted: false, reason: outcome.error }, createOutbox(deps.jobs));
     } else if (await updateSync(tx, write.orderId, { syncState: "FAILED", syncAttempts: attempts, syncError: outcome.error })) {
       await addEvents(tx, { id: write.orderId, workspaceId: write.workspaceId }, [
         { type: "source.sync_failed", label: outcome.error, properties: { operation: write.operation, attempts, responseStatus: outcome.status }, occurredAt: now },

@@ -2,6 +2,7 @@ import { builder } from "./builder.js";
 
 export const AddressInput = builder.inputType("AddressInput", {
   fields: (t) => ({
+    name: t.string({ description: "The full name as one line, for sources that keep it so (Flexport, storefront)." }),
     firstName: t.string(),
     lastName: t.string(),
     company: t.string(),

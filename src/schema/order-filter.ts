@@ -12,5 +12,10 @@ export const OrderFilterInput = builder.inputType("OrderFilter", {
     q: t.string({ description: "Words to find in the order number, customer name or email." }),
     createdAfter: t.field({ type: "DateTime", description: "Inclusive." }),
     createdBefore: t.field({ type: "DateTime", description: "Exclusive." }),
+    updatedAfter: t.field({
+      type: "DateTime",
+      description: "Changed at or after this time (inclusive), by any way in: for incremental sync, pass the time of your last read.",
+    }),
+    customerIds: t.stringList({ description: "The source's customer ids (the storefront's customer_ids filter)." }),
   }),
 });

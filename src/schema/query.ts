@@ -39,6 +39,17 @@ builder.queryFields((t) => ({
       oneOrder(ctx, info, { source, externalId }),
   }),
 
+  orderBySourceId: t.field({
+    type: OrderRef,
+    nullable: true,
+    description: "The order by the id its source assigned (Malomo id, Flexport id, storefront id, TrackMage id), as GET /orders/:id there.",
+    args: {
+      source: t.arg({ type: OrderSourceEnum, required: true }),
+      sourceOrderId: t.arg.string({ required: true }),
+    },
+    resolve: (_root, { source, sourceOrderId }, ctx, info) => oneOrder(ctx, info, { source, sourceOrderId: sourceOrderId.trim() }),
+  }),
+
   orderByTrackingCode: t.field({
     type: OrderRef,
     nullable: true,

@@ -275,6 +275,8 @@ async function upsert(tx: Sql, workspaceId: string, input: OrderInput, hash: str
         shippedAt: input.shippedAt ?? derived.shippedAt,
         deliveredAt: input.deliveredAt ?? derived.deliveredAt,
         importHash: hash,
+        // The source's newer word replaces what was changed here without it.
+        localOnlyFields: [],
       };
   const order = await store.updateOrder(tx, existing, changes, [
     {

@@ -18,6 +18,7 @@ import {
   validateUpdateOrder,
 } from "../domain/order-validation.js";
 import { fail, ok, type Result, type UserError } from "../domain/user-error.js";
+import { connectors, type WriteOperation } from "../connectors/index.js";
 import { silentOutbox, type Outbox, type OrderChange } from "../outbox/index.js";
 import type { CancelReason, Order, OrderEvent, Shipment } from "../generated/prisma/client.js";
 
@@ -64,7 +65,7 @@ export async function createOrder(
         events: [lifecycle("order.created", "Order created", { source: input.source, externalId: input.externalId ?? null })],
       });
       if (key) await run(tx, q.insertInto("idempotencyKey").values({ workspaceId, key, requestHash, orderId: order.id }));
-      const change = { workspaceId, orderId: order.id, topics: ["ORDER_CREATED" as const], write: "createOrder" as const };
+      const change = { workspaceId, orderId: order.id, topics: ["ORDER_CREATED" as const], write: "createOrder" as const, fields: givenFields(input) };
       return ok({ order: await recordChange(tx, outbox, change, order, listeners), replayed: false });
     });
   } catch (error) {
@@ -160,7 +161,8 @@ export async function updateOrder(
       ...(patch.billingAddress !== undefined ? [order.billingAddressId] : []),
       ...(shipments?.removedAddresses ?? []),
     ]);
-    return ok(await recordChange(tx, outbox, { workspaceId, orderId: order.id, topics: ["ORDER_UPDATED"], write: "updateOrder" }, updated, listeners));
+    const change: OrderChange = { workspaceId, orderId: order.id, topics: ["ORDER_UPDATED"], write: "updateOrder", fields: Object.keys(patch) };
+    return ok(await recordChange(tx, outbox, change, updated, listeners));
   });
 }
 
@@ -195,15 +197,50 @@ export async function cancelOrder(
     const locked = await store.lockOrderFor(tx, workspaceId, orderId, ["ORDER_CANCELLED"]);
     if (!locked) return notFound("order", ["id"]);
     const { order, listeners } = locked;
-    if (order.status === "CANCELLED") return ok(order); // cancelling twice changes nothing
+    // Cancelling twice, or while a cancel waits on the source, changes nothing.
+    if (order.status === "CANCELLED" || order.cancellationRequestedAt) return ok(order);
     const shipments = await run(tx, q.selectFrom("shipment").select(["status", "isReturn"]).where("orderId", "=", orderId));
     const refusal = cancelRefusal(order, shipments);
     if (refusal) return fail("NOT_CANCELLABLE", refusal, ["id"]);
+    if (awaitsSource(listeners, "cancelOrder")) {
+      // The source decides: the order shows the request until it answers (see confirmCancel).
+      const requested = await store.updateOrder(tx, order, { cancellationRequestedAt: new Date(), cancelReason: reason }, [
+        lifecycle("order.cancel_requested", "Cancellation requested", { reason }),
+      ]);
+      return ok(await recordChange(tx, outbox, { workspaceId, orderId, topics: ["ORDER_UPDATED"], write: "cancelOrder" }, requested, listeners));
+    }
     const cancelled = await store.updateOrder(tx, order, { status: "CANCELLED", cancelReason: reason, cancelledAt: new Date() }, [
       lifecycle("order.cancelled", "Order cancelled", { reason }),
     ]);
     return ok(await recordChange(tx, outbox, { workspaceId, orderId, topics: ["ORDER_CANCELLED"], write: "cancelOrder" }, cancelled, listeners));
   });
+}
+
+/** Whether the order's connected source must accept `write` before it takes effect here. */
+function awaitsSource(listeners: Listeners, write: WriteOperation): boolean {
+  const connection = listeners.connection;
+  return connection != null && connectors[connection.source as keyof typeof connectors]?.writes[write]?.awaitsSource === true;
+}
+
+/**
+ * The source's answer to a cancel it had to accept (awaitsSource), in the
+ * transaction that records it: accepted, the order is cancelled (partners
+ * hear ORDER_CANCELLED); refused, it stays as it was and its history says why.
+ */
+export async function settleCancel(tx: Sql, workspaceId: string, orderId: string, answer: { accepted: true } | { accepted: false; reason: string }, outbox: Outbox) {
+  const locked = await store.lockOrderFor(tx, workspaceId, orderId, ["ORDER_CANCELLED"]);
+  if (!locked?.order.cancellationRequestedAt) return;
+  const { order, listeners } = locked;
+  if (!answer.accepted) {
+    await store.updateOrder(tx, order, { cancellationRequestedAt: null }, [
+      lifecycle("order.cancel_refused", `Cancellation not accepted: ${answer.reason}`, { reason: answer.reason }),
+    ]);
+    return;
+  }
+  await store.updateOrder(tx, order, { status: "CANCELLED", cancelledAt: new Date(), cancellationRequestedAt: null }, [
+    lifecycle("order.cancelled", "Order cancelled", { reason: order.cancelReason, acceptedBySource: true }),
+  ]);
+  await outbox.record(tx, { workspaceId, orderId, topics: ["ORDER_CANCELLED"] }, listeners);
 }
 
 // ---------------------------------------------------------------- retry
@@ -297,6 +334,13 @@ export async function recordScanEvents(
 export type ScansRecorded = { shipment: Shipment; statusChange: { from: string; to: string } | null };
 
 // ----------------------------------------------------------------
+
+/** The fields a new order's input sets (what its source's create must carry). */
+function givenFields(input: OrderInput): string[] {
+  return Object.entries(input)
+    .filter(([key, value]) => key !== "source" && key !== "events" && value != null && !(Array.isArray(value) && value.length === 0))
+    .map(([key]) => key);
+}
 
 function lifecycle(type: string, label: string, properties: Record<string, unknown>): OrderEventInput {
   return { type, label, properties, occurredAt: new Date() };

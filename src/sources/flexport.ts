@@ -234,8 +234,9 @@ export function toFlexportOrder(order: StoredOrder) {
         ? { customsUnitValue: { amount: Number(item.unitPrice.toString()), currencyCode: item.currency ?? order.currency } }
         : {}),
     })),
-    promisedShipByTime: iso(order.promisedShipBy),
-    promisedDeliveryByTime: iso(order.promisedDeliveryBy),
+    // Left out when unknown: Flexport then sets its own promise.
+    ...(order.promisedShipBy ? { promisedShipByTime: iso(order.promisedShipBy) } : {}),
+    ...(order.promisedDeliveryBy ? { promisedDeliveryByTime: iso(order.promisedDeliveryBy) } : {}),
     ...(order.shipMethod ? { shipMethod: order.shipMethod } : {}),
     ...(typeof flexport.marketplace === "string" ? { source: flexport.marketplace } : {}),
   };

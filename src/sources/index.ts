@@ -12,7 +12,7 @@ export { SourcePayloadError } from "./common.js";
  * when a mapper makes something else of the same payload, so that importing
  * the payload again applies the change instead of finding it unchanged.
  */
-export const MAPPING_VERSION = 1;
+export const MAPPING_VERSION = 2;
 
 /** One mapper per source: native order JSON -> canonical order input. */
 export const mappers: Record<Exclude<OrderSource, "API">, (payload: unknown) => OrderInput> = {

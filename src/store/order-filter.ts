@@ -1,6 +1,6 @@
 // OrderFilter as a SQL condition on "order". Every condition is scoped to one
 // workspace; values travel as parameters, never in the text.
-import { searchTerms, type OrderFilter } from "../domain/order-filter.js";
+import { customerIdsOf, searchTerms, type OrderFilter } from "../domain/order-filter.js";
 
 /**
  * What `q` searches, lower-cased: the order number, emails and customer
@@ -29,6 +29,9 @@ export function orderFilterSql(workspaceId: string, filter: OrderFilter | null |
   }
   if (filter?.createdAfter) conditions.push(`created_at >= ${param(filter.createdAfter)}::timestamptz`);
   if (filter?.createdBefore) conditions.push(`created_at < ${param(filter.createdBefore)}::timestamptz`);
+  if (filter?.updatedAfter) conditions.push(`updated_at >= ${param(filter.updatedAfter)}::timestamptz`);
+  const customerIds = customerIdsOf(filter);
+  if (customerIds) conditions.push(`customer_id = ANY(${param(customerIds)}::text[])`);
   for (const term of searchTerms(filter?.q)) conditions.push(`${SEARCH_TEXT_SQL} LIKE ${param(`%${term.toLowerCase()}%`)}`);
   return { where: conditions.join(" AND "), args };
 }

@@ -95,14 +95,30 @@ export async function updateOrder(tx: Sql, order: Owner, changes: OrderChanges, 
 
 /**
  * Moves the order's source-sync columns (not its version: the order itself
- * did not change); false when the order is gone.
+ * did not change); false when the order is gone. `localOnly` adds fields the
+ * source will not see to the order's localOnlyFields; SYNCED stays
+ * LOCAL_ONLY while any are listed.
  */
 export async function updateSync(
   tx: Sql,
   orderId: string,
   changes: Pick<Updateable<Database["order"]>, "syncState" | "syncAttempts" | "syncError" | "syncedAt" | "sourceOrderId">,
+  localOnly: readonly string[] = [],
 ): Promise<boolean> {
-  return (await first(tx, q.updateTable("order").set({ ...changes, updatedAt: new Date() }).where("id", "=", orderId).returning("id"))) != null;
+  const { syncState, ...rest } = changes;
+  const query = q
+    .updateTable("order")
+    .set({ ...rest, updatedAt: new Date() })
+    .$if(syncState !== undefined && syncState !== "SYNCED", (update) => update.set({ syncState }))
+    .$if(localOnly.length > 0, (update) =>
+      update.set({ localOnlyFields: rawSql<string[]>`ARRAY(SELECT DISTINCT unnest(local_only_fields || ${[...localOnly]}::text[]) ORDER BY 1)` }),
+    )
+    .$if(syncState === "SYNCED", (update) =>
+      update.set({ syncState: rawSql<"SYNCED">`CASE WHEN cardinality(local_only_fields) = 0 THEN 'SYNCED' ELSE 'LOCAL_ONLY' END::"SyncState"` }),
+    )
+    .where("id", "=", orderId)
+    .returning("id");
+  return (await first(tx, query)) != null;
 }
 
 /** The orders waiting on a connection's pending writes are local only again (the connection was deleted). */
@@ -485,16 +501,19 @@ export async function reconcileShipments(
   for (const { id, input } of plan.keep) {
     const shipment = existing.find((s) => s.id === id)!;
     const stored = storedScans.get(id)!;
-    let changes: Updateable<Database["shipment"]> = {};
-    if (mode === "replace") changes = givenShipmentFields(input);
-    else if (mode === "newer") {
-      changes = sourceShipmentFields(input, shipment, stored.length > 0 || !!input.scanEvents?.length);
-      for (const place of ["origin", "destination"] as const) {
-        const column = place === "origin" ? "originId" : "destinationId";
-        if (!input[place]) continue;
-        changes[column] = addresses.add(input[place]);
-        removedAddresses.push(shipment[column]);
-      }
+    // An older payload brings scans only.
+    const changes: Updateable<Database["shipment"]> =
+      mode === "replace"
+        ? givenShipmentFields(input)
+        : mode === "newer"
+          ? sourceShipmentFields(input, shipment, stored.length > 0 || !!input.scanEvents?.length)
+          : {};
+    // An address given replaces the one held; updateOrder's null clears it, a source's absent value keeps it.
+    for (const place of mode === "older" ? [] : (["origin", "destination"] as const)) {
+      const column = place === "origin" ? "originId" : "destinationId";
+      if (mode === "replace" ? input[place] === undefined : !input[place]) continue;
+      changes[column] = addresses.add(input[place]);
+      removedAddresses.push(shipment[column]);
     }
     updates.push({ shipment, stored, input, changes });
   }

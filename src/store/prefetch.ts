@@ -222,12 +222,16 @@ export async function prefetchOne(sql: Sql, workspaceId: string, plan: PrefetchP
 export type OrderLookup =
   | { id: string }
   | { source: string; externalId: string }
+  | { source: string; sourceOrderId: string }
   | { trackingCode: string }
   | { number: string; customerEmail: string };
 
 function lookupSql(lookup: OrderLookup): { where: string; args: unknown[] } {
   if ("id" in lookup) return { where: "o.id = $2::uuid", args: [lookup.id] };
   if ("externalId" in lookup) return { where: `o.source = $2::"OrderSource" AND o.external_id = $3`, args: [lookup.source, lookup.externalId] };
+  if ("sourceOrderId" in lookup) {
+    return { where: `o.source = $2::"OrderSource" AND o.source_order_id = $3`, args: [lookup.source, lookup.sourceOrderId] };
+  }
   if ("trackingCode" in lookup) {
     return {
       where: "o.id = (SELECT order_id FROM shipment WHERE workspace_id = $1::uuid AND tracking_code = $2 ORDER BY created_at DESC LIMIT 1)",

@@ -44,6 +44,7 @@ describe("canonical -> native", () => {
   it("gives Flexport an order its own mapper reads back the same", () => {
     const native = toFlexportOrder(stored);
     expect(native).toMatchObject({ shipMethod: "standard", source: "SHOPIFY", promisedShipByTime: "2026-11-25T00:00:00.000Z" });
+    expect(native).not.toHaveProperty("promisedDeliveryByTime");
     const back = mapFlexportOrder({ ...native, id: "fo-1" });
     expect(back).toMatchObject({
       externalId: "A-1",
