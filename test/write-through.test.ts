@@ -261,6 +261,27 @@ describe("without a connection or an operation", () => {
   });
 });
 
+describe("a cancel waiting on Flexport", () => {
+  it("is settled by an import in which Flexport reports the order cancelled", async () => {
+    const config = outboundConfig();
+    const idle = await createTestGateway({ ...config, jobs: { ...config.jobs, enabled: false } });
+    onTestFinished(() => idle.close());
+    await idle.graphql(`mutation($input: SourceConnectionInput!) { upsertSourceConnection(input: $input) { errors { code } } }`, {
+      input: { source: "FLEXPORT", baseUrl: flexport.url, apiToken: STAND_IN_TOKEN },
+    });
+    const created = (await idle.graphql(`mutation { createOrder(input: { source: FLEXPORT, externalId: "fx-settle-1" }) { order { id } } }`)).data.createOrder.order;
+    const requested = await idle.graphql(`mutation($id: ID!) { cancelOrder(id: $id, reason: CUSTOMER) { order { status cancellationRequestedAt } } }`, { id: created.id });
+    expect(requested.data.cancelOrder.order).toEqual({ status: "OPEN", cancellationRequestedAt: expect.any(String) });
+
+    const reported = { id: "fo_settle_1", externalOrderId: "fx-settle-1", lineItems: [], updatedAt: new Date(Date.now() + 60_000).toISOString(), state: { fulfillmentStatus: "CANCELLED", internalStatus: "CANCELLED" } };
+    const imported = await idle.graphql(
+      `mutation($payloads: [JSON!]!) { importOrders(source: FLEXPORT, payloads: $payloads) { results { outcome order { status cancellationRequestedAt } } } }`,
+      { payloads: [reported] },
+    );
+    expect(imported.data.importOrders.results[0]).toEqual({ outcome: "UPDATED", order: { status: "CANCELLED", cancellationRequestedAt: null } });
+  });
+});
+
 describe("durability", () => {
   it("sends after a restart what was committed while no worker ran", async () => {
     const config = outboundConfig();

@@ -277,6 +277,8 @@ async function upsert(tx: Sql, workspaceId: string, input: OrderInput, hash: str
         importHash: hash,
         // The source's newer word replaces what was changed here without it.
         localOnlyFields: [],
+        // A cancel the source reports settles one waiting on its answer.
+        ...(input.status === "CANCELLED" ? { cancellationRequestedAt: null } : {}),
       };
   const order = await store.updateOrder(tx, existing, changes, [
     {

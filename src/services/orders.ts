@@ -229,6 +229,7 @@ function awaitsSource(listeners: Listeners, write: WriteOperation): boolean {
  */
 export async function settleCancel(tx: Sql, workspaceId: string, orderId: string, answer: { accepted: true } | { accepted: false; reason: string }, outbox: Outbox) {
   const locked = await store.lockOrderFor(tx, workspaceId, orderId, ["ORDER_CANCELLED"]);
+  // Settled already, also by an import in which the source reported the cancel.
   if (!locked?.order.cancellationRequestedAt) return;
   const { order, listeners } = locked;
   if (!answer.accepted) {
