@@ -67,6 +67,12 @@ const envSchema = z.object({
   PULL_CHECK_SECONDS: z.coerce.number().min(0.5).max(3600).default(15),
   PULL_PAGE_SIZE: z.coerce.number().int().min(1).max(250).default(50),
   PULL_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  BULK_DIR: z.string().min(1).default(".data/bulk"),
+  BULK_RETENTION_DAYS: z.coerce.number().min(0.001).max(365).default(7),
+  BULK_MAX_FILE_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 ** 3),
+  BULK_MAX_WORKSPACE_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 ** 3),
+  BULK_EXPORTS_PER_WORKSPACE: z.coerce.number().int().min(1).max(100).default(1),
+  BULK_SLICE_MS: z.coerce.number().int().min(0).max(600_000).optional(),
 });
 
 export type Config = {
@@ -142,6 +148,20 @@ export type Config = {
     pullPageSize: number;
     pullLeaseSeconds: number;
   };
+  /** Bulk exports and imports: where their files live and how much they may take. */
+  bulk: {
+    /** A directory every instance shares (a volume or network mount when there are several). */
+    dir: string;
+    retentionMs: number;
+    /** Largest uploaded import, before decompression. */
+    maxFileBytes: number;
+    /** The bulk files one workspace may hold at once. */
+    maxWorkspaceBytes: number;
+    /** Exports of one workspace that run at once; the rest wait. */
+    exportsPerWorkspace: number;
+    /** How long one job works on an operation before recording its cursor and queuing the next (default: a quarter of the job timeout, at most 10 s). */
+    sliceMs: number;
+  };
 };
 
 export class ConfigError extends Error {}
@@ -206,6 +226,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pullCheckSeconds: e.PULL_CHECK_SECONDS,
       pullPageSize: e.PULL_PAGE_SIZE,
       pullLeaseSeconds: e.PULL_LEASE_SECONDS,
+    },
+    bulk: {
+      dir: resolve(e.BULK_DIR),
+      retentionMs: e.BULK_RETENTION_DAYS * 86_400_000,
+      maxFileBytes: e.BULK_MAX_FILE_BYTES,
+      maxWorkspaceBytes: e.BULK_MAX_WORKSPACE_BYTES,
+      exportsPerWorkspace: e.BULK_EXPORTS_PER_WORKSPACE,
+      sliceMs: e.BULK_SLICE_MS ?? Math.min(10_000, Math.max(e.JOB_TIMEOUT_SECONDS, Math.ceil(e.SOURCE_TIMEOUT_MS / 1000) + 1) * 250),
     },
   };
   if (e.DATABASE_REPLICA_URLS?.length && !e.DATABASE_URL) {

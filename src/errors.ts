@@ -13,7 +13,7 @@ export const ErrorCodes = {
   DUPLICATE: "DUPLICATE",
   /** updateOrder: expectedVersion is stale. */
   CONFLICT: "CONFLICT",
-  /** cancelOrder: the order has shipped or been delivered. */
+  /** cancelOrder: the order has shipped or been delivered; cancelBulkOperation: the operation has ended. */
   NOT_CANCELLABLE: "NOT_CANCELLABLE",
   /** retryOrder: the order has no retriable processing error. */
   NOT_RETRYABLE: "NOT_RETRYABLE",
@@ -23,6 +23,8 @@ export const ErrorCodes = {
   FORBIDDEN: "FORBIDDEN",
   /** A source system refused or failed a call made on the caller's behalf. */
   SOURCE_ERROR: "SOURCE_ERROR",
+  /** exportOrders / POST /bulk/imports: the workspace's bulk files are at their size limit. */
+  LIMIT_EXCEEDED: "LIMIT_EXCEEDED",
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

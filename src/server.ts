@@ -25,6 +25,8 @@ import { Registry } from "prom-client";
 import { startOutbound, type Outbound } from "./jobs/index.js";
 import { schema } from "./schema/index.js";
 import { sourceWebhooks } from "./webhooks.js";
+import { bulkRoutes } from "./bulk/http.js";
+import { directoryStorage } from "./bulk/storage.js";
 
 export type Gateway = {
   yoga: YogaServerInstance<Record<string, never>, Context>;
@@ -135,11 +137,13 @@ export async function createGateway(
       ...(registry ? [metrics(registry, metricsAccess(config, config.metrics.port === undefined))] : []),
       frontDoor({
         authenticate,
-        bodyLimit: (path) => (path.startsWith("/webhooks/") ? config.limits.webhookBodyBytes : config.limits.bodyBytes),
+        bodyLimit: (path) =>
+          path.startsWith("/bulk/imports") ? config.bulk.maxFileBytes : path.startsWith("/webhooks/") ? config.limits.webhookBodyBytes : config.limits.bodyBytes,
         publicPaths: new Set(["/health", "/ready", "/metrics"]),
       }),
       readiness(db),
       sourceWebhooks({ store: db.sql, admit, pubsub: events.pubsub, outbox: outbound.outbox }),
+      bulkRoutes({ admit, bulk: () => outbound.bulk, storage: directoryStorage(config.bulk.dir) }),
       // Browsers may send "simple" requests without a preflight: refuse them
       // unless they carry a header only a script can set.
       useCSRFPrevention({ requestHeaders: ["x-graphql-csrf", "apollo-require-preflight"] }),

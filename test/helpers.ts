@@ -2,6 +2,8 @@
 // PostgreSQL when DATABASE_URL is set) and a gateway over it.
 import { readFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { inject } from "vitest";
 import { createApiKey } from "../src/auth/api-keys.js";
@@ -53,7 +55,8 @@ async function admin(url: string, sql: string) {
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // Keys are checked on every request, so a revocation shows at once.
-  return { ...loadConfig({ NODE_ENV: "test", DEMO_DATA: "false", API_KEY_CACHE_SECONDS: "0", LOG_LEVEL: "silent" }), ...overrides };
+  const bulkDir = join(tmpdir(), `gateway-bulk-${randomBytes(6).toString("hex")}`);
+  return { ...loadConfig({ NODE_ENV: "test", DEMO_DATA: "false", API_KEY_CACHE_SECONDS: "0", LOG_LEVEL: "silent", BULK_DIR: bulkDir }), ...overrides };
 }
 
 export type TestGateway = Gateway & {

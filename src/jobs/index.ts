@@ -13,11 +13,16 @@ import { sendSourceWrite } from "../outbox/source-writer.js";
 import { sendWebhook } from "../outbox/webhook-sender.js";
 import { bulkImportConcurrency, type ImportResult, type ImportSource } from "../services/imports.js";
 import { pullSource, type PullSummary } from "../services/pull.js";
+import { bulkService, type BulkService } from "../bulk/operations.js";
+import { directoryStorage } from "../bulk/storage.js";
+import { runBulkOperation } from "../bulk/worker.js";
 import { schedulePulls } from "./pull-schedule.js";
 import { QUEUES, startJobQueue } from "./queue.js";
 
 export type Outbound = {
   outbox: Outbox;
+  /** Bulk exports and imports (files in BULK_DIR, work on the job queue). */
+  bulk: BulkService;
   /** Pulls a source's orders now, for the caller's workspace. */
   pull(workspaceId: string, source: ImportSource): Promise<Result<PullSummary>>;
   stop(): Promise<void>;
@@ -48,18 +53,26 @@ export async function startOutbound(
       source,
     );
 
+  const storage = directoryStorage(config.bulk.dir);
+  const bulk = bulkService(db.prisma, jobs, storage, config.bulk);
   let scheduler: { stop(): Promise<void> } | null = null;
+  let sweeper: NodeJS.Timeout | null = null;
   if (config.jobs.enabled) {
     await jobs.work(QUEUES.sourceWrite, 4, (job) => sendSourceWrite(deps, job));
     await jobs.work(QUEUES.webhookDelivery, 8, (job) => sendWebhook(deps, job));
+    const bulkDeps = { prisma: db.prisma, sql: db.sql, storage, jobs, outbox, config, logger, onImported: options.onImported, concurrency: bulkImportConcurrency(db.kind) };
+    await jobs.work(QUEUES.bulkOperation, 2, (job) => runBulkOperation(bulkDeps, job));
     scheduler = schedulePulls(db.prisma, config.jobs.pullCheckSeconds, pull, logger);
+    sweeper = setInterval(() => bulk.sweepExpired().catch((error) => logger.error({ err: error }, "bulk file sweep failed")), 3_600_000).unref();
   }
   let stopping: Promise<void> | null = null;
   return {
     outbox,
+    bulk,
     pull,
     stop() {
       stopping ??= (async () => {
+        if (sweeper) clearInterval(sweeper);
         await scheduler?.stop();
         await jobs.stop();
         await http.close();

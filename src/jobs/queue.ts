@@ -17,6 +17,8 @@ export const QUEUES = {
   sourceWrite: "source-write",
   /** One attempt to deliver a WebhookDelivery to a partner. */
   webhookDelivery: "webhook-delivery",
+  /** A slice of work on a BulkOperation (export or import). */
+  bulkOperation: "bulk-operation",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

@@ -45,12 +45,23 @@ export type Outbox = {
    * import batch): who is listening is looked up once, not per order.
    */
   recordAll(tx: Sql, changes: readonly OrderChange[], source: OrderSource): Promise<void>;
+  /** An event about something other than an order (a finished bulk operation), for the workspace's subscribed endpoints. */
+  recordEvent(tx: Sql, workspaceId: string, topic: WebhookTopic, data: unknown): Promise<void>;
 };
 
 /** For tools that write without a job queue (bulk CLI import, demo data): nothing leaves. */
-export const silentOutbox: Outbox = { record: async () => false, recordAll: async () => {} };
+export const silentOutbox: Outbox = { record: async () => false, recordAll: async () => {}, recordEvent: async () => {} };
 
 export function createOutbox(jobs: JobQueue): Outbox {
+  /** One event to each of `endpoints`: a delivery row and its job, with one event id. */
+  const deliver = async (tx: Sql, endpoints: Listeners["endpoints"], topic: WebhookTopic, occurredAt: string, data: unknown) => {
+    const eventId = newId();
+    const body = JSON.stringify({ id: eventId, topic, occurredAt, data });
+    const deliveries = endpoints.map((endpoint) => ({ id: newId(), endpointId: endpoint.id, eventId, topic, body }));
+    await insertRows(tx, "webhookDelivery", deliveries);
+    for (const delivery of deliveries) await jobs.enqueue(tx, QUEUES.webhookDelivery, { id: delivery.id, attempt: 0 });
+  };
+
   const topicsOf = (change: OrderChange): WebhookTopic[] => change.topics.concat(change.shipmentChanges?.length ? ["SHIPMENT_STATUS_CHANGED"] : []);
 
   const recordTo = async (tx: Sql, change: OrderChange, targets: Listeners): Promise<boolean> => {
@@ -108,13 +119,7 @@ export function createOutbox(jobs: JobQueue): Outbox {
                 shipment: { id: encodeGlobalID("Shipment", shipmentId), ...shipment },
               }))
             : [{ order: document }];
-        for (const data of events) {
-          const eventId = newId();
-          const body = JSON.stringify({ id: eventId, topic, occurredAt, data });
-          const deliveries = subscribed.map((endpoint) => ({ id: newId(), endpointId: endpoint.id, eventId, topic, body }));
-          await insertRows(tx, "webhookDelivery", deliveries);
-          for (const delivery of deliveries) await jobs.enqueue(tx, QUEUES.webhookDelivery, { id: delivery.id, attempt: 0 });
-        }
+        for (const data of events) await deliver(tx, subscribed, topic, occurredAt, data);
       }
     }
     return movedSync || (route !== undefined && change.write !== "deleteOrder");
@@ -135,6 +140,11 @@ export function createOutbox(jobs: JobQueue): Outbox {
         if (!found.has(key)) found.set(key, findListeners(tx, change.workspaceId, topics, sourceValue(source)));
         await recordTo(tx, change, await found.get(key)!);
       }
+    },
+    async recordEvent(tx, workspaceId, topic, data) {
+      // API orders have no source connection: only the endpoints are read.
+      const { endpoints } = await findListeners(tx, workspaceId, [topic], sourceValue("API"));
+      if (endpoints.length) await deliver(tx, endpoints, topic, new Date().toISOString(), data);
     },
   };
 }

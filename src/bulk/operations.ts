@@ -1,0 +1,144 @@
+// Starting, cancelling and finding bulk operations: what the GraphQL fields
+// and the HTTP routes call. The work itself is the worker's (worker.ts).
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
+import type { Config } from "../config.js";
+import type { OrderFilter } from "../domain/order-filter.js";
+import { customerIdsOf, searchTerms } from "../domain/order-filter.js";
+import { fail, ok, type Result } from "../domain/user-error.js";
+import type { BulkOperation, PrismaClient } from "../generated/prisma/client.js";
+import { QUEUES, type JobQueue } from "../jobs/queue.js";
+import type { ImportSource } from "../services/imports.js";
+import { newId } from "../store/ids.js";
+import type { BulkStorage } from "./storage.js";
+import { EXPORT_RELATIONS, importKey, type ExportRelation } from "./worker.js";
+
+export type BulkService = ReturnType<typeof bulkService>;
+
+/** A web stream's chunks (the server's own stream class, which Readable.fromWeb does not take). */
+async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Buffer> {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+export class UploadTooLarge extends Error {}
+
+export function bulkService(prisma: PrismaClient, jobs: JobQueue, storage: BulkStorage, config: Config["bulk"]) {
+  const queue = (id: string) => prisma.$transaction((tx) => jobs.enqueue(tx, QUEUES.bulkOperation, { id, attempt: 0 }));
+
+  /** Bytes the workspace's bulk files hold now (finished or being written). */
+  const held = async (workspaceId: string) => {
+    const sum = await prisma.bulkOperation.aggregate({ where: { workspaceId, fileSize: { not: null }, resultKey: { not: null } }, _sum: { fileSize: true } });
+    return Number(sum._sum.fileSize ?? 0n);
+  };
+
+  return {
+    async startExport(workspaceId: string, filter: OrderFilter | null, include: readonly ExportRelation[] | null): Promise<Result<BulkOperation>> {
+      try {
+        // The filter's own rules, checked now rather than in the worker.
+        searchTerms(filter?.q);
+        customerIdsOf(filter);
+      } catch (error) {
+        return fail("VALIDATION", (error as Error).message, ["filter"]);
+      }
+      if ((await held(workspaceId)) >= config.maxWorkspaceBytes) {
+        return fail("LIMIT_EXCEEDED", `The workspace's bulk files take ${config.maxWorkspaceBytes} bytes or more; cancel or wait for older ones to expire.`, []);
+      }
+      const id = newId();
+      const operation = await prisma.bulkOperation.create({
+        data: {
+          id,
+          workspaceId,
+          kind: "EXPORT",
+          filter: filter ? JSON.parse(JSON.stringify(filter)) : undefined,
+          include: [...new Set(include ?? EXPORT_RELATIONS)],
+        },
+      });
+      await queue(id);
+      return ok(operation);
+    },
+
+    /**
+     * Streams an NDJSON upload (gzip or not, told by its first bytes) to storage, never holding it in
+     * memory, and queues its import. Throws UploadTooLarge past the limit.
+     */
+    async startImport(workspaceId: string, source: ImportSource, body: ReadableStream<Uint8Array>): Promise<BulkOperation> {
+      const available = Math.min(config.maxFileBytes, config.maxWorkspaceBytes - (await held(workspaceId)));
+      if (available <= 0) throw new UploadTooLarge("The workspace's bulk files are at their limit; wait for older ones to expire.");
+      const id = newId();
+      const key = importKey(id);
+      let size = 0;
+      const limit = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          size += chunk.length;
+          done(size > available ? new UploadTooLarge(`The file is larger than ${available} bytes (uncompressed).`) : null, chunk);
+        },
+      });
+      try {
+        // Gzip is told by its magic bytes (a Content-Encoding: gzip body may arrive decoded already).
+        const chunks = chunksOf(body);
+        const first = await chunks.next();
+        const head = first.done ? Buffer.alloc(0) : first.value;
+        const gzipped = head[0] === 0x1f && head[1] === 0x8b;
+        const input = Readable.from(
+          (async function* () {
+            if (head.length) yield head;
+            yield* chunks;
+          })(),
+          { objectMode: false },
+        );
+        const output = await storage.append(key, 0);
+        if (gzipped) await pipeline(input, createGunzip(), limit, output);
+        else await pipeline(input, limit, output);
+        await storage.publish(key);
+      } catch (error) {
+        await storage.remove(key);
+        throw error;
+      }
+      const operation = await prisma.bulkOperation.create({
+        data: { id, workspaceId, kind: "IMPORT", source, inputKey: key, fileSize: BigInt(size) },
+      });
+      await queue(id);
+      return operation;
+    },
+
+    /** The workspace's operation, or null (another workspace's behaves as unknown). */
+    find: (workspaceId: string, id: string) => prisma.bulkOperation.findFirst({ where: { id, workspaceId } }),
+
+    async cancel(workspaceId: string, id: string, canWrite: boolean): Promise<Result<BulkOperation>> {
+      const operation = await prisma.bulkOperation.findFirst({ where: { id, workspaceId } });
+      if (!operation) return fail("NOT_FOUND", "No bulk operation with that id.", ["id"]);
+      if (operation.kind === "IMPORT" && !canWrite) return fail("FORBIDDEN", "Cancelling an import needs a key with the write scope.", ["id"]);
+      const cancelled = await prisma.bulkOperation.updateMany({
+        where: { id, status: { in: ["CREATED", "RUNNING"] } },
+        data: { status: "CANCELLED", completedAt: new Date() },
+      });
+      if (!cancelled.count) return fail("NOT_CANCELLABLE", `The operation is ${operation.status} already.`, ["id"]);
+      return ok((await prisma.bulkOperation.findUnique({ where: { id } }))!);
+    },
+
+    /** Removes the files of operations past their retention; the operations stay, without a url. */
+    async sweepExpired(now = new Date()) {
+      const expired = await prisma.bulkOperation.findMany({ where: { expiresAt: { lt: now }, resultKey: { not: null } }, take: 500 });
+      for (const operation of expired) {
+        await storage.remove(operation.resultKey!);
+        await prisma.bulkOperation.update({ where: { id: operation.id }, data: { resultKey: null } });
+      }
+      // Inputs of imports that ended without finishing (cancelled, failed).
+      const ended = await prisma.bulkOperation.findMany({ where: { kind: "IMPORT", status: { in: ["CANCELLED", "FAILED"] }, inputKey: { not: null } }, take: 500 });
+      for (const operation of ended) {
+        await storage.remove(operation.inputKey!);
+        await prisma.bulkOperation.update({ where: { id: operation.id }, data: { inputKey: null } });
+      }
+    },
+  };
+}

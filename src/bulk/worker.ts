@@ -1,0 +1,296 @@
+// Runs bulk operations on the job queue. A job works on its operation for a
+// bounded time (well inside the queue's job timeout), records where it got
+// to in the same row as its counts, and queues the next job to go on: a
+// worker that dies loses at most its unrecorded part, which the next job
+// redoes from the recorded cursor.
+//
+// Exports write gzip members (one per job) to an unfinished file, truncated
+// back to the recorded size before going on; the file becomes readable only
+// once whole. Imports read their uploaded NDJSON from the recorded byte
+// offset and import it in batches through the same path as `npm run import`;
+// a batch redone after a crash finds its orders by import hash (UNCHANGED),
+// so no line is imported twice and none is skipped.
+import { once } from "node:events";
+import { pipeline } from "node:stream/promises";
+import { createGzip } from "node:zlib";
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import type { OrderFilter } from "../domain/order-filter.js";
+import type { BulkOperation, OrderEvent, Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { QUEUES, type AttemptJob, type JobQueue } from "../jobs/queue.js";
+import { orderDocument } from "../outbox/order-document.js";
+import type { Outbox } from "../outbox/index.js";
+import { importPayloads, type ImportResult, type ImportSource } from "../services/imports.js";
+import type { TransactionalSql } from "../store/executor.js";
+import { storedOrdersAfter, type StoredOrder } from "../store/stored-order.js";
+import type { BulkStorage } from "./storage.js";
+
+export const EXPORT_RELATIONS = ["LINE_ITEMS", "ADDRESSES", "SHIPMENTS", "EVENTS"] as const;
+export type ExportRelation = (typeof EXPORT_RELATIONS)[number];
+
+export const EXPORT_BATCH = 500;
+const IMPORT_BATCH = 500;
+
+export type BulkDeps = {
+  prisma: PrismaClient;
+  sql: TransactionalSql;
+  storage: BulkStorage;
+  jobs: JobQueue;
+  outbox: Outbox;
+  config: Config;
+  logger: Logger;
+  /** Orders an import changed, for subscribers. */
+  onImported?: (workspaceId: string, results: ImportResult[]) => void;
+  /** Import concurrency of the database (see bulkImportConcurrency). */
+  concurrency: number;
+};
+
+export const exportKey = (id: string) => `${id}.jsonl.gz`;
+export const importKey = (id: string) => `${id}.input.jsonl`;
+export const resultKey = (id: string) => `${id}.errors.jsonl`;
+
+const FINISHED = new Set(["COMPLETED", "FAILED", "CANCELLED"]);
+
+export async function runBulkOperation(deps: BulkDeps, job: AttemptJob): Promise<void> {
+  const { prisma } = deps;
+  const op = await prisma.bulkOperation.findUnique({ where: { id: job.id } });
+  if (!op || FINISHED.has(op.status)) return;
+  if (op.kind === "EXPORT" && op.status === "CREATED") {
+    const running = await prisma.bulkOperation.count({ where: { workspaceId: op.workspaceId, kind: "EXPORT", status: "RUNNING" } });
+    if (running >= deps.config.bulk.exportsPerWorkspace) {
+      await again(deps, op.id, 2000);
+      return;
+    }
+  }
+  const claimed = await prisma.bulkOperation.updateMany({
+    where: { id: op.id, status: { in: ["CREATED", "RUNNING"] } },
+    data: { status: "RUNNING", startedAt: op.startedAt ?? new Date() },
+  });
+  if (!claimed.count) return;
+  const deadline = Date.now() + deps.config.bulk.sliceMs;
+  try {
+    const done = op.kind === "EXPORT" ? await exportSlice(deps, op, deadline) : await importSlice(deps, op, deadline);
+    if (done === "cancelled") await deps.storage.remove(op.kind === "EXPORT" ? exportKey(op.id) : resultKey(op.id));
+    else if (done) await finish(deps, op);
+    else await again(deps, op.id);
+  } catch (error) {
+    deps.logger.error({ err: error, operationId: op.id }, "bulk operation failed");
+    await deps.storage.remove(op.kind === "EXPORT" ? exportKey(op.id) : resultKey(op.id));
+    await settle(deps, op, { status: "FAILED", error: `The operation failed: ${(error as Error).message}`, completedAt: new Date() });
+  }
+}
+
+async function again(deps: BulkDeps, id: string, delayMs = 0) {
+  await deps.prisma.$transaction((tx) => deps.jobs.enqueue(tx, QUEUES.bulkOperation, { id, attempt: 0 }, delayMs ? new Date(Date.now() + delayMs) : undefined));
+}
+
+// ---------------------------------------------------------------- export
+
+type ExportCursor = { afterId: string | null; bytes: number };
+
+async function exportSlice(deps: BulkDeps, op: BulkOperation, deadline: number): Promise<boolean | "cancelled"> {
+  const cursor = (op.cursor as ExportCursor | null) ?? { afterId: null, bytes: 0 };
+  const include = new Set(op.include as ExportRelation[]);
+  const key = exportKey(op.id);
+  const gzip = createGzip();
+  const written = pipeline(gzip, await deps.storage.append(key, cursor.bytes));
+  let { afterId } = cursor;
+  let count = op.objectCount;
+  let done = false;
+  let cancelled = false;
+  try {
+    // At least one batch a slice, however short the slice.
+    do {
+      const batch = await storedOrdersAfter(deps.sql, op.workspaceId, op.filter as OrderFilter | null, afterId, EXPORT_BATCH, include.has("EVENTS"));
+      for (const order of batch) {
+        if (!gzip.write(`${JSON.stringify(exportLine(order, include))}\n`)) await once(gzip, "drain");
+      }
+      afterId = batch.at(-1)?.id ?? afterId;
+      count += batch.length;
+      if (batch.length < EXPORT_BATCH) {
+        done = true;
+        break;
+      }
+      if (await isCancelled(deps, op.id)) {
+        cancelled = true;
+        break;
+      }
+    } while (Date.now() < deadline);
+  } finally {
+    gzip.end();
+    await written;
+  }
+  if (cancelled) return "cancelled";
+  const next: ExportCursor = { afterId, bytes: await deps.storage.partialSize(key) };
+  const recorded = await deps.prisma.bulkOperation.updateMany({ where: { id: op.id, status: "RUNNING" }, data: { cursor: next, objectCount: count } });
+  return recorded.count ? done : "cancelled";
+}
+
+/** An order as the API shows it (global ids, decimals as strings), with the relations asked for. */
+export function exportLine(order: StoredOrder & { events: OrderEvent[] }, include: ReadonlySet<ExportRelation>) {
+  const { lineItems, shipments, shippingAddress, billingAddress, ...document } = orderDocument(order);
+  return {
+    ...document,
+    ...(include.has("ADDRESSES") ? { shippingAddress, billingAddress } : {}),
+    ...(include.has("LINE_ITEMS") ? { lineItems } : {}),
+    ...(include.has("SHIPMENTS") ? { shipments } : {}),
+    ...(include.has("EVENTS")
+      ? {
+          events: order.events.map((event) => ({
+            id: encodeGlobalID("OrderEvent", event.id),
+            type: event.type,
+            label: event.label,
+            linkBackUrl: event.linkBackUrl,
+            properties: event.properties,
+            occurredAt: event.occurredAt.toISOString(),
+          })),
+        }
+      : {}),
+  };
+}
+
+// ---------------------------------------------------------------- import
+
+type ImportCursor = { line: number; bytes: number };
+
+async function importSlice(deps: BulkDeps, op: BulkOperation, deadline: number): Promise<boolean | "cancelled"> {
+  let cursor = (op.cursor as ImportCursor | null) ?? { line: 0, bytes: 0 };
+  const lines = readLines(deps.storage.read(op.inputKey!, { start: cursor.bytes }));
+  let batch: Array<{ line: number; text: string; end: number }> = [];
+  let line = cursor.line;
+  let bytes = cursor.bytes;
+  const flush = async (): Promise<boolean> => {
+    if (!batch.length) return true;
+    const outcome = await importBatch(deps, op, batch);
+    cursor = { line: batch.at(-1)!.line, bytes: batch.at(-1)!.end };
+    batch = [];
+    const recorded = await deps.prisma.$transaction(async (tx) => {
+      if (outcome.failures.length) await tx.bulkOperationError.createMany({ data: outcome.failures.map((f) => ({ operationId: op.id, ...f })), skipDuplicates: true });
+      return tx.bulkOperation.updateMany({
+        where: { id: op.id, status: "RUNNING" },
+        data: {
+          cursor,
+          objectCount: cursor.line,
+          failedCount: { increment: outcome.failures.length },
+          createdCount: { increment: outcome.created },
+          updatedCount: { increment: outcome.updated },
+          unchangedCount: { increment: outcome.unchanged },
+        },
+      });
+    });
+    return recorded.count > 0;
+  };
+  for await (const { text, length } of lines) {
+    line++;
+    bytes += length;
+    if (text.trim()) batch.push({ line, text, end: bytes });
+    if (batch.length >= IMPORT_BATCH) {
+      if (!(await flush())) return "cancelled";
+      if (Date.now() >= deadline) {
+        lines.return?.(undefined);
+        return false;
+      }
+    }
+  }
+  if (!(await flush())) return "cancelled";
+  // Blank lines at the end still count as read.
+  if (line !== cursor.line) await deps.prisma.bulkOperation.updateMany({ where: { id: op.id, status: "RUNNING" }, data: { cursor: { line, bytes }, objectCount: line } });
+  return true;
+}
+
+async function importBatch(deps: BulkDeps, op: BulkOperation, batch: ReadonlyArray<{ line: number; text: string }>) {
+  const failures: Array<{ line: number; errors: Array<{ code: string; message: string }> }> = [];
+  const payloads: unknown[] = [];
+  const lineOf: number[] = [];
+  for (const { line, text } of batch) {
+    try {
+      payloads.push(JSON.parse(text));
+      lineOf.push(line);
+    } catch (error) {
+      failures.push({ line, errors: [{ code: "VALIDATION", message: `The line is not valid JSON: ${(error as Error).message}` }] });
+    }
+  }
+  const results = payloads.length
+    ? await importPayloads(deps.sql, op.workspaceId, op.source as ImportSource, payloads, deps.outbox, ["line"], deps.concurrency)
+    : [];
+  deps.onImported?.(op.workspaceId, results);
+  for (const result of results) {
+    if (result.outcome === "ERROR") failures.push({ line: lineOf[result.index]!, errors: result.errors.map(({ code, message }) => ({ code, message })) });
+  }
+  const count = (outcome: string) => results.filter((r) => r.outcome === outcome).length;
+  return { failures, created: count("CREATED"), updated: count("UPDATED"), unchanged: count("UNCHANGED") };
+}
+
+/** The stream's lines (without their \n or \r\n) with their length in bytes including the line break. */
+async function* readLines(stream: AsyncIterable<Buffer>): AsyncGenerator<{ text: string; length: number }> {
+  let rest: Buffer = Buffer.alloc(0);
+  for await (const chunk of stream) {
+    let data: Buffer = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    let start = 0;
+    for (let end = data.indexOf(10); end >= 0; end = data.indexOf(10, start)) {
+      yield { text: data.toString("utf8", start, end).replace(/\r$/, ""), length: end + 1 - start };
+      start = end + 1;
+    }
+    rest = data.subarray(start);
+    data = rest;
+  }
+  if (rest.length) yield { text: rest.toString("utf8"), length: rest.length };
+}
+
+// ---------------------------------------------------------------- finishing
+
+async function isCancelled(deps: BulkDeps, id: string) {
+  return (await deps.prisma.bulkOperation.findUnique({ where: { id }, select: { status: true } }))?.status === "CANCELLED";
+}
+
+async function finish(deps: BulkDeps, op: BulkOperation) {
+  const completedAt = new Date();
+  const expiresAt = new Date(completedAt.getTime() + deps.config.bulk.retentionMs);
+  if (op.kind === "EXPORT") {
+    const fileSize = await deps.storage.publish(exportKey(op.id));
+    await settle(deps, op, { status: "COMPLETED", resultKey: exportKey(op.id), fileSize: BigInt(fileSize), completedAt, expiresAt });
+    return;
+  }
+  // The failed lines, in line order, as the result file.
+  const key = resultKey(op.id);
+  const out = await deps.storage.append(key, 0);
+  const failures = await deps.prisma.bulkOperationError.findMany({ where: { operationId: op.id }, orderBy: { line: "asc" } });
+  await pipeline(
+    (async function* () {
+      for (const failure of failures) yield `${JSON.stringify({ line: failure.line, errors: failure.errors })}\n`;
+    })(),
+    out,
+  );
+  await deps.storage.publish(key);
+  await deps.storage.remove(importKey(op.id));
+  await settle(deps, op, { status: "COMPLETED", resultKey: key, completedAt, expiresAt });
+}
+
+/** Records how the operation ended (unless it was cancelled meanwhile) and tells the workspace's subscribed endpoints. */
+type Ending = Pick<Prisma.BulkOperationUpdateManyMutationInput, "status" | "error" | "resultKey" | "completedAt" | "expiresAt"> & { fileSize?: bigint };
+
+async function settle(deps: BulkDeps, op: BulkOperation, data: Ending) {
+  const updated = await deps.prisma.bulkOperation.updateMany({ where: { id: op.id, status: "RUNNING" }, data });
+  if (!updated.count) return;
+  const finished: BulkOperation = { ...op, ...(data as Partial<BulkOperation>) };
+  await deps.sql.transaction((tx) =>
+    deps.outbox.recordEvent(tx, op.workspaceId, "BULK_OPERATION_FINISHED", { bulkOperation: bulkOperationDocument(finished) }),
+  );
+}
+
+/** A bulk operation as the API shows it, for the BULK_OPERATION_FINISHED webhook. */
+export function bulkOperationDocument(op: BulkOperation) {
+  const id = encodeGlobalID("BulkOperation", op.id);
+  return {
+    id,
+    kind: op.kind,
+    status: op.status,
+    objectCount: op.objectCount,
+    failedCount: op.failedCount,
+    fileSize: op.fileSize == null ? null : Number(op.fileSize),
+    error: op.error,
+    url: op.resultKey ? `/bulk/${id}` : null,
+    completedAt: op.completedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,86 @@
+// npm run export -- [--workspace <slug>] [--include LINE_ITEMS,SHIPMENTS,...] <file.jsonl[.gz]>
+// Writes every order of the workspace to a file, one per line as the API
+// shows it (the same lines as exportOrders), gzip when the name ends in .gz.
+// Orders are read in keyset batches, so memory stays flat whatever the size.
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+import type { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { parseArgs } from "node:util";
+import { createGzip } from "node:zlib";
+import cliProgress from "cli-progress";
+import { EXPORT_BATCH, EXPORT_RELATIONS, exportLine, type ExportRelation } from "../bulk/worker.js";
+import { DEMO_WORKSPACE, ensureWorkspace } from "../db/workspaces.js";
+import type { Sql } from "../store/executor.js";
+import { storedOrdersAfter } from "../store/stored-order.js";
+import { q, run } from "../store/schema.js";
+import { fail, openCliDatabase } from "./common.js";
+
+const USAGE = `usage: npm run export -- [--workspace <slug>] [--include ${EXPORT_RELATIONS.join(",")}] <file.jsonl[.gz]>`;
+
+/** Writes the workspace's orders to `out`, a line each; returns how many. */
+export async function exportOrders(options: {
+  sql: Sql;
+  workspaceId: string;
+  include: ReadonlySet<ExportRelation>;
+  out: Writable;
+  onProgress?: (done: number) => void;
+}): Promise<number> {
+  let afterId: string | null = null;
+  let count = 0;
+  for (;;) {
+    const batch = await storedOrdersAfter(options.sql, options.workspaceId, null, afterId, EXPORT_BATCH, options.include.has("EVENTS"));
+    for (const order of batch) {
+      if (!options.out.write(`${JSON.stringify(exportLine(order, options.include))}\n`)) await once(options.out, "drain");
+    }
+    count += batch.length;
+    options.onProgress?.(count);
+    if (batch.length < EXPORT_BATCH) return count;
+    afterId = batch.at(-1)!.id;
+  }
+}
+
+async function main() {
+  let args;
+  try {
+    args = parseArgs({ options: { workspace: { type: "string" }, include: { type: "string" }, help: { type: "boolean" } }, allowPositionals: true });
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (args.values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const file = args.positionals[0];
+  if (!file || args.positionals.length > 1) fail(USAGE);
+  const include = new Set((args.values.include?.split(",").map((name) => name.trim().toUpperCase()) ?? EXPORT_RELATIONS) as ExportRelation[]);
+  const unknown = [...include].filter((name) => !EXPORT_RELATIONS.includes(name));
+  if (unknown.length) fail(`unknown relation ${unknown.join(", ")}\n${USAGE}`);
+
+  const db = await openCliDatabase();
+  try {
+    const workspace = await ensureWorkspace(db.prisma, args.values.workspace ?? DEMO_WORKSPACE);
+    const [{ total }] = (await run(db.sql, q.selectFrom("order").select((eb) => eb.fn.countAll<number>().as("total")).where("workspaceId", "=", workspace.id))) as [
+      { total: number },
+    ];
+    const bar = process.stderr.isTTY
+      ? new cliProgress.SingleBar({ format: "exporting [{bar}] {percentage}% | {value}/{total} orders | {eta_formatted} left", stream: process.stderr }, cliProgress.Presets.shades_classic)
+      : null;
+    bar?.start(Number(total), 0);
+    const started = performance.now();
+    const fileStream = createWriteStream(file);
+    const gzip = file.endsWith(".gz") ? createGzip() : null;
+    const written = gzip ? pipeline(gzip, fileStream) : null;
+    const out = gzip ?? fileStream;
+    const count = await exportOrders({ sql: db.sql, workspaceId: workspace.id, include, out, onProgress: (done) => bar?.update(done) });
+    out.end();
+    await (written ?? once(fileStream, "finish"));
+    bar?.stop();
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`${count} orders of workspace ${workspace.slug} in ${seconds.toFixed(1)} s (${Math.round(count / seconds)}/s) to ${file}`);
+  } finally {
+    await db.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

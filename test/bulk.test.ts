@@ -1,0 +1,160 @@
+// Bulk operations: exports read back line by line against the API, imports
+// uploaded as NDJSON (gzip or not) with their failed lines, ranges,
+// cancellation, other workspaces, and work handed from job to job.
+import { gunzipSync, gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestGateway, testConfig, type TestGateway } from "./helpers.js";
+import { eventually } from "./outbound-helpers.js";
+import { freshMalomoOrder } from "./sources/payloads.js";
+import { createGateway } from "../src/server.js";
+
+let gw: TestGateway;
+// Each job works one batch before handing over to the next, so every run crosses job boundaries.
+const base = testConfig();
+const config = { ...base, bulk: { ...base.bulk, sliceMs: 0 }, jobs: { ...base.jobs, pollSeconds: 0.5 } };
+
+beforeAll(async () => {
+  gw = await createTestGateway(config);
+});
+afterAll(() => gw.close());
+
+const OPERATION = `id kind status objectCount failedCount createdCount updatedCount unchangedCount fileSize url error`;
+
+async function finished(id: string, key?: string) {
+  return eventually(async () => {
+    const op = (await gw.graphql(`query($id: ID!) { bulkOperation(id: $id) { ${OPERATION} } }`, { id }, key)).data.bulkOperation;
+    expect(["COMPLETED", "FAILED", "CANCELLED"]).toContain(op.status);
+    return op;
+  }, 30_000);
+}
+
+async function download(url: string, key = gw.key, headers: Record<string, string> = {}) {
+  return gw.yoga.fetch(`http://localhost${url}`, { headers: { authorization: `Bearer ${key}`, ...headers } });
+}
+
+async function uploadImport(source: string, body: string | Uint8Array, headers: Record<string, string> = {}, key = gw.key) {
+  const response = await gw.yoga.fetch(`http://localhost/bulk/imports?source=${source}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/x-ndjson", ...headers },
+    body: typeof body === "string" ? body : (new Uint8Array(body) as Uint8Array<ArrayBuffer>),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+function malomoLines(count: number) {
+  return Array.from({ length: count }, () => JSON.stringify(freshMalomoOrder()));
+}
+
+describe("bulk import", () => {
+  it("imports an NDJSON upload in the background, across jobs, and lists each failed line by number", async () => {
+    const good = malomoLines(1200);
+    const lines = [...good.slice(0, 600), "{not json", JSON.stringify({ id: 42 }), "", ...good.slice(600)];
+    const { status, body } = await uploadImport("malomo", lines.join("\n") + "\n");
+    expect(status).toBe(202);
+    expect(body.bulkOperation).toMatchObject({ kind: "IMPORT", status: "CREATED" });
+    const op = await finished(body.bulkOperation.id);
+    expect(op).toMatchObject({ status: "COMPLETED", objectCount: lines.length, failedCount: 2, createdCount: 1200 });
+    const failures = (await (await download(op.url)).text()).trim().split("\n").map((line) => JSON.parse(line));
+    expect(failures.map((f) => f.line)).toEqual([601, 602]);
+    expect(failures[0].errors[0].message).toMatch(/not valid JSON/);
+    expect(failures[1].errors[0].message).toMatch(/Malomo id: must be a string/);
+    expect(await gw.db.prisma.order.count({ where: { source: "MALOMO" } })).toBeGreaterThanOrEqual(1200);
+  });
+
+  it("takes a gzip file, and the same file again changes nothing", async () => {
+    const body = gzipSync(malomoLines(3).join("\n"));
+    const first = await finished((await uploadImport("malomo", body, { "content-type": "application/gzip" })).body.bulkOperation.id);
+    expect(first).toMatchObject({ status: "COMPLETED", createdCount: 3 });
+    const again = await finished((await uploadImport("malomo", body)).body.bulkOperation.id);
+    expect(again).toMatchObject({ status: "COMPLETED", createdCount: 0, unchangedCount: 3 });
+  });
+
+  it("refuses a read key, an unknown source, bad gzip and no key, writing nothing", async () => {
+    const before = await gw.db.prisma.bulkOperation.count();
+    const reader = await gw.keyFor("demo", "READ");
+    expect((await uploadImport("malomo", malomoLines(1)[0]!, {}, reader)).status).toBe(403);
+    expect((await uploadImport("shopify", malomoLines(1)[0]!)).status).toBe(400);
+    expect((await uploadImport("malomo", new Uint8Array([0x1f, 0x8b, 1, 2, 3]))).status).toBe(400);
+    expect((await uploadImport("malomo", "{}", { "content-encoding": "gzip" })).status).toBe(415);
+    const anonymous = await gw.yoga.fetch("http://localhost/bulk/imports?source=malomo", { method: "POST", body: "{}" });
+    expect(anonymous.status).toBe(401);
+    expect(await gw.db.prisma.bulkOperation.count()).toBe(before);
+  });
+});
+
+describe("bulk export", () => {
+  it("writes every matching order, as the API shows it, with the relations asked for", async () => {
+    const started = await gw.graphql(
+      `mutation { exportOrders(filter: { source: [MALOMO] }, include: [LINE_ITEMS, SHIPMENTS]) { bulkOperation { id status } errors { code } } }`,
+    );
+    expect(started.data.exportOrders.errors).toEqual([]);
+    const op = await finished(started.data.exportOrders.bulkOperation.id);
+    expect(op.status).toBe("COMPLETED");
+    const response = await download(op.url);
+    expect(response.headers.get("content-type")).toBe("application/gzip");
+    const lines = gunzipSync(Buffer.from(await response.arrayBuffer())).toString().trim().split("\n").map((line) => JSON.parse(line));
+    const total = await gw.db.prisma.order.count({ where: { source: "MALOMO", workspaceId: gw.workspaceId } });
+    expect(lines).toHaveLength(total);
+    expect(op.objectCount).toBe(total);
+    expect(new Set(lines.map((l) => l.id)).size).toBe(total);
+    expect(lines[0]).not.toHaveProperty("events");
+    expect(lines[0]).not.toHaveProperty("shippingAddress");
+
+    // Each line is the order as the API answers it.
+    const sample = lines[Math.floor(lines.length / 2)];
+    const api = (
+      await gw.graphql(`query($id: ID!) { order(id: $id) { id source externalId number email status shipments(first: 5) { trackingCode status } } }`, { id: sample.id })
+    ).data.order;
+    expect(sample).toMatchObject({ ...api, shipments: api.shipments.map((s: object) => expect.objectContaining(s)) });
+  });
+
+  it("serves byte ranges, and never to another workspace", async () => {
+    const started = await gw.graphql(`mutation { exportOrders(include: []) { bulkOperation { id } } }`);
+    const op = await finished(started.data.exportOrders.bulkOperation.id);
+    const whole = Buffer.from(await (await download(op.url)).arrayBuffer());
+    expect(whole.length).toBe(op.fileSize);
+    const part = await download(op.url, gw.key, { range: "bytes=10-99" });
+    expect(part.status).toBe(206);
+    expect(part.headers.get("content-range")).toBe(`bytes 10-99/${whole.length}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(whole.subarray(10, 100))).toBe(true);
+    expect((await download(op.url, gw.key, { range: `bytes=${whole.length}-` })).status).toBe(416);
+
+    const other = await gw.keyFor("another-workspace", "READ");
+    expect((await download(op.url, other)).status).toBe(404);
+    expect((await gw.graphql(`query($id: ID!) { bulkOperation(id: $id) { id } }`, { id: op.id }, other)).data.bulkOperation).toBeNull();
+    expect((await gw.yoga.fetch(`http://localhost${op.url}`)).status).toBe(401);
+  });
+
+  it("lets a read key export, and cancels an operation that has not ended", async () => {
+    const reader = await gw.keyFor("demo", "READ");
+    const started = await gw.graphql(`mutation { exportOrders { bulkOperation { id } errors { code } } }`, {}, reader);
+    expect(started.data.exportOrders.errors).toEqual([]);
+    const id = started.data.exportOrders.bulkOperation.id;
+    const cancelled = await gw.graphql(`mutation($id: ID!) { cancelBulkOperation(id: $id) { bulkOperation { status url } errors { code } } }`, { id }, reader);
+    const result = cancelled.data.cancelBulkOperation;
+    if (result.errors.length) {
+      // It finished first: then it cannot be cancelled.
+      expect(result.errors).toEqual([{ code: "NOT_CANCELLABLE" }]);
+    } else {
+      expect(result.bulkOperation).toEqual({ status: "CANCELLED", url: null });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect((await finished(id)).status).toBe("CANCELLED");
+    }
+    const listed = await gw.graphql(`query { bulkOperations(first: 50) { nodes { id } } }`);
+    expect(listed.data.bulkOperations.nodes.map((n: { id: string }) => n.id)).toContain(id);
+  });
+
+  it("lets a second instance serve the file the first one wrote", async () => {
+    const started = await gw.graphql(`mutation { exportOrders(include: []) { bulkOperation { id } } }`);
+    const op = await finished(started.data.exportOrders.bulkOperation.id);
+    const second = await createGateway({ ...config, jobs: { ...config.jobs, enabled: false } }, gw.db);
+    try {
+      const response = await second.yoga.fetch(`http://localhost${op.url}`, { headers: { authorization: `Bearer ${gw.key}` } });
+      expect(response.status).toBe(200);
+      expect(Number(response.headers.get("content-length"))).toBe(op.fileSize);
+    } finally {
+      await second.outbound.stop();
+      await second.events.close();
+    }
+  });
+});
