@@ -7,6 +7,7 @@ import { createTestGateway, testConfig, type TestGateway } from "./helpers.js";
 import { eventually } from "./outbound-helpers.js";
 import { freshMalomoOrder } from "./sources/payloads.js";
 import { createGateway } from "../src/server.js";
+import { startReceiver, verifySignature } from "./stand-ins/webhook-receiver.js";
 
 let gw: TestGateway;
 // Each job works one batch before handing over to the next, so every run crosses job boundaries.
@@ -142,6 +143,31 @@ describe("bulk export", () => {
     }
     const listed = await gw.graphql(`query { bulkOperations(first: 50) { nodes { id } } }`);
     expect(listed.data.bulkOperations.nodes.map((n: { id: string }) => n.id)).toContain(id);
+  });
+
+  it("tells the endpoints subscribed to BULK_OPERATION_FINISHED, signed like every webhook", async () => {
+    const receiver = await startReceiver();
+    try {
+      const created = await gw.graphql(
+        `mutation($url: String!) { createWebhookEndpoint(url: $url, topics: [BULK_OPERATION_FINISHED]) { signingSecret errors { code } } }`,
+        { url: `${receiver.url}/hooks` },
+      );
+      expect(created.data.createWebhookEndpoint.errors).toEqual([]);
+      const started = await gw.graphql(`mutation { exportOrders(include: []) { bulkOperation { id } } }`);
+      const op = await finished(started.data.exportOrders.bulkOperation.id);
+      const delivered = await eventually(() => {
+        const found = receiver.requests.find((request) => JSON.parse(request.body).data.bulkOperation.id === op.id);
+        expect(found).toBeDefined();
+        return found!;
+      });
+      expect(verifySignature(created.data.createWebhookEndpoint.signingSecret, delivered)).toBe(true);
+      expect(JSON.parse(delivered.body)).toMatchObject({
+        topic: "BULK_OPERATION_FINISHED",
+        data: { bulkOperation: { id: op.id, kind: "EXPORT", status: "COMPLETED", objectCount: op.objectCount, url: op.url } },
+      });
+    } finally {
+      await receiver.close();
+    }
   });
 
   it("lets a second instance serve the file the first one wrote", async () => {

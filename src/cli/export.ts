@@ -9,10 +9,9 @@ import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { createGzip } from "node:zlib";
 import cliProgress from "cli-progress";
-import { EXPORT_BATCH, EXPORT_RELATIONS, exportLine, type ExportRelation } from "../bulk/worker.js";
+import { EXPORT_GZIP_LEVEL, EXPORT_RELATIONS, exportBatches, writeLines, type ExportRelation } from "../bulk/worker.js";
 import { DEMO_WORKSPACE, ensureWorkspace } from "../db/workspaces.js";
 import type { Sql } from "../store/executor.js";
-import { storedOrdersAfter } from "../store/stored-order.js";
 import { q, run } from "../store/schema.js";
 import { fail, openCliDatabase } from "./common.js";
 
@@ -26,18 +25,13 @@ export async function exportOrders(options: {
   out: Writable;
   onProgress?: (done: number) => void;
 }): Promise<number> {
-  let afterId: string | null = null;
   let count = 0;
-  for (;;) {
-    const batch = await storedOrdersAfter(options.sql, options.workspaceId, null, afterId, EXPORT_BATCH, options.include.has("EVENTS"));
-    for (const order of batch) {
-      if (!options.out.write(`${JSON.stringify(exportLine(order, options.include))}\n`)) await once(options.out, "drain");
-    }
+  for await (const batch of exportBatches(options.sql, options.workspaceId, null, null, options.include)) {
+    await writeLines(options.out, batch, options.include);
     count += batch.length;
     options.onProgress?.(count);
-    if (batch.length < EXPORT_BATCH) return count;
-    afterId = batch.at(-1)!.id;
   }
+  return count;
 }
 
 async function main() {
@@ -69,7 +63,7 @@ async function main() {
     bar?.start(Number(total), 0);
     const started = performance.now();
     const fileStream = createWriteStream(file);
-    const gzip = file.endsWith(".gz") ? createGzip() : null;
+    const gzip = file.endsWith(".gz") ? createGzip({ level: EXPORT_GZIP_LEVEL }) : null;
     const written = gzip ? pipeline(gzip, fileStream) : null;
     const out = gzip ?? fileStream;
     const count = await exportOrders({ sql: db.sql, workspaceId: workspace.id, include, out, onProgress: (done) => bar?.update(done) });

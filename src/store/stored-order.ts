@@ -40,27 +40,38 @@ export async function storedOrdersAfter(
     afterId ? [...args, afterId] : args,
   );
   if (!ids.length) return [];
-  const orders = await run(sql, q.selectFrom("order").selectAll().where("id", "=", anyOf(ids.map((row) => row.id))).orderBy("id"));
-  const stored = await withChildren(sql, orders);
-  const history = events
-    ? await run(sql, q.selectFrom("orderEvent").selectAll().where("orderId", "=", anyOf(orders.map((o) => o.id))).orderBy("occurredAt").orderBy("id"))
-    : [];
+  const orderIds = ids.map((row) => row.id);
+  // Outside a transaction, on the pool: the tables are read side by side.
+  const [orders, history] = await Promise.all([
+    run(sql, q.selectFrom("order").selectAll().where("id", "=", anyOf(orderIds)).orderBy("id")),
+    events ? run(sql, q.selectFrom("orderEvent").selectAll().where("orderId", "=", anyOf(orderIds)).orderBy("occurredAt").orderBy("id")) : [],
+  ]);
+  const stored = await withChildren(sql, orders, true);
   const byOrder = groupBy(history, (event) => event.orderId);
   return stored.map((order) => ({ ...order, events: byOrder.get(order.id) ?? [] }));
 }
 
-/** The orders with their line items, shipments (with scans) and addresses: a statement per table, whatever their number. */
-async function withChildren(sql: Sql, orders: readonly Order[]): Promise<StoredOrder[]> {
+/**
+ * The orders with their line items, shipments (with scans) and addresses: a
+ * statement per table, whatever their number; side by side when `together`
+ * (never in a transaction: its statements go one at a time on one connection).
+ */
+async function withChildren(sql: Sql, orders: readonly Order[], together = false): Promise<StoredOrder[]> {
   const orderIds = orders.map((o) => o.id);
-  const lineItems = await run(sql, q.selectFrom("lineItem").selectAll().where("orderId", "=", anyOf(orderIds)).orderBy("position").orderBy("id"));
-  const shipments = await run(sql, q.selectFrom("shipment").selectAll().where("orderId", "=", anyOf(orderIds)).orderBy("createdAt").orderBy("id"));
-  const scans = shipments.length
-    ? await run(sql, q.selectFrom("scanEvent").selectAll().where("shipmentId", "=", anyOf(shipments.map((s) => s.id))).orderBy("scannedAt").orderBy("id"))
-    : [];
   const addressIds = orders.flatMap((o) => [o.shippingAddressId, o.billingAddressId]).filter((id): id is string => id != null);
-  const addresses = new Map(
-    (addressIds.length ? await run(sql, q.selectFrom("address").selectAll().where("id", "=", anyOf(addressIds))) : []).map((a) => [a.id, a]),
-  );
+  const readLineItems = () => run(sql, q.selectFrom("lineItem").selectAll().where("orderId", "=", anyOf(orderIds)).orderBy("position").orderBy("id"));
+  const readShipments = async () => {
+    const shipments = await run(sql, q.selectFrom("shipment").selectAll().where("orderId", "=", anyOf(orderIds)).orderBy("createdAt").orderBy("id"));
+    const scans = shipments.length
+      ? await run(sql, q.selectFrom("scanEvent").selectAll().where("shipmentId", "=", anyOf(shipments.map((s) => s.id))).orderBy("scannedAt").orderBy("id"))
+      : [];
+    return { shipments, scans };
+  };
+  const readAddresses = async () => (addressIds.length ? run(sql, q.selectFrom("address").selectAll().where("id", "=", anyOf(addressIds))) : []);
+  const [lineItems, { shipments, scans }, addressRows] = together
+    ? await Promise.all([readLineItems(), readShipments(), readAddresses()])
+    : [await readLineItems(), await readShipments(), await readAddresses()];
+  const addresses = new Map(addressRows.map((a) => [a.id, a]));
   const itemsOf = groupBy(lineItems, (item) => item.orderId);
   const scansOf = groupBy(scans, (scan) => scan.shipmentId);
   const shipmentsOf = groupBy(
