@@ -16,6 +16,7 @@ import { projectRoot } from "../src/db/migrate.js";
 import { createGateway } from "../src/server.js";
 import { ADMIN_URL, urlFor } from "./database.js";
 import { importBench, webhookBench } from "./import.js";
+import { bulkImportBench, exportBench } from "./bulk.js";
 import { writeFloor } from "./write-floor.js";
 import { outboundBench } from "./outbound.js";
 import { load, once, type LoadResult } from "./load.js";
@@ -228,6 +229,17 @@ log(
   `9. Pull: ${outbound.orders} Malomo orders from a local stand-in (pages of 100) in ${outbound.pullSeconds.toFixed(1)} s = ` +
     `${Math.round(outbound.orders / outbound.pullSeconds)} orders/s. Partner webhooks: ${outbound.deliveries} signed deliveries to a local ` +
     `receiver in ${outbound.deliverySeconds.toFixed(1)} s = ${Math.round(outbound.deliveries / outbound.deliverySeconds)} deliveries/s.`,
+);
+// ---- bulk operations
+const exported = await exportBench(url, BENCH_WORKSPACE_ID);
+const uploaded = await bulkImportBench(IMPORT_ORDERS);
+log();
+log(
+  `10. Bulk export: the ${exported.orders} seeded orders with every relation, through exportOrders on a gateway server, in ` +
+    `${exported.seconds.toFixed(1)} s = ${Math.round(exported.ordersPerSecond)} orders/s; server RSS ${Math.round(exported.rss.startMb)} MB at start, ` +
+    `${Math.round(exported.rss.peakMb)} MB peak, ${Math.round(exported.rss.endMb)} MB at the end. Bulk import: ${uploaded.orders} native orders ` +
+    `uploaded to POST /bulk/imports (one NDJSON file per source, one after another) in ${uploaded.seconds.toFixed(1)} s = ` +
+    `${Math.round(uploaded.ordersPerSecond)} orders/s; / npm run import (section 7) ${(uploaded.ordersPerSecond / imported!.ordersPerSecond).toFixed(2)}.`,
 );
 // BENCHMARKS.md holds full runs only.
 if (READS && !ONLY) {

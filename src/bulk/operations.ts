@@ -33,7 +33,10 @@ async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Buffe
 export class UploadTooLarge extends Error {}
 
 export function bulkService(prisma: PrismaClient, jobs: JobQueue, storage: BulkStorage, config: Config["bulk"]) {
-  const queue = (id: string) => prisma.$transaction((tx) => jobs.enqueue(tx, QUEUES.bulkOperation, { id, attempt: 0 }));
+  const queue = async (id: string) => {
+    await prisma.$transaction((tx) => jobs.enqueue(tx, QUEUES.bulkOperation, { id, attempt: 0 }));
+    jobs.wake(QUEUES.bulkOperation);
+  };
 
   /** Bytes the workspace's bulk files hold now (finished or being written). */
   const held = async (workspaceId: string) => {

@@ -29,6 +29,8 @@ export type JobQueue = {
   /** Queues a job inside `tx`: it exists only if the transaction commits. */
   enqueue(tx: JobTransaction, queue: QueueName, job: AttemptJob, runAt?: Date): Promise<void>;
   work(queue: QueueName, concurrency: number, handler: (job: AttemptJob) => Promise<void>): Promise<void>;
+  /** Tells this process's workers of `queue` to look for jobs now rather than at their next poll (after a commit that queued one). */
+  wake(queue: QueueName): void;
   stop(): Promise<void>;
 };
 
@@ -60,6 +62,7 @@ export async function startJobQueue(db: Database, config: Pick<Config, "jobs">, 
     });
   }
   let stopped = false;
+  const workers = new Map<QueueName, string[]>();
   return {
     async enqueue(tx, queue, job, runAt) {
       const db = typeof tx === "function" ? { executeSql: async (text: string, values?: unknown[]) => ({ rows: await tx(text, values) }) } : fromPrisma(tx);
@@ -69,7 +72,7 @@ export async function startJobQueue(db: Database, config: Pick<Config, "jobs">, 
       // Each poller is a query every pollSeconds: PGlite has one connection
       // for everything, so it gets one poller per queue; a batch runs side by side.
       const pollers = db.connection.kind === "pglite" ? 1 : 2;
-      await boss.work<AttemptJob>(
+      const workerId = await boss.work<AttemptJob>(
         queue,
         {
           pollingIntervalSeconds: config.jobs.pollSeconds,
@@ -85,6 +88,10 @@ export async function startJobQueue(db: Database, config: Pick<Config, "jobs">, 
           if (failure) throw failure.reason;
         },
       );
+      workers.set(queue, [...(workers.get(queue) ?? []), workerId]);
+    },
+    wake(queue) {
+      if (!stopped) for (const id of workers.get(queue) ?? []) boss.notifyWorker(id);
     },
     async stop() {
       if (stopped) return;

@@ -1,0 +1,114 @@
+// Workloads: a bulk export of a seeded workspace (orders/s, the server's RSS
+// at start, peak and end) and a bulk import of NDJSON files uploaded to
+// POST /bulk/imports (orders/s), each against a gateway server of its own.
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { once } from "node:events";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createApiKey } from "../src/auth/api-keys.js";
+import { openPostgres } from "../src/db/index.js";
+import { ensureWorkspace } from "../src/db/workspaces.js";
+import { freshDatabase } from "./database.js";
+import { IMPORT_SOURCES, nativeOrder } from "./native-orders.js";
+import { startChild, type Child } from "./servers.js";
+
+const SERVER_ENV = { NODE_ENV: "production", ENCRYPTION_KEY: "0".repeat(64), DEMO_DATA: "false", RATE_LIMIT_PER_MINUTE: "0", LOG_LEVEL: "warn" };
+
+export type BulkBenchResult = { orders: number; seconds: number; ordersPerSecond: number; rss: { startMb: number; peakMb: number; endMb: number } };
+
+async function graphql(server: Child, key: string, query: string, variables: Record<string, unknown> = {}) {
+  const response = await fetch(`${server.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const answer = (await response.json()) as { data?: any; errors?: unknown };
+  if (!answer.data) throw new Error(`bulk bench: ${JSON.stringify(answer.errors)}`);
+  return answer.data;
+}
+
+/** Polls the operation until it ends, sampling the server's RSS; throws unless it COMPLETED. */
+async function awaitOperation(server: Child, key: string, id: string, rss: { peakMb: number }) {
+  for (;;) {
+    rss.peakMb = Math.max(rss.peakMb, server.rssMb());
+    const { bulkOperation } = await graphql(server, key, `query($id: ID!) { bulkOperation(id: $id) { status objectCount createdCount failedCount error } }`, { id });
+    if (bulkOperation.status === "COMPLETED") return bulkOperation;
+    if (bulkOperation.status !== "CREATED" && bulkOperation.status !== "RUNNING") throw new Error(`bulk bench: ${JSON.stringify(bulkOperation)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Exports every order of the seeded workspace, with every relation. */
+export async function exportBench(url: string, workspaceId: string): Promise<BulkBenchResult> {
+  const dir = await mkdtemp(join(tmpdir(), "gateway-bench-bulk-"));
+  const db = await openPostgres(url, { migrate: false });
+  const { key } = await createApiKey(db.prisma, workspaceId, "READ", "bulk bench");
+  await db.close();
+  const server = await startChild("gateway", "src/main.ts", 5676, { ...SERVER_ENV, DATABASE_URL: url, BULK_DIR: dir }, "/health");
+  try {
+    const rss = { startMb: server.rssMb(), peakMb: server.rssMb(), endMb: 0 };
+    const started = performance.now();
+    const { exportOrders } = await graphql(server, key, `mutation { exportOrders { bulkOperation { id } errors { message } } }`);
+    const done = await awaitOperation(server, key, exportOrders.bulkOperation.id, rss);
+    const seconds = (performance.now() - started) / 1000;
+    rss.endMb = server.rssMb();
+    return { orders: done.objectCount, seconds, ordersPerSecond: done.objectCount / seconds, rss };
+  } finally {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Uploads one NDJSON file per source to POST /bulk/imports and waits for their imports, one after another. */
+export async function bulkImportBench(count: number): Promise<BulkBenchResult> {
+  const url = await freshDatabase("gateway_bench_bulk_import");
+  const dir = await mkdtemp(join(tmpdir(), "gateway-bench-bulk-"));
+  const db = await openPostgres(url, { migrate: false });
+  const workspace = await ensureWorkspace(db.prisma, "bench");
+  const { key } = await createApiKey(db.prisma, workspace.id, "WRITE", "bulk bench");
+  await db.close();
+  for (const source of IMPORT_SOURCES) {
+    const out = createWriteStream(join(dir, `${source}.ndjson`));
+    for (let n = 0; n < count / IMPORT_SOURCES.length; n++) {
+      if (!out.write(`${JSON.stringify(nativeOrder(source, n, "bulk"))}\n`)) await once(out, "drain");
+    }
+    out.end();
+    await once(out, "finish");
+  }
+  const server = await startChild("gateway", "src/main.ts", 5677, { ...SERVER_ENV, DATABASE_URL: url, BULK_DIR: join(dir, "files") }, "/health");
+  try {
+    const rss = { startMb: server.rssMb(), peakMb: server.rssMb(), endMb: 0 };
+    const started = performance.now();
+    let created = 0;
+    for (const source of IMPORT_SOURCES) {
+      const response = await fetch(`${server.url}/bulk/imports?source=${source.toLowerCase()}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-ndjson", authorization: `Bearer ${key}` },
+        body: createReadStream(join(dir, `${source}.ndjson`)) as unknown as BodyInit,
+        duplex: "half",
+      } as RequestInit);
+      const answer = (await response.json()) as { bulkOperation?: { id: string } };
+      if (response.status !== 202) throw new Error(`bulk import bench: ${response.status} ${JSON.stringify(answer)}`);
+      const done = await awaitOperation(server, key, answer.bulkOperation!.id, rss);
+      if (done.failedCount) throw new Error(`bulk import bench: ${done.failedCount} lines failed`);
+      created += done.createdCount;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    rss.endMb = server.rssMb();
+    return { orders: created, seconds, ordersPerSecond: created / seconds, rss };
+  } finally {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// Standalone: npx tsx bench/bulk.ts <database url> <workspace id> [import count]
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [url, workspaceId, count] = process.argv.slice(2);
+  const exported = await exportBench(url!, workspaceId!);
+  console.log("export", JSON.stringify(exported));
+  const imported = await bulkImportBench(Number(count ?? 10_000));
+  console.log("import", JSON.stringify(imported));
+  process.exit(0);
+}
