@@ -83,6 +83,25 @@ describe("bulk import", () => {
   });
 });
 
+describe("bulk limits", () => {
+  it("refuses an upload past the file limit with 413, keeping nothing of it", async () => {
+    const small = await createGateway({ ...config, bulk: { ...config.bulk, maxFileBytes: 2048 }, jobs: { ...config.jobs, enabled: false } }, gw.db);
+    try {
+      const before = await gw.db.prisma.bulkOperation.count();
+      const response = await small.yoga.fetch("http://localhost/bulk/imports?source=malomo", {
+        method: "POST",
+        headers: { authorization: `Bearer ${gw.key}`, "content-type": "application/x-ndjson" },
+        body: malomoLines(5).join("\n"),
+      });
+      expect(response.status).toBe(413);
+      expect(await gw.db.prisma.bulkOperation.count()).toBe(before);
+    } finally {
+      await small.outbound.stop();
+      await small.events.close();
+    }
+  });
+});
+
 describe("bulk export", () => {
   it("writes every matching order, as the API shows it, with the relations asked for", async () => {
     const started = await gw.graphql(

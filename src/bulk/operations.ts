@@ -136,8 +136,8 @@ export function bulkService(prisma: PrismaClient, jobs: JobQueue, storage: BulkS
         await storage.remove(operation.resultKey!);
         await prisma.bulkOperation.update({ where: { id: operation.id }, data: { resultKey: null } });
       }
-      // Inputs of imports that ended without finishing (cancelled, failed).
-      const ended = await prisma.bulkOperation.findMany({ where: { kind: "IMPORT", status: { in: ["CANCELLED", "FAILED"] }, inputKey: { not: null } }, take: 500 });
+      // Inputs of imports that have ended (a completed one removes its own, unless it died first).
+      const ended = await prisma.bulkOperation.findMany({ where: { kind: "IMPORT", status: { in: ["COMPLETED", "CANCELLED", "FAILED"] }, inputKey: { not: null } }, take: 500 });
       for (const operation of ended) {
         await storage.remove(operation.inputKey!);
         await prisma.bulkOperation.update({ where: { id: operation.id }, data: { inputKey: null } });

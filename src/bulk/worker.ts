@@ -99,6 +99,8 @@ async function exportSlice(deps: BulkDeps, op: BulkOperation, deadline: number):
   const cursor = (op.cursor as ExportCursor | null) ?? { afterId: null, bytes: 0 };
   const include = new Set(op.include as ExportRelation[]);
   const key = exportKey(op.id);
+  // Published already by a job that died before recording it: only the ending is left to do.
+  if ((await deps.storage.size(key)) != null) return true;
   const gzip = createGzip({ level: EXPORT_GZIP_LEVEL });
   const written = pipeline(gzip, await deps.storage.append(key, cursor.bytes));
   let { afterId } = cursor;
@@ -292,7 +294,7 @@ async function finish(deps: BulkDeps, op: BulkOperation) {
   const completedAt = new Date();
   const expiresAt = new Date(completedAt.getTime() + deps.config.bulk.retentionMs);
   if (op.kind === "EXPORT") {
-    const fileSize = await deps.storage.publish(exportKey(op.id));
+    const fileSize = (await deps.storage.size(exportKey(op.id))) ?? (await deps.storage.publish(exportKey(op.id)));
     await settle(deps, op, { status: "COMPLETED", resultKey: exportKey(op.id), fileSize: BigInt(fileSize), completedAt, expiresAt });
     return;
   }
@@ -307,8 +309,9 @@ async function finish(deps: BulkDeps, op: BulkOperation) {
     out,
   );
   await deps.storage.publish(key);
-  await deps.storage.remove(importKey(op.id));
   await settle(deps, op, { status: "COMPLETED", resultKey: key, completedAt, expiresAt });
+  // After the ending is recorded: a job that died before it reads the input again.
+  await deps.storage.remove(importKey(op.id));
 }
 
 /** Records how the operation ended (unless it was cancelled meanwhile) and tells the workspace's subscribed endpoints. */
