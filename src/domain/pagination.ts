@@ -118,3 +118,20 @@ export function listWindow<T>(items: readonly T[], args: ListWindowArgs, cap: nu
   if (items.length <= cap) return items;
   return keepLatest ? items.slice(items.length - cap) : items.slice(0, cap);
 }
+
+/**
+ * A page by (createdAt, id), newest first, as Prisma's findMany takes it:
+ * the rows past the cursor, their order, and one row more than the page (to
+ * tell whether there is a next one).
+ */
+export function newestFirst(request: PageRequest) {
+  const forward = request.direction === "forward";
+  const cursor = request.cursor;
+  const past = forward ? "lt" : "gt";
+  const direction = forward ? ("desc" as const) : ("asc" as const);
+  return {
+    where: cursor ? { OR: [{ createdAt: { [past]: cursor.at } }, { createdAt: cursor.at, id: { [past]: cursor.id } }] } : {},
+    orderBy: [{ createdAt: direction }, { id: direction }],
+    take: request.limit + 1,
+  };
+}

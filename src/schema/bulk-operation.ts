@@ -2,7 +2,7 @@
 // or a file of native payloads in (POST /bulk/imports), run in the background.
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { EXPORT_RELATIONS, type ExportRelation } from "../bulk/worker.js";
-import { parsePageArgs, toPage } from "../domain/pagination.js";
+import { newestFirst, parsePageArgs, toPage } from "../domain/pagination.js";
 import { asClientError } from "../errors.js";
 import { BulkOperationKind, BulkOperationStatus, type BulkOperation } from "../generated/prisma/client.js";
 import { inOrderOf } from "../loaders/index.js";
@@ -73,20 +73,8 @@ builder.queryFields((t) => ({
       } catch (error) {
         throw asClientError(error);
       }
-      const forward = request.direction === "forward";
-      const cursor = request.cursor;
-      const rows = await ctx.prisma.bulkOperation.findMany({
-        where: {
-          workspaceId: ctx.workspaceId,
-          ...(cursor
-            ? forward
-              ? { OR: [{ createdAt: { lt: cursor.at } }, { createdAt: cursor.at, id: { lt: cursor.id } }] }
-              : { OR: [{ createdAt: { gt: cursor.at } }, { createdAt: cursor.at, id: { gt: cursor.id } }] }
-            : {}),
-        },
-        orderBy: forward ? [{ createdAt: "desc" }, { id: "desc" }] : [{ createdAt: "asc" }, { id: "asc" }],
-        take: request.limit + 1,
-      });
+      const page = newestFirst(request);
+      const rows = await ctx.prisma.bulkOperation.findMany({ ...page, where: { workspaceId: ctx.workspaceId, ...page.where } });
       return toPage(rows, request, (row) => ({ at: row.createdAt, id: row.id }));
     },
   }),

@@ -1,7 +1,7 @@
 // Partner webhooks: endpoints that receive signed order events, and the
 // deliveries made to them. The signing secret is shown once, at creation.
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import { parsePageArgs, toPage } from "../domain/pagination.js";
+import { newestFirst, parsePageArgs, toPage } from "../domain/pagination.js";
 import type { UserError } from "../domain/user-error.js";
 import { asClientError } from "../errors.js";
 import type { WebhookDelivery, WebhookEndpoint } from "../generated/prisma/client.js";
@@ -60,21 +60,8 @@ builder.node(WebhookEndpointRef, {
           } catch (error) {
             throw asClientError(error);
           }
-          const forward = request.direction === "forward";
-          const cursor = request.cursor;
-          const rows = await ctx.prisma.webhookDelivery.findMany({
-            where: {
-              endpointId: endpoint.id,
-              ...(cursor
-                ? forward
-                  ? { OR: [{ createdAt: { lt: cursor.at } }, { createdAt: cursor.at, id: { lt: cursor.id } }] }
-                  : { OR: [{ createdAt: { gt: cursor.at } }, { createdAt: cursor.at, id: { gt: cursor.id } }] }
-                : {}),
-            },
-            orderBy: forward ? [{ createdAt: "desc" }, { id: "desc" }] : [{ createdAt: "asc" }, { id: "asc" }],
-            take: request.limit + 1,
-            omit: { body: true },
-          });
+          const page = newestFirst(request);
+          const rows = await ctx.prisma.webhookDelivery.findMany({ ...page, where: { endpointId: endpoint.id, ...page.where }, omit: { body: true } });
           return toPage(rows as WebhookDelivery[], request, (row) => ({ at: row.createdAt, id: row.id }));
         },
       },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeCursor, encodeCursor, PaginationError, parsePageArgs, toPage } from "../../src/domain/pagination.js";
+import { decodeCursor, encodeCursor, newestFirst, PaginationError, parsePageArgs, toPage } from "../../src/domain/pagination.js";
 
 const id = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`;
 
@@ -53,5 +53,17 @@ describe("toPage", () => {
     const page = toPage(fetchedNewestFirst, { direction: "backward", limit: 3, cursor: null }, cursorOf);
     expect(page.edges.map((e) => e.node.n)).toEqual([2, 3, 4]);
     expect(page.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+  });
+});
+
+describe("newestFirst", () => {
+  it("asks for the rows past the cursor in the page's direction, one more than the page", () => {
+    const at = new Date("2026-12-01T00:00:00Z");
+    expect(newestFirst({ direction: "forward", limit: 20, cursor: null })).toEqual({ where: {}, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 21 });
+    expect(newestFirst({ direction: "backward", limit: 5, cursor: { at, id: "b" } })).toEqual({
+      where: { OR: [{ createdAt: { gt: at } }, { createdAt: at, id: { gt: "b" } }] },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      take: 6,
+    });
   });
 });
