@@ -132,18 +132,21 @@ describe("request log", () => {
 });
 
 describe("shutdown", () => {
-  it("exits 0 soon after SIGTERM", async () => {
+  it("stops gracefully and closes its port when the process `npm start` created gets SIGTERM", async () => {
     const database = process.env.DATABASE_URL ? await createPostgresTestDatabase() : null;
     const env: Record<string, string> = database ? { DATABASE_URL: database.url } : { PGLITE_DIR: join(projectRoot, ".data", `shutdown-${process.pid}`) };
     let server: ServerProcess | undefined;
     try {
-      server = await startServerProcess(env);
+      server = await startServerProcess(env, "npm start");
+      expect((await fetch(`${server.base}/health`)).status).toBe(200);
       const stoppedAt = Date.now();
       const exited = new Promise<number | null>((resolve) => server!.child.once("exit", resolve));
       server.child.kill("SIGTERM");
       expect(await exited).toBe(0);
       expect(Date.now() - stoppedAt).toBeLessThan(10_000);
       expect(server.output()).toContain("SIGTERM: shutting down");
+      // Nothing is left answering: the server itself stopped, not only npm.
+      await expect(fetch(`${server.base}/health`)).rejects.toThrow();
     } finally {
       if (server) await stopServerProcess(server.child, "SIGKILL");
       await database?.drop();

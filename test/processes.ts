@@ -6,9 +6,11 @@ import { projectRoot } from "../src/db/migrate.js";
 
 export type ServerProcess = { base: string; child: ChildProcess; output(): string };
 
-export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/** A server started as `node --import tsx src/main.ts`, or as a user would start it: `npm start`. */
+export function startServerProcess(env: Record<string, string>, how: "node" | "npm start" = "node"): Promise<ServerProcess> {
   const { DATABASE_URL: _, ...inherited } = process.env;
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const [command, args] = how === "node" ? [process.execPath, ["--import", "tsx", "src/main.ts"]] : ["npm", ["start", "--silent"]];
+  const child = spawn(command, args, {
     cwd: projectRoot,
     env: { ...inherited, PORT: "0", DEMO_DATA: "false", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
