@@ -1,10 +1,13 @@
 import type { UserError } from "../domain/user-error.js";
-import { ErrorCodes } from "../errors.js";
+import { ERROR_CATALOGUE, type ErrorCode } from "../errors.js";
 import { builder } from "./builder.js";
 
 export const ErrorCodeEnum = builder.enumType("ErrorCode", {
-  description: "What kind of mistake a UserError reports.",
-  values: Object.keys(ErrorCodes) as Array<keyof typeof ErrorCodes>,
+  description: "What kind of mistake a UserError reports (docs/errors.md).",
+  values: Object.fromEntries(Object.entries(ERROR_CATALOGUE).map(([code, description]) => [code, { description }])) as Record<
+    ErrorCode,
+    { description: string }
+  >,
 });
 
 export const UserErrorRef = builder.objectRef<UserError>("UserError");
