@@ -163,6 +163,10 @@ describe("Malomo", () => {
     expect(updated.order.shipments.map((s: { trackingCode: string }) => s.trackingCode)).toEqual([code]);
     const scans = await gw.db.prisma.scanEvent.count({ where: { shipment: { trackingCode: native.shipments[0].tracking_code } } });
     expect(scans).toBe(0);
+
+    // A payload without the list at all says nothing of shipments: none is removed.
+    const { shipments: _, ...withoutList } = { ...newer, updated_at: "2019-02-02T00:00:00Z" };
+    expect((await importOne("MALOMO", withoutList)).order.shipments).toHaveLength(1);
   });
 
   it("applies a newer payload's is_return, weight, origin and destination to a known shipment", async () => {

@@ -86,7 +86,8 @@ export function mapMalomoOrder(payload: unknown): OrderInput {
     meta: order.meta ?? null,
     sourceUpdatedAt: order.updated_at,
     createdAt: order.created_at,
-    shipmentsComplete: true,
+    // Complete when given: a payload without the list says nothing of shipments.
+    shipmentsComplete: Array.isArray(order.shipments),
     shipments: (order.shipments ?? []).map((s) => ({
       carrier: s.carrier,
       carrierName: s.carrier_name,
