@@ -14,6 +14,7 @@ import type { ImportSource } from "../services/imports.js";
 import { UploadTooLarge, type BulkService } from "./operations.js";
 import type { BulkStorage } from "./storage.js";
 import { bulkOperationDocument } from "./worker.js";
+import { parseRange } from "../domain/byte-range.js";
 
 const SOURCES: Record<string, ImportSource> = { malomo: "MALOMO", flexport: "FLEXPORT", storefront: "STOREFRONT", trackmage: "TRACKMAGE" };
 
@@ -76,22 +77,4 @@ export function bulkRoutes(options: { admit: (request: Request) => Promise<Calle
       );
     },
   };
-}
-
-/** One `bytes=` range of a file of `size` bytes; null for none (or one this server ignores), "unsatisfiable" past the end. */
-export function parseRange(header: string | null, size: number): { start: number; end: number } | null | "unsatisfiable" {
-  const match = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
-  if (!match || (match[1] === "" && match[2] === "")) return null;
-  let start: number;
-  let end: number;
-  if (match[1] === "") {
-    // The last N bytes.
-    start = Math.max(0, size - Number(match[2]));
-    end = size - 1;
-  } else {
-    start = Number(match[1]);
-    end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
-  }
-  if (start >= size || start > end) return "unsatisfiable";
-  return { start, end };
 }

@@ -24,6 +24,7 @@ import { orderDocument } from "../outbox/order-document.js";
 import type { Outbox } from "../outbox/index.js";
 import { importPayloads, type ImportResult, type ImportSource } from "../services/imports.js";
 import type { Sql, TransactionalSql } from "../store/executor.js";
+import { crossesStatisticsMark } from "../domain/statistics.js";
 import { refreshStatistics } from "../store/orders.js";
 import { storedOrdersAfter, type StoredOrder } from "../store/stored-order.js";
 import type { BulkStorage } from "./storage.js";
@@ -237,12 +238,6 @@ async function importSlice(deps: BulkDeps, op: BulkOperation, deadline: number):
   // Blank lines at the end still count as read.
   if (line !== cursor.line) await deps.prisma.bulkOperation.updateMany({ where: { id: op.id, status: "RUNNING" }, data: { cursor: { line, bytes }, objectCount: line } });
   return true;
-}
-
-/** Whether an import that went from `before` to `after` lines passed 5,000 · 4^k lines for some k. */
-export function crossesStatisticsMark(before: number, after: number): boolean {
-  for (let mark = 5_000; mark <= after; mark *= 4) if (mark > before) return true;
-  return false;
 }
 
 async function importBatch(deps: BulkDeps, op: BulkOperation, batch: ReadonlyArray<{ line: number; text: string }>) {

@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { DEMO_WORKSPACE, ensureWorkspace } from "../db/workspaces.js";
 import type { TransactionalSql } from "../store/executor.js";
+import { crossesStatisticsMark } from "../domain/statistics.js";
 import { refreshStatistics } from "../store/orders.js";
 import { bulkImportConcurrency, importPayloads, type ImportOutcome, type ImportSource } from "../services/imports.js";
 import { fail, openCliDatabase } from "./common.js";
@@ -37,7 +38,7 @@ export async function importFile(options: {
   let bytesRead = 0;
   let batch: Item[] = [];
   // The planner learns how big the tables got at 5,000 orders, then each time the import has quadrupled.
-  let analyzeAt = 5_000;
+  let analyzedAt = 0;
   const start = (items: Item[]) => {
     const task = importBatch(options, items, summary).then(() => {
       running.delete(task);
@@ -51,8 +52,8 @@ export async function importFile(options: {
     if (batch.length < BATCH_SIZE) continue;
     start(batch);
     batch = [];
-    if (done >= analyzeAt) {
-      analyzeAt *= 4;
+    if (crossesStatisticsMark(analyzedAt, done)) {
+      analyzedAt = done;
       await refreshStatistics(options.store);
     }
     // Bounded batches in flight keep memory flat: the reader waits for a free slot.
