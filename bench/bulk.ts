@@ -1,9 +1,10 @@
 // Workloads: a bulk export of a seeded workspace (orders/s, the server's RSS
 // at start, peak and end) and a bulk import of NDJSON files uploaded to
 // POST /bulk/imports (orders/s), each against a gateway server of its own.
+
+import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { once } from "node:events";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApiKey } from "../src/auth/api-keys.js";
@@ -11,11 +12,22 @@ import { openPostgres } from "../src/db/index.js";
 import { ensureWorkspace } from "../src/db/workspaces.js";
 import { freshDatabase } from "./database.js";
 import { IMPORT_SOURCES, nativeOrder } from "./native-orders.js";
-import { startChild, type Child } from "./servers.js";
+import { type Child, startChild } from "./servers.js";
 
-const SERVER_ENV = { NODE_ENV: "production", ENCRYPTION_KEY: "0".repeat(64), DEMO_DATA: "false", RATE_LIMIT_PER_MINUTE: "0", LOG_LEVEL: "warn" };
+const SERVER_ENV = {
+  NODE_ENV: "production",
+  ENCRYPTION_KEY: "0".repeat(64),
+  DEMO_DATA: "false",
+  RATE_LIMIT_PER_MINUTE: "0",
+  LOG_LEVEL: "warn",
+};
 
-export type BulkBenchResult = { orders: number; seconds: number; ordersPerSecond: number; rss: { startMb: number; peakMb: number; endMb: number } };
+export type BulkBenchResult = {
+  orders: number;
+  seconds: number;
+  ordersPerSecond: number;
+  rss: { startMb: number; peakMb: number; endMb: number };
+};
 
 async function graphql(server: Child, key: string, query: string, variables: Record<string, unknown> = {}) {
   const response = await fetch(`${server.url}/graphql`, {
@@ -32,9 +44,15 @@ async function graphql(server: Child, key: string, query: string, variables: Rec
 async function awaitOperation(server: Child, key: string, id: string, rss: { peakMb: number }) {
   for (;;) {
     rss.peakMb = Math.max(rss.peakMb, server.rssMb());
-    const { bulkOperation } = await graphql(server, key, `query($id: ID!) { bulkOperation(id: $id) { status objectCount createdCount failedCount error } }`, { id });
+    const { bulkOperation } = await graphql(
+      server,
+      key,
+      `query($id: ID!) { bulkOperation(id: $id) { status objectCount createdCount failedCount error } }`,
+      { id },
+    );
     if (bulkOperation.status === "COMPLETED") return bulkOperation;
-    if (bulkOperation.status !== "CREATED" && bulkOperation.status !== "RUNNING") throw new Error(`bulk bench: ${JSON.stringify(bulkOperation)}`);
+    if (bulkOperation.status !== "CREATED" && bulkOperation.status !== "RUNNING")
+      throw new Error(`bulk bench: ${JSON.stringify(bulkOperation)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -76,7 +94,13 @@ export async function bulkImportBench(count: number): Promise<BulkBenchResult> {
     out.end();
     await once(out, "finish");
   }
-  const server = await startChild("gateway", "src/main.ts", 5677, { ...SERVER_ENV, DATABASE_URL: url, BULK_DIR: join(dir, "files") }, "/health");
+  const server = await startChild(
+    "gateway",
+    "src/main.ts",
+    5677,
+    { ...SERVER_ENV, DATABASE_URL: url, BULK_DIR: join(dir, "files") },
+    "/health",
+  );
   try {
     const rss = { startMb: server.rssMb(), peakMb: server.rssMb(), endMb: 0 };
     const started = performance.now();

@@ -1,17 +1,18 @@
 // Workload: bulk import of native payloads from an NDJSON file (orders/s).
+
+import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { once } from "node:events";
+import { createApiKey } from "../src/auth/api-keys.js";
 import { importFile } from "../src/cli/import.js";
-import { bulkImportConcurrency } from "../src/services/imports.js";
 import { openPostgres } from "../src/db/index.js";
 import { ensureWorkspace } from "../src/db/workspaces.js";
-import { createApiKey } from "../src/auth/api-keys.js";
+import { bulkImportConcurrency } from "../src/services/imports.js";
 import { freshDatabase } from "./database.js";
-import { startChild } from "./servers.js";
 import { IMPORT_SOURCES, nativeOrder } from "./native-orders.js";
+import { startChild } from "./servers.js";
 
 export type ImportBenchResult = { orders: number; seconds: number; ordersPerSecond: number; rssStartMb: number; rssPeakMb: number };
 
@@ -78,12 +79,22 @@ export async function webhookBench(count = 10_000, perBody = 500): Promise<{ ord
   const workspace = await ensureWorkspace(db.prisma, "bench");
   const { key } = await createApiKey(db.prisma, workspace.id, "WRITE", "bench");
   await db.close();
-  const env = { DATABASE_URL: url, NODE_ENV: "production", ENCRYPTION_KEY: "0".repeat(64), DEMO_DATA: "false", RATE_LIMIT_PER_MINUTE: "0", LOG_LEVEL: "warn" };
+  const env = {
+    DATABASE_URL: url,
+    NODE_ENV: "production",
+    ENCRYPTION_KEY: "0".repeat(64),
+    DEMO_DATA: "false",
+    RATE_LIMIT_PER_MINUTE: "0",
+    LOG_LEVEL: "warn",
+  };
   const server = await startChild("gateway", "src/main.ts", 5675, env, "/health");
   try {
     const bodies = IMPORT_SOURCES.flatMap((source) => {
       const orders = Array.from({ length: count / IMPORT_SOURCES.length }, (_, n) => nativeOrder(source, n, "hook"));
-      return Array.from({ length: Math.ceil(orders.length / perBody) }, (_, i) => ({ source, body: JSON.stringify(orders.slice(i * perBody, (i + 1) * perBody)) }));
+      return Array.from({ length: Math.ceil(orders.length / perBody) }, (_, i) => ({
+        source,
+        body: JSON.stringify(orders.slice(i * perBody, (i + 1) * perBody)),
+      }));
     });
     let next = 0;
     let imported = 0;

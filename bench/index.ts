@@ -14,15 +14,15 @@ import { loadConfig } from "../src/config.js";
 import { migratePostgres, openPostgres } from "../src/db/index.js";
 import { projectRoot } from "../src/db/migrate.js";
 import { createGateway } from "../src/server.js";
+import { bulkImportBench, exportBench } from "./bulk.js";
 import { ADMIN_URL, urlFor } from "./database.js";
 import { importBench, webhookBench } from "./import.js";
-import { bulkImportBench, exportBench } from "./bulk.js";
-import { writeFloor } from "./write-floor.js";
+import { type LoadResult, load, once } from "./load.js";
 import { outboundBench } from "./outbound.js";
-import { load, once, type LoadResult } from "./load.js";
 import { BENCH_WORKSPACE_ID, seed } from "./seed.js";
-import { startChild, type Child } from "./servers.js";
+import { type Child, startChild } from "./servers.js";
 import { mutationMix, readWorkloads, SEARCH_FUNCTION, type Target } from "./workloads.js";
+import { writeFloor } from "./write-floor.js";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -54,7 +54,8 @@ async function adminQuery(sql: string) {
   }
 }
 const url = urlFor("gateway_bench");
-if ((await adminQuery(`SELECT 1 FROM pg_database WHERE datname = 'gateway_bench'`)).rowCount === 0) await adminQuery("CREATE DATABASE gateway_bench");
+if ((await adminQuery(`SELECT 1 FROM pg_database WHERE datname = 'gateway_bench'`)).rowCount === 0)
+  await adminQuery("CREATE DATABASE gateway_bench");
 await migratePostgres(url);
 const seeded = await seed(url, ORDERS);
 const client = new pg.Client({ connectionString: url });
@@ -66,7 +67,9 @@ console.log(seeded.reused ? `reusing ${ORDERS} seeded orders` : `seeded ${ORDERS
 // ---- statements per request, counted in-process
 const db = await openPostgres(url, { migrate: false });
 const BENCH_KEY = "0".repeat(64);
-const config = { ...loadConfig({ NODE_ENV: "production", DATABASE_URL: url, DEMO_DATA: "false", ENCRYPTION_KEY: BENCH_KEY, LOG_LEVEL: "warn" }) };
+const config = {
+  ...loadConfig({ NODE_ENV: "production", DATABASE_URL: url, DEMO_DATA: "false", ENCRYPTION_KEY: BENCH_KEY, LOG_LEVEL: "warn" }),
+};
 const gatewayInProcess = await createGateway(config, db);
 const { key } = await createApiKey(db.prisma, BENCH_WORKSPACE_ID, "WRITE", "bench");
 const auth = { authorization: `Bearer ${key}` };
@@ -93,13 +96,25 @@ await db.close();
 
 // ---- servers
 const children: Child[] = [];
-process.on("exit", () => children.forEach((c) => c.process.kill("SIGKILL")));
-const env = { DATABASE_URL: url, NODE_ENV: "production", ENCRYPTION_KEY: BENCH_KEY, DEMO_DATA: "false", RATE_LIMIT_PER_MINUTE: "0", GRAPHILE_ENV: "production", LOG_LEVEL: "warn" };
-const servers: Record<Target, Child> = READS ? {
-  gateway: await startChild("gateway", "src/main.ts", 5677, env, "/health"),
-  postgraphile: await startChild("postgraphile", "bench/postgraphile-server.ts", 5678, env),
-  floor: await startChild("floor", "bench/sql-floor-server.ts", 5679, { ...env, WORKSPACE_ID: BENCH_WORKSPACE_ID }, "/none"),
-} : ({} as Record<Target, Child>);
+process.on("exit", () => {
+  for (const c of children) c.process.kill("SIGKILL");
+});
+const env = {
+  DATABASE_URL: url,
+  NODE_ENV: "production",
+  ENCRYPTION_KEY: BENCH_KEY,
+  DEMO_DATA: "false",
+  RATE_LIMIT_PER_MINUTE: "0",
+  GRAPHILE_ENV: "production",
+  LOG_LEVEL: "warn",
+};
+const servers: Record<Target, Child> = READS
+  ? {
+      gateway: await startChild("gateway", "src/main.ts", 5677, env, "/health"),
+      postgraphile: await startChild("postgraphile", "bench/postgraphile-server.ts", 5678, env),
+      floor: await startChild("floor", "bench/sql-floor-server.ts", 5679, { ...env, WORKSPACE_ID: BENCH_WORKSPACE_ID }, "/none"),
+    }
+  : ({} as Record<Target, Child>);
 children.push(...Object.values(servers));
 const headersFor = (target: Target) => (target === "gateway" ? auth : {});
 
@@ -127,7 +142,11 @@ for (const [index, workload] of workloads.entries()) {
   // shared two-core machine one run can be a third slower than the next.
   for (let round = 0; round < ROUNDS; round++) {
     for (const target of targets) {
-      const run = await load(servers[target].url, workload.requests[target], { connections: CONNECTIONS, seconds: SECONDS, headers: headersFor(target) });
+      const run = await load(servers[target].url, workload.requests[target], {
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        headers: headersFor(target),
+      });
       if (!results[target] || run.requestsPerSecond > results[target].requestsPerSecond) results[target] = run;
     }
   }
@@ -146,7 +165,7 @@ log(`Ratios (gateway / PostGraphile throughput; gateway / SQL floor p50 latency)
 log();
 log(`| workload | throughput vs PostGraphile | p50 vs SQL floor |`);
 log(`| --- | ---: | ---: |`);
-ratios.forEach((line) => log(line));
+for (const line of ratios) log(line);
 
 // ---- soak: memory over time under workload 1
 if (READS && SOAK_SECONDS > 0) {
@@ -155,7 +174,11 @@ if (READS && SOAK_SECONDS > 0) {
   const SAMPLE_MS = 5_000;
   const rss: number[] = [servers.gateway.rssMb()];
   const sampler = setInterval(() => rss.push(servers.gateway.rssMb()), SAMPLE_MS);
-  const soak = await load(servers.gateway.url, workloads[0]!.requests.gateway, { connections: CONNECTIONS, seconds: SOAK_SECONDS, headers: auth });
+  const soak = await load(servers.gateway.url, workloads[0]!.requests.gateway, {
+    connections: CONNECTIONS,
+    seconds: SOAK_SECONDS,
+    headers: auth,
+  });
   clearInterval(sampler);
   rss.push(servers.gateway.rssMb());
   const settled = rss.slice(Math.min(60_000 / SAMPLE_MS, rss.length - 1));

@@ -4,7 +4,11 @@ import type { RequestSpec } from "./workloads.js";
 
 export type LoadResult = { requestsPerSecond: number; p50: number; p99: number; errors: number; requests: number };
 
-export async function load(base: string, spec: RequestSpec, options: { connections: number; seconds: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function load(
+  base: string,
+  spec: RequestSpec,
+  options: { connections: number; seconds: number; headers?: Record<string, string> },
+): Promise<LoadResult> {
   const headers = { "content-type": "application/json", ...options.headers };
   const result = await autocannon({
     url: base + spec.path,

@@ -3,9 +3,9 @@
 // that answers 204 at once. The gateway runs in-process on a fresh database.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ensureWorkspace } from "../src/db/workspaces.js";
 import { loadConfig } from "../src/config.js";
 import { openPostgres } from "../src/db/index.js";
+import { ensureWorkspace } from "../src/db/workspaces.js";
 import { createGateway } from "../src/server.js";
 import { createWebhookEndpoint, upsertSourceConnection } from "../src/services/connections.js";
 import { freshDatabase } from "./database.js";
@@ -36,7 +36,15 @@ export async function outboundBench(count: number): Promise<OutboundBenchResult>
 
   const url = await freshDatabase("gateway_bench_outbound");
   const db = await openPostgres(url, { migrate: false });
-  const config = loadConfig({ NODE_ENV: "production", DATABASE_URL: url, DEMO_DATA: "false", ENCRYPTION_KEY: "0".repeat(64), ALLOW_PRIVATE_TARGETS: "true", LOG_LEVEL: "warn", JOB_POLL_SECONDS: "0.5" });
+  const config = loadConfig({
+    NODE_ENV: "production",
+    DATABASE_URL: url,
+    DEMO_DATA: "false",
+    ENCRYPTION_KEY: "0".repeat(64),
+    ALLOW_PRIVATE_TARGETS: "true",
+    LOG_LEVEL: "warn",
+    JOB_POLL_SECONDS: "0.5",
+  });
   const gateway = await createGateway(config, db);
   const workspace = await ensureWorkspace(db.prisma, "bench-outbound");
   const deps = { prisma: db.prisma, store: db.sql, config };

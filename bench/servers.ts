@@ -1,14 +1,21 @@
 // Child processes for the servers under test, so that the load generator
 // does not share their event loop.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../src/db/migrate.js";
 
 export type Child = { name: string; url: string; process: ChildProcess; rssMb(): number; stop(): Promise<void> };
 
-export async function startChild(name: string, script: string, port: number, env: Record<string, string>, readyPath = "/graphql"): Promise<Child> {
-  const profile = process.env.BENCH_PROFILE_DIR && name === "gateway" ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+export async function startChild(
+  name: string,
+  script: string,
+  port: number,
+  env: Record<string, string>,
+  readyPath = "/graphql",
+): Promise<Child> {
+  const profile =
+    process.env.BENCH_PROFILE_DIR && name === "gateway" ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, "--import", "tsx", join(projectRoot, script)], {
     cwd: projectRoot,
     env: { ...process.env, ...env, PORT: String(port) },

@@ -105,7 +105,17 @@ async function mutate(body: { query: string; variables: Record<string, any> }) {
     let result;
     if (body.query.includes("createOrder")) {
       const { externalId, number, email, lineItems, shipments } = v.i;
-      result = await client.query(CREATE, [workspaceId, externalId, number, email, lineItems[0].sku, lineItems[0].quantity, lineItems[0].unitPrice, shipments[0].carrier, shipments[0].trackingCode]);
+      result = await client.query(CREATE, [
+        workspaceId,
+        externalId,
+        number,
+        email,
+        lineItems[0].sku,
+        lineItems[0].quantity,
+        lineItems[0].unitPrice,
+        shipments[0].carrier,
+        shipments[0].trackingCode,
+      ]);
     } else if (body.query.includes("updateOrder")) result = await client.query(UPDATE, [workspaceId, orderId(v.id), "paid"]);
     else if (body.query.includes("cancelOrder")) result = await client.query(CANCEL, [workspaceId, orderId(v.id)]);
     else result = await client.query(SCANS, [workspaceId, "ups", v.code, v.at, "Bench scan"]);
@@ -132,7 +142,11 @@ const server = createServer(async (request, response) => {
     if (url.pathname === "/graphql" && request.method === "POST") result = await mutate(await bodyOf(request));
     else if (url.pathname === "/orders") result = await pool.query(ORDER_PAGE, [workspaceId]);
     else if (url.pathname === "/tracking") result = await pool.query(BY_TRACKING_CODE, [workspaceId, url.searchParams.get("code")]);
-    else if (url.pathname === "/order") result = await pool.query(ONE_ORDER, [workspaceId, String(1 + Math.floor(Math.random() * Number(process.env.BENCH_ORDERS ?? 100_000)))]);
+    else if (url.pathname === "/order")
+      result = await pool.query(ONE_ORDER, [
+        workspaceId,
+        String(1 + Math.floor(Math.random() * Number(process.env.BENCH_ORDERS ?? 100_000))),
+      ]);
     else if (url.pathname === "/open") result = await pool.query(OPEN_PAGE, [workspaceId]);
     else if (url.pathname === "/search") result = await pool.query(SEARCH, [workspaceId, `%${url.searchParams.get("q")?.toLowerCase()}%`]);
     else {

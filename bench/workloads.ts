@@ -32,7 +32,8 @@ export function readWorkloads(workspaceId: string, orders: number): Workload[] {
           shipments(first: 10) { carrier trackingCode status scanEvents(last: 20) { scannedAt status description } }
           lineItems(first: 20) { sku quantity fulfilledQuantity unitPrice }
           events(last: 5) { nodes { type label occurredAt } } } } }`),
-        postgraphile: graphql(`{ allOrders(first: 50, orderBy: [CREATED_AT_DESC, ROW_ID_DESC], condition: { workspaceId: "${workspaceId}" }) {
+        postgraphile:
+          graphql(`{ allOrders(first: 50, orderBy: [CREATED_AT_DESC, ROW_ID_DESC], condition: { workspaceId: "${workspaceId}" }) {
           nodes { rowId number status fulfillmentStatus total currency email customerFirstName customerLastName customerEmail
             shipmentsByOrderId(first: 10, orderBy: [PRIMARY_KEY_ASC]) { nodes { carrier trackingCode status
               scanEventsByShipmentId(last: 20, orderBy: [SCANNED_AT_ASC, ROW_ID_ASC]) { nodes { scannedAt status description } } } }
@@ -61,8 +62,12 @@ export function readWorkloads(workspaceId: string, orders: number): Workload[] {
     {
       name: "3. open orders searched by customer, deep in the table",
       requests: {
-        gateway: graphql(`{ orders(first: 20, filter: { status: [OPEN], q: "customer1234" }) { totalCount nodes { id number email status total } } }`),
-        postgraphile: graphql(`{ searchOrders(q: "customer1234", ws: "${workspaceId}", first: 20) { totalCount nodes { rowId number email status total } } }`),
+        gateway: graphql(
+          `{ orders(first: 20, filter: { status: [OPEN], q: "customer1234" }) { totalCount nodes { id number email status total } } }`,
+        ),
+        postgraphile: graphql(
+          `{ searchOrders(q: "customer1234", ws: "${workspaceId}", first: 20) { totalCount nodes { rowId number email status total } } }`,
+        ),
         floor: { method: "GET", path: "/search?q=customer1234" },
       },
     },
@@ -91,7 +96,8 @@ export function readWorkloads(workspaceId: string, orders: number): Workload[] {
       requests: {
         gateway: graphql(`{ orders(first: 50, filter: { status: [OPEN] }) { nodes { id number status
           shipments(first: 10) { carrier trackingCode status scanEvents(last: 20) { scannedAt status } } } } }`),
-        postgraphile: graphql(`{ allOrders(first: 50, orderBy: [CREATED_AT_DESC, ROW_ID_DESC], condition: { workspaceId: "${workspaceId}", status: OPEN }) {
+        postgraphile:
+          graphql(`{ allOrders(first: 50, orderBy: [CREATED_AT_DESC, ROW_ID_DESC], condition: { workspaceId: "${workspaceId}", status: OPEN }) {
           nodes { rowId number status shipmentsByOrderId(first: 10, orderBy: [PRIMARY_KEY_ASC]) { nodes { carrier trackingCode status
             scanEventsByShipmentId(last: 20, orderBy: [SCANNED_AT_ASC, ROW_ID_ASC]) { nodes { scannedAt status } } } } } } }`),
         floor: { method: "GET", path: "/open" },
@@ -127,9 +133,12 @@ export function mutationMix(orders: number, runTag: string): RequestSpec {
         },
       })),
     () =>
-      graphql(`mutation($id: ID!) { updateOrder(id: $id, input: { paymentStatus: "paid" }) { order { version } errors { code message } } }`, () => ({
-        id: globalId(seededOrderId(random(orders))),
-      })),
+      graphql(
+        `mutation($id: ID!) { updateOrder(id: $id, input: { paymentStatus: "paid" }) { order { version } errors { code message } } }`,
+        () => ({
+          id: globalId(seededOrderId(random(orders))),
+        }),
+      ),
     // TrackMage orders (i % 4 == 3) have no shipment, so they can be cancelled.
     () =>
       graphql(`mutation($id: ID!) { cancelOrder(id: $id, reason: CUSTOMER) { order { status } errors { code message } } }`, () => ({

@@ -4,11 +4,11 @@
 // set-based statement per table and batch (json_populate_recordset). No
 // mapping, no checks, no ORM: what PostgreSQL itself takes to write them here.
 import pg from "pg";
-import { columnOf, newOrderRows } from "../src/store/orders.js";
-import { ensureWorkspace } from "../src/db/workspaces.js";
 import { openPostgres } from "../src/db/index.js";
+import { ensureWorkspace } from "../src/db/workspaces.js";
 import { withImportEvent } from "../src/services/imports.js";
 import { mappers } from "../src/sources/index.js";
+import { columnOf, newOrderRows } from "../src/store/orders.js";
 import { freshDatabase } from "./database.js";
 import { IMPORT_SOURCES, nativeOrder } from "./native-orders.js";
 
@@ -36,7 +36,9 @@ export async function writeFloor(count = 10_000): Promise<{ orders: number; seco
     const rows = newOrderRows(workspaceId, inputs.slice(i, i + BATCH));
     batches.push(
       TABLES.flatMap(([table, key]) => {
-        const list = (rows[key] as Array<Record<string, unknown>>).map((row) => Object.fromEntries(Object.entries(row).map(([name, value]) => [columnOf(name), value])));
+        const list = (rows[key] as Array<Record<string, unknown>>).map((row) =>
+          Object.fromEntries(Object.entries(row).map(([name, value]) => [columnOf(name), value])),
+        );
         const columns = [...new Set(list.flatMap((row) => Object.keys(row)))].map((c) => `"${c}"`).join(", ");
         return list.length ? [{ table, columns, json: JSON.stringify(list) }] : [];
       }),
@@ -52,7 +54,10 @@ export async function writeFloor(count = 10_000): Promise<{ orders: number; seco
         const batch = batches[next++]!;
         await client.query("BEGIN");
         for (const { table, columns, json } of batch) {
-          await client.query(`INSERT INTO "${table}" (${columns}) SELECT ${columns} FROM json_populate_recordset(null::"${table}", $1::json)`, [json]);
+          await client.query(
+            `INSERT INTO "${table}" (${columns}) SELECT ${columns} FROM json_populate_recordset(null::"${table}", $1::json)`,
+            [json],
+          );
         }
         await client.query("COMMIT");
       }

@@ -9,7 +9,9 @@ const booleanFlag = z
 
 /** Every variable, with what it means and its default: docs/configuration.md is printed from it (npm run docs). */
 export const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development")
+  NODE_ENV: z
+    .enum(["development", "production", "test"])
+    .default("development")
     .meta({ description: "`development`, `test` or `production`" }),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000).meta({ description: "HTTP port (`/graphql`, `/health`)" }),
   HOST: z.string().min(1).optional().meta({ description: "address to listen on", default: "all interfaces" }),
@@ -20,17 +22,37 @@ export const envSchema = z.object({
     .meta({ description: "`postgresql://…`: use PostgreSQL; unset: the embedded PGlite" }),
   DATABASE_REPLICA_URLS: z
     .string()
-    .transform((value) => value.split(",").map((url) => url.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((url) => url.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^postgres(ql)?:\/\//, "each must be a postgres:// or postgresql:// URL")))
     .optional()
-    .meta({ description: "comma-separated `postgresql://…` read replicas: reads go to them (round robin) until a request writes, then to the primary" }),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20)
+    .meta({
+      description:
+        "comma-separated `postgresql://…` read replicas: reads go to them (round robin) until a request writes, then to the primary",
+    }),
+  DATABASE_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(20)
     .meta({ description: "connections each PostgreSQL pool (writes, reads, each replica) may hold" }),
-  PGLITE_DIR: z.string().min(1).default(".data/pglite")
+  PGLITE_DIR: z
+    .string()
+    .min(1)
+    .default(".data/pglite")
     .meta({ description: "data directory of the embedded database (one process at a time)" }),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional()
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional()
     .meta({ description: "`redis://…`: subscription events cross instances through Redis" }),
-  DEMO_DATA: booleanFlag.optional()
+  DEMO_DATA: booleanFlag
+    .optional()
     .meta({ description: "load the demo orders into an empty database on start", default: "`true` (`false` in production)" }),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100).meta({ description: "largest `first`/`last` a connection accepts" }),
   INTROSPECTION: booleanFlag.optional().meta({ description: "allow schema introspection", default: "`true` (`false` in production)" }),
@@ -40,34 +62,83 @@ export const envSchema = z.object({
   MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(10).meta({ description: "directives in one query" }),
   MAX_COST: z.coerce.number().int().min(1).default(500_000).meta({ description: "query cost limit (docs/partners.md, Limits)" }),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000).meta({ description: "largest request body, and WebSocket message" }),
-  MAX_WEBHOOK_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024)
+  MAX_WEBHOOK_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024)
     .meta({ description: "largest `POST /webhooks/*` body" }),
   MAX_NODE_IDS: z.coerce.number().int().min(1).max(10_000).default(100).meta({ description: "ids in one `nodes(ids:)`" }),
   MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).default(10_000_000).meta({ description: "largest answer to one operation" }),
   MAX_SOCKETS_PER_KEY: z.coerce.number().int().min(1).default(50).meta({ description: "open WebSockets per API key" }),
   MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(50).meta({ description: "open WebSockets per client address" }),
-  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000)
+  HEADERS_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(600_000)
+    .default(10_000)
     .meta({ description: "time to receive a request's headers" }),
-  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000)
+  REQUEST_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(3_600_000)
+    .default(30_000)
     .meta({ description: "time to receive a whole request" }),
-  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(5_000)
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(600_000)
+    .default(5_000)
     .meta({ description: "how long an idle keep-alive connection stays open" }),
-  MAX_BATCH: z.coerce.number().int().min(0).max(100).default(5)
+  MAX_BATCH: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .default(5)
     .meta({ description: "operations per batched request; `0` turns batching off" }),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200)
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1200)
     .meta({ description: "requests per API key per minute, per server process; `0` turns it off" }),
-  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5)
-    .meta({ description: "how long a verified key is trusted without a database check (a revocation takes this long); `0` checks every request" }),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")
+  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5).meta({
+    description: "how long a verified key is trusted without a database check (a revocation takes this long); `0` checks every request",
+  }),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+    .default("info")
     .meta({ description: "`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`" }),
   METRICS: booleanFlag.default(true).meta({ description: "serve Prometheus metrics at `/metrics`" }),
-  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional()
+  METRICS_TOKEN: z
+    .string()
+    .min(16, "must be at least 16 characters")
+    .optional()
     .meta({ description: "when set, `/metrics` needs `Authorization: Bearer <token>` (16 characters or more)" }),
-  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional()
+  METRICS_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
     .meta({ description: "serve `/metrics` on this port only (same `HOST`), not on the API's" }),
-  METRICS_MAX_OPERATIONS: z.coerce.number().int().min(1).max(10_000).default(200)
+  METRICS_MAX_OPERATIONS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(200)
     .meta({ description: "distinct operation names kept as metric labels; the rest count as `other`" }),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000)
+  SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(600_000)
+    .default(10_000)
     .meta({ description: "how long in-flight requests may run after SIGTERM" }),
   PERSISTED_OPERATIONS_FILE: z.string().min(1).optional().meta({ description: "allow-list of operations by hash" }),
   PERSISTED_OPERATIONS_ONLY: booleanFlag.default(false).meta({ description: "run only allow-listed operations" }),
@@ -75,38 +146,96 @@ export const envSchema = z.object({
     .string()
     .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, "must be 32 bytes as 64 hex digits or base64 (openssl rand -hex 32)")
     .optional()
-    .meta({ description: "32 bytes as 64 hex digits or base64 (`openssl rand -hex 32`): encrypts source tokens and webhook secrets at rest; elsewhere a fixed development key", default: "required in production" }),
-  SOURCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000)
+    .meta({
+      description:
+        "32 bytes as 64 hex digits or base64 (`openssl rand -hex 32`): encrypts source tokens and webhook secrets at rest; elsewhere a fixed development key",
+      default: "required in production",
+    }),
+  SOURCE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(120_000)
+    .default(10_000)
     .meta({ description: "timeout of each call to a source or a webhook endpoint" }),
-  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8)
+  DELIVERY_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(50)
+    .default(8)
     .meta({ description: "attempts per source write or webhook delivery" }),
-  RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2_000)
+  RETRY_BASE_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(600_000)
+    .default(2_000)
     .meta({ description: "backoff base: base × 2^(attempt−1), half of it random, at most `RETRY_MAX_MS`" }),
   RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(900_000).meta({ description: "longest wait between attempts" }),
-  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(20)
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(20)
     .meta({ description: "failed attempts in a row that disable a webhook endpoint" }),
-  ALLOW_PRIVATE_TARGETS: booleanFlag.optional()
-    .meta({ description: "allow source and webhook URLs on loopback, private or link-local addresses", default: "`true` (`false` in production)" }),
+  ALLOW_PRIVATE_TARGETS: booleanFlag.optional().meta({
+    description: "allow source and webhook URLs on loopback, private or link-local addresses",
+    default: "`true` (`false` in production)",
+  }),
   JOBS: booleanFlag.default(true).meta({ description: "run the delivery workers, bulk operations and scheduled pulls in this process" }),
   JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(1).meta({ description: "how often idle workers look for jobs" }),
-  JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120)
+  JOB_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(120)
     .meta({ description: "a job running longer (its process died) is retried" }),
-  PULL_CHECK_SECONDS: z.coerce.number().min(0.5).max(3600).default(15)
+  PULL_CHECK_SECONDS: z.coerce
+    .number()
+    .min(0.5)
+    .max(3600)
+    .default(15)
     .meta({ description: "how often the schedule looks for connections due a pull" }),
   PULL_PAGE_SIZE: z.coerce.number().int().min(1).max(250).default(50).meta({ description: "storefront page size when pulling" }),
-  PULL_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120)
+  PULL_LEASE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(3600)
+    .default(120)
     .meta({ description: "how long a pull holds its connection without progress before another may take over" }),
-  BULK_DIR: z.string().min(1).default(".data/bulk")
+  BULK_DIR: z
+    .string()
+    .min(1)
+    .default(".data/bulk")
     .meta({ description: "where bulk files live; every instance must share it (docs/bulk.md)" }),
   BULK_RETENTION_DAYS: z.coerce.number().min(0.001).max(365).default(7).meta({ description: "how long finished bulk files are kept" }),
-  BULK_MAX_FILE_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 ** 3)
+  BULK_MAX_FILE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 ** 3)
     .meta({ description: "largest bulk import upload, uncompressed" }),
-  BULK_MAX_WORKSPACE_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 ** 3)
+  BULK_MAX_WORKSPACE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(50 * 1024 ** 3)
     .meta({ description: "what one workspace's bulk files may hold at once" }),
-  BULK_EXPORTS_PER_WORKSPACE: z.coerce.number().int().min(1).max(100).default(1)
+  BULK_EXPORTS_PER_WORKSPACE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(1)
     .meta({ description: "exports of one workspace that run at once; the rest wait" }),
-  BULK_SLICE_MS: z.coerce.number().int().min(0).max(600_000).optional()
-    .meta({ description: "how long one job works on a bulk operation before recording its cursor and handing over", default: "a quarter of the job timeout, at most 10 s" }),
+  BULK_SLICE_MS: z.coerce.number().int().min(0).max(600_000).optional().meta({
+    description: "how long one job works on a bulk operation before recording its cursor and handing over",
+    default: "a quarter of the job timeout, at most 10 s",
+  }),
 });
 
 export type Config = {

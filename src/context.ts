@@ -1,11 +1,11 @@
 import type { Caller } from "./auth/api-keys.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/index.js";
-import type { Sql, TransactionalSql } from "./store/executor.js";
 import type { PubSub } from "./events.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import type { Outbound } from "./jobs/index.js";
 import { createLoaders, type Loaders } from "./loaders/index.js";
+import type { Sql, TransactionalSql } from "./store/executor.js";
 
 /** What every resolver gets: the database, the caller's workspace and this request's loaders. */
 export type Context = {

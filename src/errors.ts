@@ -10,8 +10,10 @@ import { DomainRuleError } from "./domain/rule-error.js";
  * from this (npm run docs).
  */
 export const ERROR_CATALOGUE = {
-  VALIDATION: "Input that cannot be accepted: malformed ids or cursors, bad page sizes, field rules, a source payload's fields. Raised by every mutation and by list queries.",
-  NOT_FOUND: "An id, external id or tracking code that matches nothing the caller can see (another workspace's ids behave the same). Raised by the mutations that take an id.",
+  VALIDATION:
+    "Input that cannot be accepted: malformed ids or cursors, bad page sizes, field rules, a source payload's fields. Raised by every mutation and by list queries.",
+  NOT_FOUND:
+    "An id, external id or tracking code that matches nothing the caller can see (another workspace's ids behave the same). Raised by the mutations that take an id.",
   DUPLICATE: "createOrder, updateOrder and imports: (source, externalId) or (carrier, trackingCode) is already taken.",
   CONFLICT: "updateOrder: `expectedVersion` is stale.",
   NOT_CANCELLABLE: "cancelOrder: the order has shipped or been delivered. cancelBulkOperation: the operation has ended.",
@@ -27,7 +29,8 @@ export const ErrorCodes = Object.fromEntries(Object.keys(ERROR_CATALOGUE).map((c
 
 /** Codes a request is refused with before any operation runs (HTTP status and `extensions.code`), with who raises them. */
 export const REQUEST_ERRORS = {
-  UNAUTHENTICATED: "401: no API key, or one that is unknown or revoked. Raised by the front door on every path but /health, /ready and /metrics.",
+  UNAUTHENTICATED:
+    "401: no API key, or one that is unknown or revoked. Raised by the front door on every path but /health, /ready and /metrics.",
   RATE_LIMITED: "429 with Retry-After: the key is over RATE_LIMIT_PER_MINUTE.",
   PAYLOAD_TOO_LARGE: "413: the body is over MAX_BODY_BYTES (MAX_WEBHOOK_BODY_BYTES on /webhooks, BULK_MAX_FILE_BYTES on /bulk/imports).",
   BAD_REQUEST: "400: a malformed request (a Content-Length that is not a number).",

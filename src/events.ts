@@ -10,9 +10,7 @@ export type ShipmentStatusChange = { workspaceId: string; orderId: string; shipm
 
 export function createEvents(redisUrl?: string) {
   const clients = redisUrl ? [new Redis(redisUrl), new Redis(redisUrl)] : [];
-  const eventTarget = redisUrl
-    ? createRedisEventTarget({ publishClient: clients[0]!, subscribeClient: clients[1]! })
-    : undefined;
+  const eventTarget = redisUrl ? createRedisEventTarget({ publishClient: clients[0]!, subscribeClient: clients[1]! }) : undefined;
   const pubsub = createPubSub<{
     orderChanged: [orderId: string, change: OrderChange];
     shipmentStatusChanged: [workspaceId: string, change: ShipmentStatusChange];
@@ -32,7 +30,11 @@ export type PubSub = Events["pubsub"];
 export function publishImported(
   pubsub: PubSub,
   workspaceId: string,
-  results: ReadonlyArray<{ outcome: string; order: { id: string } | null; statusChanges?: ReadonlyArray<{ shipmentId: string; from: string; to: string }> }>,
+  results: ReadonlyArray<{
+    outcome: string;
+    order: { id: string } | null;
+    statusChanges?: ReadonlyArray<{ shipmentId: string; from: string; to: string }>;
+  }>,
 ) {
   for (const result of results) {
     if (!result.order || (result.outcome !== "CREATED" && result.outcome !== "UPDATED")) continue;

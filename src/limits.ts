@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
-import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionResult, type StringValueNode, type ValidationContext } from "graphql";
+import { type ExecutionResult, GraphQLError, NoSchemaIntrospectionCustomRule, type StringValueNode, type ValidationContext } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Config } from "./config.js";
 import { jsonFault, jsonFaultMessage } from "./domain/json-shape.js";
@@ -72,7 +72,11 @@ function inputStrings(): Plugin {
 function withoutSuggestions(): Plugin {
   const clean = (error: GraphQLError) =>
     / Did you mean /.test(error.message)
-      ? new GraphQLError(error.message.replace(/ Did you mean .*$/s, ""), { nodes: error.nodes, path: error.path, extensions: error.extensions })
+      ? new GraphQLError(error.message.replace(/ Did you mean .*$/s, ""), {
+          nodes: error.nodes,
+          path: error.path,
+          extensions: error.extensions,
+        })
       : error;
   const cleanResult = <T extends { errors?: readonly GraphQLError[] }>(result: T): T =>
     result.errors?.some((error) => / Did you mean /.test(error.message)) ? { ...result, errors: result.errors.map(clean) } : result;
@@ -95,7 +99,11 @@ function rateLimitedBatches(): Plugin {
       if (!Array.isArray(result) || result.length === 0) return;
       const retryAfter = result.map((item) => item.errors?.find((error) => error.extensions?.code === "RATE_LIMITED"));
       if (retryAfter.every(Boolean)) {
-        const seconds = Math.max(...retryAfter.map((error) => Number((error!.extensions?.http as { headers?: Record<string, string> })?.headers?.["retry-after"] ?? 1)));
+        const seconds = Math.max(
+          ...retryAfter.map((error) =>
+            Number((error!.extensions?.http as { headers?: Record<string, string> })?.headers?.["retry-after"] ?? 1),
+          ),
+        );
         limited.set(request, String(seconds));
       }
     },

@@ -31,7 +31,9 @@ export function readiness(db: Database, timeoutMs = 2000): Plugin {
       try {
         await Promise.race([
           check(),
-          new Promise((_, reject) => (timer = setTimeout(() => reject(new NotReady(`database: no answer within ${timeoutMs} ms`)), timeoutMs))),
+          new Promise(
+            (_, reject) => (timer = setTimeout(() => reject(new NotReady(`database: no answer within ${timeoutMs} ms`)), timeoutMs)),
+          ),
         ]);
         endResponse(fetchAPI.Response.json({ status: "ready" }));
       } catch (error) {
@@ -60,14 +62,24 @@ function notReadyReason(error: unknown): string {
  * and HTTP routes are a fixed set.
  */
 export function metrics(registry: Registry, options: { maxOperations: number } & MetricsAccess): Plugin {
-  const requests = new Counter({ name: "graphql_envelop_request", help: "GraphQL operations executed.", labelNames: ["operationName", "operationType"], registers: [registry] });
+  const requests = new Counter({
+    name: "graphql_envelop_request",
+    help: "GraphQL operations executed.",
+    labelNames: ["operationName", "operationType"],
+    registers: [registry],
+  });
   const durations = new Histogram({
     name: "graphql_envelop_request_duration",
     help: "Time to execute a GraphQL operation, in seconds.",
     labelNames: ["operationName", "operationType"],
     registers: [registry],
   });
-  const errors = new Counter({ name: "graphql_envelop_error_result", help: "GraphQL operations whose result holds errors.", labelNames: ["operationName", "operationType"], registers: [registry] });
+  const errors = new Counter({
+    name: "graphql_envelop_error_result",
+    help: "GraphQL operations whose result holds errors.",
+    labelNames: ["operationName", "operationType"],
+    registers: [registry],
+  });
   const http = new Histogram({
     name: "graphql_yoga_http_duration",
     help: "Time to answer an HTTP request, in seconds.",
@@ -100,7 +112,10 @@ export function metrics(registry: Registry, options: { maxOperations: number } &
       const start = started.get(request);
       if (start === undefined) return;
       started.delete(request);
-      http.observe({ route: start.route, method: METHODS.has(request.method) ? request.method : "OTHER", statusCode: response.status }, (performance.now() - start.at) / 1000);
+      http.observe(
+        { route: start.route, method: METHODS.has(request.method) ? request.method : "OTHER", statusCode: response.status },
+        (performance.now() - start.at) / 1000,
+      );
     },
   };
 }
@@ -114,7 +129,10 @@ export type MetricsAccess = {
   tokenRequired: boolean;
 };
 
-export function metricsRefusal(authorization: string | null | undefined, options: MetricsAccess): { status: number; message: string } | null {
+export function metricsRefusal(
+  authorization: string | null | undefined,
+  options: MetricsAccess,
+): { status: number; message: string } | null {
   if (!options.servedHere) return { status: 404, message: "Not found." };
   if (options.token) {
     const presented = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1] ?? "";

@@ -1,32 +1,31 @@
 // The gateway as a value: a Yoga instance over a database, and an HTTP
 // listener around it. Tests use the Yoga instance in-process (yoga.fetch).
 import { createServer as createHttpServer, type Server } from "node:http";
-import type { Socket } from "node:net";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { useGraphQlJit } from "@envelop/graphql-jit";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
-import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
-import { getOperationAST, GraphQLError, type ExecutionArgs } from "graphql";
+import { type ExecutionArgs, GraphQLError, getOperationAST } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
-import { createApiKey, type Caller } from "./auth/api-keys.js";
-import { createAuthenticator, createRateLimiter, RequestRefused } from "./auth/authenticate.js";
-import { callerOf, frontDoor } from "./auth/door.js";
-import type { Config } from "./config.js";
-import { createContext, type Context } from "./context.js";
-import { openDatabase, type Database } from "./db/index.js";
-import { createEvents, publishImported, type Events } from "./events.js";
-import { DEMO_WORKSPACE, ensureWorkspace } from "./db/workspaces.js";
-import { seedDemoData } from "./demo/seed.js";
-import { limitPlugins } from "./limits.js";
-import { createLogger, metrics, metricsRefusal, readiness, requestLog } from "./operations.js";
+import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
-import { startOutbound, type Outbound } from "./jobs/index.js";
-import { schema } from "./schema/index.js";
-import { sourceWebhooks } from "./webhooks.js";
+import { WebSocketServer } from "ws";
+import { type Caller, createApiKey } from "./auth/api-keys.js";
+import { createAuthenticator, createRateLimiter, RequestRefused } from "./auth/authenticate.js";
+import { callerOf, frontDoor } from "./auth/door.js";
 import { bulkRoutes } from "./bulk/http.js";
 import { directoryStorage } from "./bulk/storage.js";
+import type { Config } from "./config.js";
+import { type Context, createContext } from "./context.js";
+import { type Database, openDatabase } from "./db/index.js";
+import { DEMO_WORKSPACE, ensureWorkspace } from "./db/workspaces.js";
+import { seedDemoData } from "./demo/seed.js";
+import { createEvents, type Events, publishImported } from "./events.js";
+import { type Outbound, startOutbound } from "./jobs/index.js";
+import { limitPlugins } from "./limits.js";
+import { createLogger, metrics, metricsRefusal, readiness, requestLog } from "./operations.js";
+import { schema } from "./schema/index.js";
+import { sourceWebhooks } from "./webhooks.js";
 
 export type Gateway = {
   yoga: YogaServerInstance<Record<string, never>, Context>;
@@ -138,7 +137,11 @@ export async function createGateway(
       frontDoor({
         authenticate,
         bodyLimit: (path) =>
-          path.startsWith("/bulk/imports") ? config.bulk.maxFileBytes : path.startsWith("/webhooks/") ? config.limits.webhookBodyBytes : config.limits.bodyBytes,
+          path.startsWith("/bulk/imports")
+            ? config.bulk.maxFileBytes
+            : path.startsWith("/webhooks/")
+              ? config.limits.webhookBodyBytes
+              : config.limits.bodyBytes,
         publicPaths: new Set(["/health", "/ready", "/metrics"]),
       }),
       readiness(db),
@@ -173,6 +176,7 @@ export async function createGateway(
  * An error thrown in a plugin's onRequest escapes Yoga, and its server would
  * answer with the stack trace: each such hook answers a masked 500 instead.
  */
+// biome-ignore lint/suspicious/noExplicitAny: Yoga's plugins carry their own context types
 function guardRoutes<T extends Plugin<any>>(logger: Logger, plugins: T[]): T[] {
   return plugins.map((plugin) => {
     const { onRequest } = plugin;
@@ -184,7 +188,12 @@ function guardRoutes<T extends Plugin<any>>(logger: Logger, plugins: T[]): T[] {
           await onRequest(payload);
         } catch (error) {
           logger.error({ err: error }, "request failed");
-          payload.endResponse(payload.fetchAPI.Response.json({ errors: [{ message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] }, { status: 500 }));
+          payload.endResponse(
+            payload.fetchAPI.Response.json(
+              { errors: [{ message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] },
+              { status: 500 },
+            ),
+          );
         }
       },
     };
@@ -210,7 +219,12 @@ function listen(server: Server, port: number, host: string | undefined): Promise
 
 function metricsAccess(config: Config, servedHere: boolean) {
   const onApiPort = config.metrics.port === undefined;
-  return { maxOperations: config.metrics.maxOperations, token: config.metrics.token, servedHere, tokenRequired: onApiPort && config.env === "production" };
+  return {
+    maxOperations: config.metrics.maxOperations,
+    token: config.metrics.token,
+    servedHere,
+    tokenRequired: onApiPort && config.env === "production",
+  };
 }
 
 /** METRICS_PORT: /metrics alone, on a listener of its own. */
@@ -354,11 +368,19 @@ function serveWebSockets(http: Server, gateway: Gateway, config: Config) {
       },
       onSubscribe: async (ctx, _id, params) => {
         const request = new Request("http://localhost/graphql", { method: "POST" });
-        const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.yoga.getEnveloped({ request, params, caller: ctx.extra.caller });
+        const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.yoga.getEnveloped({
+          request,
+          params,
+          caller: ctx.extra.caller,
+        });
         try {
           const document = parse(params.query);
           if (getOperationAST(document, params.operationName)?.operation !== "subscription") {
-            return [createGraphQLError("Send queries and mutations over HTTP: the WebSocket carries subscriptions.", { extensions: { code: "BAD_REQUEST" } })];
+            return [
+              createGraphQLError("Send queries and mutations over HTTP: the WebSocket carries subscriptions.", {
+                extensions: { code: "BAD_REQUEST" },
+              }),
+            ];
           }
           const errors = validate(schema, document);
           if (errors.length) return errors;

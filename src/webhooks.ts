@@ -7,11 +7,11 @@ import type { Caller } from "./auth/api-keys.js";
 import { RequestRefused } from "./auth/authenticate.js";
 import { BodyTooLarge } from "./auth/door.js";
 import { jsonFault, MAX_JSON_DEPTH } from "./domain/json-shape.js";
-import { publishImported, type PubSub } from "./events.js";
+import { type PubSub, publishImported } from "./events.js";
 import type { OrderSource } from "./generated/prisma/client.js";
-import type { TransactionalSql } from "./store/executor.js";
 import type { Outbox } from "./outbox/index.js";
-import { importPayloads, MAX_PAYLOADS_PER_IMPORT, type ImportSource } from "./services/imports.js";
+import { type ImportSource, importPayloads, MAX_PAYLOADS_PER_IMPORT } from "./services/imports.js";
+import type { TransactionalSql } from "./store/executor.js";
 
 const SOURCES: Record<string, ImportSource> = {
   malomo: "MALOMO",
@@ -38,7 +38,8 @@ export function sourceWebhooks(options: {
           }),
         );
       const source = SOURCES[match[1]!.toLowerCase()];
-      if (!source) return reply(404, { error: `No webhook for ${JSON.stringify(match[1])}; use one of ${Object.keys(SOURCES).join(", ")}.` });
+      if (!source)
+        return reply(404, { error: `No webhook for ${JSON.stringify(match[1])}; use one of ${Object.keys(SOURCES).join(", ")}.` });
       if (request.method !== "POST") return reply(405, { error: "Send orders with POST." }, { allow: "POST" });
       let caller: Caller;
       try {

@@ -3,10 +3,10 @@
 // cancellation, other workspaces, and work handed from job to job.
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestGateway, testConfig, type TestGateway } from "./helpers.js";
+import { createGateway } from "../src/server.js";
+import { createTestGateway, type TestGateway, testConfig } from "./helpers.js";
 import { eventually } from "./outbound-helpers.js";
 import { freshMalomoOrder } from "./sources/payloads.js";
-import { createGateway } from "../src/server.js";
 import { startReceiver, verifySignature } from "./stand-ins/webhook-receiver.js";
 
 let gw: TestGateway;
@@ -50,12 +50,15 @@ describe("bulk import", () => {
   it("imports an NDJSON upload in the background, across jobs, and lists each failed line by number", async () => {
     const good = malomoLines(1200);
     const lines = [...good.slice(0, 600), "{not json", JSON.stringify({ id: 42 }), "", ...good.slice(600)];
-    const { status, body } = await uploadImport("malomo", lines.join("\n") + "\n");
+    const { status, body } = await uploadImport("malomo", `${lines.join("\n")}\n`);
     expect(status).toBe(202);
     expect(body.bulkOperation).toMatchObject({ kind: "IMPORT", status: "CREATED" });
     const op = await finished(body.bulkOperation.id);
     expect(op).toMatchObject({ status: "COMPLETED", objectCount: lines.length, failedCount: 2, createdCount: 1200 });
-    const failures = (await (await download(op.url)).text()).trim().split("\n").map((line) => JSON.parse(line));
+    const failures = (await (await download(op.url)).text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(failures.map((f) => f.line)).toEqual([601, 602]);
     expect(failures[0].errors[0].message).toMatch(/not valid JSON/);
     expect(failures[1].errors[0].message).toMatch(/Malomo id: must be a string/);
@@ -85,7 +88,10 @@ describe("bulk import", () => {
 
 describe("bulk limits", () => {
   it("refuses an upload past the file limit with 413, keeping nothing of it", async () => {
-    const small = await createGateway({ ...config, bulk: { ...config.bulk, maxFileBytes: 2048 }, jobs: { ...config.jobs, enabled: false } }, gw.db);
+    const small = await createGateway(
+      { ...config, bulk: { ...config.bulk, maxFileBytes: 2048 }, jobs: { ...config.jobs, enabled: false } },
+      gw.db,
+    );
     try {
       const before = await gw.db.prisma.bulkOperation.count();
       const response = await small.yoga.fetch("http://localhost/bulk/imports?source=malomo", {
@@ -112,7 +118,11 @@ describe("bulk export", () => {
     expect(op.status).toBe("COMPLETED");
     const response = await download(op.url);
     expect(response.headers.get("content-type")).toBe("application/gzip");
-    const lines = gunzipSync(Buffer.from(await response.arrayBuffer())).toString().trim().split("\n").map((line) => JSON.parse(line));
+    const lines = gunzipSync(Buffer.from(await response.arrayBuffer()))
+      .toString()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     const total = await gw.db.prisma.order.count({ where: { source: "MALOMO", workspaceId: gw.workspaceId } });
     expect(lines).toHaveLength(total);
     expect(op.objectCount).toBe(total);
@@ -123,7 +133,10 @@ describe("bulk export", () => {
     // Each line is the order as the API answers it.
     const sample = lines[Math.floor(lines.length / 2)];
     const api = (
-      await gw.graphql(`query($id: ID!) { order(id: $id) { id source externalId number email status shipments(first: 5) { trackingCode status } } }`, { id: sample.id })
+      await gw.graphql(
+        `query($id: ID!) { order(id: $id) { id source externalId number email status shipments(first: 5) { trackingCode status } } }`,
+        { id: sample.id },
+      )
     ).data.order;
     expect(sample).toMatchObject({ ...api, shipments: api.shipments.map((s: object) => expect.objectContaining(s)) });
   });
@@ -150,7 +163,11 @@ describe("bulk export", () => {
     const started = await gw.graphql(`mutation { exportOrders { bulkOperation { id } errors { code } } }`, {}, reader);
     expect(started.data.exportOrders.errors).toEqual([]);
     const id = started.data.exportOrders.bulkOperation.id;
-    const cancelled = await gw.graphql(`mutation($id: ID!) { cancelBulkOperation(id: $id) { bulkOperation { status url } errors { code } } }`, { id }, reader);
+    const cancelled = await gw.graphql(
+      `mutation($id: ID!) { cancelBulkOperation(id: $id) { bulkOperation { status url } errors { code } } }`,
+      { id },
+      reader,
+    );
     const result = cancelled.data.cancelBulkOperation;
     if (result.errors.length) {
       // It finished first: then it cannot be cancelled.

@@ -7,8 +7,8 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { nativeOrder } from "../bench/native-orders.js";
 import { openDatabase } from "../src/db/index.js";
-import { createGateway } from "../src/server.js";
 import { projectRoot } from "../src/db/migrate.js";
+import { createGateway } from "../src/server.js";
 import { createPostgresTestDatabase, testConfig } from "./helpers.js";
 
 const run = promisify(execFile);
@@ -64,7 +64,9 @@ it("imports an NDJSON file, reports each failure by line and exits 2 when some f
   const again = await importCli("--source", "MALOMO", file);
   expect(again.stdout).toContain("created 0, updated 0, unchanged 30, failed 2");
 
-  const db = await openDatabase(env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "pglite", dataDir: env.PGLITE_DIR! });
+  const db = await openDatabase(
+    env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "pglite", dataDir: env.PGLITE_DIR! },
+  );
   try {
     expect(await db.prisma.order.count({ where: { source: "MALOMO" } })).toBe(30);
   } finally {
@@ -92,7 +94,9 @@ it("creates API keys that work at once, prints the key last, and revokes them by
   const prefix = key.slice(0, 14);
 
   const ask = async () => {
-    const database = env.DATABASE_URL ? { kind: "postgres" as const, url: env.DATABASE_URL } : { kind: "pglite" as const, dataDir: env.PGLITE_DIR! };
+    const database = env.DATABASE_URL
+      ? { kind: "postgres" as const, url: env.DATABASE_URL }
+      : { kind: "pglite" as const, dataDir: env.PGLITE_DIR! };
     const db = await openDatabase(database);
     try {
       const gateway = await createGateway(testConfig({ database }), db);

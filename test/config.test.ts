@@ -19,7 +19,9 @@ describe("configuration", () => {
   });
 
   it("takes read replicas as a comma-separated list, only beside a primary", () => {
-    expect(loadConfig({ DATABASE_URL: "postgresql://p/db", DATABASE_REPLICA_URLS: "postgresql://r1/db, postgresql://r2/db" }).database).toEqual({
+    expect(
+      loadConfig({ DATABASE_URL: "postgresql://p/db", DATABASE_REPLICA_URLS: "postgresql://r1/db, postgresql://r2/db" }).database,
+    ).toEqual({
       kind: "postgres",
       url: "postgresql://p/db",
       poolSize: 20,

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  type GraphQLSchema,
   isEnumType,
   isInputObjectType,
   isInterfaceType,
@@ -10,7 +11,6 @@ import {
   Kind,
   parse,
   print,
-  type GraphQLSchema,
   type TypeNode,
 } from "graphql";
 import { projectRoot } from "../src/db/migrate.js";
@@ -31,7 +31,9 @@ export function contractMismatches(schema: GraphQLSchema, skip: ReadonlySet<stri
     }
     if (def.kind === Kind.ENUM_TYPE_DEFINITION) {
       if (!isEnumType(served)) problems.push(`${name} is not an enum`);
-      else for (const value of def.values ?? []) if (!served.getValue(value.name.value)) problems.push(`${name}.${value.name.value} is missing`);
+      else
+        for (const value of def.values ?? [])
+          if (!served.getValue(value.name.value)) problems.push(`${name}.${value.name.value} is missing`);
       continue;
     }
     if ("fields" in def && def.fields) {

@@ -16,6 +16,7 @@ describe("generated docs", () => {
 
   it("describes every configuration variable", () => {
     const reference = GENERATED_DOCS["docs/configuration.md"]();
-    for (const name of Object.keys(envSchema.shape)) expect(reference).toMatch(new RegExp(`\\| \`${name}\` \\| [^|]+ \\| [^|\\s][^|]* \\|`));
+    for (const name of Object.keys(envSchema.shape))
+      expect(reference).toMatch(new RegExp(`\\| \`${name}\` \\| [^|]+ \\| [^|\\s][^|]* \\|`));
   });
 });

@@ -18,9 +18,7 @@ export function numberedOrder(i: number, overrides: Partial<OrderInput> = {}): O
     currency: "USD",
     subtotal: `${i}0.5`,
     total: `${i}5`,
-    lineItems: [
-      { sku: `SKU-${i}-A`, quantity: 2, fulfilledQuantity: i % 3 === 0 ? 2 : i % 3 === 1 ? 1 : 0, unitPrice: "10" },
-    ],
+    lineItems: [{ sku: `SKU-${i}-A`, quantity: 2, fulfilledQuantity: i % 3 === 0 ? 2 : i % 3 === 1 ? 1 : 0, unitPrice: "10" }],
     createdAt: new Date(BASE_TIME + i * 3_600_000),
     ...overrides,
   };

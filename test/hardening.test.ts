@@ -2,10 +2,10 @@
 // requests without keys, label floods in /metrics, WebSocket abuse and slow
 // requests. Each class of attack gets one test.
 import { request as httpRequest, type IncomingMessage } from "node:http";
-import { WebSocket } from "ws";
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type RunningServer } from "../src/server.js";
+import { WebSocket } from "ws";
+import { type RunningServer, startServer } from "../src/server.js";
 import { openTestDatabase, testConfig } from "./helpers.js";
 
 let server: RunningServer;
@@ -16,7 +16,12 @@ const limits = { ...testConfig().limits, bodyBytes: 64 * 1024, webhookBodyBytes:
 
 beforeAll(async () => {
   server = await startServer(
-    testConfig({ port: 0, limits, timeouts: { headersMs: 2000, requestMs: 2000, keepAliveMs: 2000 }, metrics: { ...testConfig().metrics, maxOperations: 3 } }),
+    testConfig({
+      port: 0,
+      limits,
+      timeouts: { headersMs: 2000, requestMs: 2000, keepAliveMs: 2000 },
+      metrics: { ...testConfig().metrics, maxOperations: 3 },
+    }),
     await openTestDatabase(),
   );
   port = Number(new URL(server.url).port);
@@ -30,7 +35,13 @@ type RawAnswer = { status: number; body: string; headers: IncomingMessage["heade
  * Sends `chunks` of `chunkBytes` each as a chunked body (no Content-Length),
  * stopping as soon as the server answers; resolves with the answer.
  */
-function streamBody(path: string, headers: Record<string, string>, chunks: number, chunkBytes = 16 * 1024, pauseMs = 0): Promise<RawAnswer> {
+function streamBody(
+  path: string,
+  headers: Record<string, string>,
+  chunks: number,
+  chunkBytes = 16 * 1024,
+  pauseMs = 0,
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     let sent = 0;
     let answered = false;
@@ -109,7 +120,10 @@ describe("/metrics", () => {
 
   it("are readable only with the metrics token when one is set, and never in production without one", async () => {
     const base = testConfig({ port: 0, jobs: { ...testConfig().jobs, enabled: false } });
-    const guarded = await startServer({ ...base, metrics: { ...base.metrics, token: "metrics-token-0123456789" } }, await openTestDatabase());
+    const guarded = await startServer(
+      { ...base, metrics: { ...base.metrics, token: "metrics-token-0123456789" } },
+      await openTestDatabase(),
+    );
     const production = await startServer({ ...base, env: "production" }, await openTestDatabase());
     const separate = await startServer({ ...base, env: "production", metrics: { ...base.metrics, port: 0 } }, await openTestDatabase());
     try {
@@ -133,7 +147,9 @@ describe("WebSockets", () => {
   const wsUrl = () => server.url.replace("http", "ws");
 
   /** Opens a raw graphql-ws socket and sends connection_init; resolves with the first message or the close. */
-  function connect(params: Record<string, unknown>): Promise<{ socket: WebSocket; first: Promise<{ type?: string; code?: number; reason?: string }> }> {
+  function connect(
+    params: Record<string, unknown>,
+  ): Promise<{ socket: WebSocket; first: Promise<{ type?: string; code?: number; reason?: string }> }> {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(wsUrl(), "graphql-transport-ws");
       const first = new Promise<{ type?: string; code?: number; reason?: string }>((done) => {
@@ -177,14 +193,19 @@ describe("WebSockets", () => {
     });
     try {
       let liveError: unknown;
-      client.subscribe({ query: "subscription { shipmentStatusChanged { trackingCode } }" }, { next: () => {}, error: (e) => (liveError = e), complete: () => {} });
+      client.subscribe(
+        { query: "subscription { shipmentStatusChanged { trackingCode } }" },
+        { next: () => {}, error: (e) => (liveError = e), complete: () => {} },
+      );
       for (const [query, message] of [
         ['mutation { createOrder(input: { number: "ws" }) { order { id } } }', /over HTTP/],
         ["{ orders { totalCount } }", /over HTTP/],
         ["{ not valid", /Syntax Error/],
         ["subscription { noSuchField }", /Cannot query field/],
       ] as const) {
-        const error = await new Promise<unknown>((resolve) => client.subscribe({ query }, { next: () => {}, error: resolve, complete: () => resolve(null) }));
+        const error = await new Promise<unknown>((resolve) =>
+          client.subscribe({ query }, { next: () => {}, error: resolve, complete: () => resolve(null) }),
+        );
         expect(JSON.stringify(error)).toMatch(message);
       }
       // The socket and its first subscription are still there.
@@ -216,7 +237,10 @@ describe("WebSockets", () => {
       const refused = await new Promise<number>((resolve) => {
         const socket = new WebSocket(wsUrl(), "graphql-transport-ws");
         socket.once("unexpected-response", (_req, res) => resolve(res.statusCode!));
-        socket.once("open", () => (opened.push(socket), resolve(101)));
+        socket.once("open", () => {
+          opened.push(socket);
+          resolve(101);
+        });
         socket.once("error", () => {});
       });
       expect(refused).toBe(429);

@@ -1,18 +1,19 @@
 // Test support: a fresh, migrated database per test file (PGlite by default,
 // PostgreSQL when DATABASE_URL is set) and a gateway over it.
-import { readFile } from "node:fs/promises";
+
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { inject } from "vitest";
 import { createApiKey } from "../src/auth/api-keys.js";
-import { loadConfig, type Config } from "../src/config.js";
-import { createPglite, openPglite, openPostgres, type Database } from "../src/db/index.js";
-import { insertOrder } from "../src/store/orders.js";
+import { type Config, loadConfig } from "../src/config.js";
+import { createPglite, type Database, openPglite, openPostgres } from "../src/db/index.js";
 import { ensureWorkspace } from "../src/db/workspaces.js";
 import type { OrderInput } from "../src/domain/order-input.js";
 import { createGateway, type Gateway } from "../src/server.js";
+import { insertOrder } from "../src/store/orders.js";
 import { TEMPLATE_DATABASE, withDatabase } from "./database-url.js";
 
 export async function openTestDatabase(): Promise<Database> {
@@ -56,7 +57,10 @@ async function admin(url: string, sql: string) {
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // Keys are checked on every request, so a revocation shows at once.
   const bulkDir = join(tmpdir(), `gateway-bulk-${randomBytes(6).toString("hex")}`);
-  return { ...loadConfig({ NODE_ENV: "test", DEMO_DATA: "false", API_KEY_CACHE_SECONDS: "0", LOG_LEVEL: "silent", BULK_DIR: bulkDir }), ...overrides };
+  return {
+    ...loadConfig({ NODE_ENV: "test", DEMO_DATA: "false", API_KEY_CACHE_SECONDS: "0", LOG_LEVEL: "silent", BULK_DIR: bulkDir }),
+    ...overrides,
+  };
 }
 
 export type TestGateway = Gateway & {
@@ -106,9 +110,7 @@ export async function createTestGateway(config: Config = testConfig()): Promise<
       return (await createApiKey(db.prisma, workspace.id, scope, "test")).key;
     },
     async seed(orders, workspaceSlug) {
-      const workspaceId = workspaceSlug
-        ? (await ensureWorkspace(db.prisma, workspaceSlug)).id
-        : gateway.demoWorkspaceId;
+      const workspaceId = workspaceSlug ? (await ensureWorkspace(db.prisma, workspaceSlug)).id : gateway.demoWorkspaceId;
       const ids: string[] = [];
       for (const order of orders) {
         ids.push((await db.sql.transaction((tx) => insertOrder(tx, workspaceId, order))).id);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startServer, type RunningServer } from "../src/server.js";
+import { type RunningServer, startServer } from "../src/server.js";
 import { openTestDatabase, testConfig } from "./helpers.js";
 
 let server: RunningServer;
@@ -31,7 +31,10 @@ it("serves GraphQL over HTTP and reports malformed JSON as a client error", asyn
     body: JSON.stringify({ query: "{ orders { totalCount } }" }),
   });
   // Every answer reports its cost, so clients can budget.
-  expect(await ok.json()).toEqual({ data: { orders: { totalCount: 5 } }, extensions: { cost: { requested: 21, actual: 2, limit: 500_000 } } });
+  expect(await ok.json()).toEqual({
+    data: { orders: { totalCount: 5 } },
+    extensions: { cost: { requested: 21, actual: 2, limit: 500_000 } },
+  });
 
   const bad = await fetch(server.url, {
     method: "POST",

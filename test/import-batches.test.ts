@@ -42,7 +42,16 @@ describe("a batch of imports", () => {
     const freshTwice = structuredClone(freshAgain);
     const results = await importBatch([fresh, same, changed, { number: 5 }, older, freshAgain, freshTwice, malomoOrder()]);
 
-    expect(results.map((r) => r.outcome)).toEqual(["CREATED", "UNCHANGED", "UPDATED", "ERROR", "UNCHANGED", "UPDATED", "UNCHANGED", "CREATED"]);
+    expect(results.map((r) => r.outcome)).toEqual([
+      "CREATED",
+      "UNCHANGED",
+      "UPDATED",
+      "ERROR",
+      "UNCHANGED",
+      "UPDATED",
+      "UNCHANGED",
+      "CREATED",
+    ]);
     expect(results.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(results[2]!.order).toMatchObject({ id: first!.order!.id, email: "changed@example.com" });
     // The older payload came after the newer one in the batch: it changes nothing.

@@ -30,17 +30,40 @@ async function importOrders(source: string, payloads: unknown[]) {
 
 async function rowCounts() {
   const p = gw.db.prisma;
-  const counts = await Promise.all([p.order.count(), p.address.count(), p.lineItem.count(), p.shipment.count(), p.scanEvent.count(), p.orderEvent.count()]);
+  const counts = await Promise.all([
+    p.order.count(),
+    p.address.count(),
+    p.lineItem.count(),
+    p.shipment.count(),
+    p.scanEvent.count(),
+    p.orderEvent.count(),
+  ]);
   return counts.join(",");
 }
 
 describe("importOrders", () => {
   it("creates each documented example as a canonical order", async () => {
     const cases: Array<[string, unknown, Record<string, unknown>]> = [
-      ["FLEXPORT", payload("flexport-order.json"), { externalId: "SO-58231", sourceOrderId: "fo_7Hk2mQ9xT3", fulfillmentStatus: "FULFILLED" }],
-      ["STOREFRONT", payload("storefront-orders.json")[0], { externalId: "450789469", number: "10872", billingAddress: { line1: "Evergreen Terrace 742", city: "Springfield" } }],
-      ["TRACKMAGE", payload("trackmage-order.json"), { externalId: "d20215c9-0691-4783-a2f0-fb56938e5a78", fulfillmentStatus: "PARTIALLY_FULFILLED" }],
-      ["MALOMO", payload("malomo-order.json"), { externalId: "450789469", number: "1000", fulfillmentStatus: "FULFILLED", deliveredAt: "2019-01-30T13:30:00.000Z" }],
+      [
+        "FLEXPORT",
+        payload("flexport-order.json"),
+        { externalId: "SO-58231", sourceOrderId: "fo_7Hk2mQ9xT3", fulfillmentStatus: "FULFILLED" },
+      ],
+      [
+        "STOREFRONT",
+        payload("storefront-orders.json")[0],
+        { externalId: "450789469", number: "10872", billingAddress: { line1: "Evergreen Terrace 742", city: "Springfield" } },
+      ],
+      [
+        "TRACKMAGE",
+        payload("trackmage-order.json"),
+        { externalId: "d20215c9-0691-4783-a2f0-fb56938e5a78", fulfillmentStatus: "PARTIALLY_FULFILLED" },
+      ],
+      [
+        "MALOMO",
+        payload("malomo-order.json"),
+        { externalId: "450789469", number: "1000", fulfillmentStatus: "FULFILLED", deliveredAt: "2019-01-30T13:30:00.000Z" },
+      ],
     ];
     for (const [source, native, expected] of cases) {
       const { results, errors } = await importOrders(source, [native]);
@@ -68,7 +91,10 @@ describe("importOrders", () => {
     newer.shipments[0].scan_events = newer.shipments[0].scan_events.slice(2); // the source sent only the latest scans
     newer.shipments.push({ carrier: "ups", tracking_code: `RET-${Date.now()}`, is_return: true, scan_events: [] });
     const updated = (await importOrders("MALOMO", [newer])).results[0];
-    expect(updated).toMatchObject({ outcome: "UPDATED", order: { id: first.order.id, email: "new@example.com", version: first.order.version + 1 } });
+    expect(updated).toMatchObject({
+      outcome: "UPDATED",
+      order: { id: first.order.id, email: "new@example.com", version: first.order.version + 1 },
+    });
     const [kept, added] = updated.order.shipments;
     expect(kept.scanEvents).toHaveLength(4);
     expect(kept.status).toBe("DELIVERED");
@@ -119,7 +145,10 @@ describe("importOrders", () => {
   });
 
   it("refuses more than 1,000 payloads and the API source as a whole", async () => {
-    const tooMany = await importOrders("MALOMO", Array.from({ length: 1001 }, () => ({})));
+    const tooMany = await importOrders(
+      "MALOMO",
+      Array.from({ length: 1001 }, () => ({})),
+    );
     expect(tooMany).toMatchObject({ results: [], errors: [{ code: "VALIDATION", path: ["payloads"] }] });
     const api = await importOrders("API", [{}]);
     expect(api).toMatchObject({ results: [], errors: [{ code: "VALIDATION", path: ["source"] }] });
@@ -139,7 +168,11 @@ describe("POST /webhooks/{source}", () => {
   it("imports one native order, or a list, and answers with the results", async () => {
     const one = await post("/webhooks/malomo", JSON.stringify(malomoOrder()));
     expect(one.status).toBe(200);
-    expect(one.body).toMatchObject({ source: "MALOMO", summary: { created: 1, updated: 0, unchanged: 0, failed: 0 }, results: [{ index: 0, outcome: "CREATED", errors: [] }] });
+    expect(one.body).toMatchObject({
+      source: "MALOMO",
+      summary: { created: 1, updated: 0, unchanged: 0, failed: 0 },
+      results: [{ index: 0, outcome: "CREATED", errors: [] }],
+    });
     expect(one.body.results[0].orderId).toEqual(expect.any(String));
 
     const trackmage = payload("trackmage-order.json");
@@ -150,7 +183,10 @@ describe("POST /webhooks/{source}", () => {
   });
 
   it("answers 207 when some orders fail and 422 when all do", async () => {
-    const mixed = await post("/webhooks/storefront", JSON.stringify([{ ...payload("storefront-order.json"), id: Date.now() }, { number: 3 }]));
+    const mixed = await post(
+      "/webhooks/storefront",
+      JSON.stringify([{ ...payload("storefront-order.json"), id: Date.now() }, { number: 3 }]),
+    );
     expect(mixed.status).toBe(207);
     expect(mixed.body.results[1]).toMatchObject({ outcome: "ERROR", errors: [{ code: "VALIDATION" }] });
     const failed = await post("/webhooks/flexport", JSON.stringify({ id: "x" }));
@@ -189,9 +225,12 @@ describe("the tenant key", () => {
     expect(counts!.scans).toBeGreaterThan(0);
     expect(counts!.events).toBeGreaterThan(0);
     expect(counts).toEqual({
-      lineItems: counts!.lineItems, lineItemsMatching: counts!.lineItems,
-      scans: counts!.scans, scansMatching: counts!.scans,
-      events: counts!.events, eventsMatching: counts!.events,
+      lineItems: counts!.lineItems,
+      lineItemsMatching: counts!.lineItems,
+      scans: counts!.scans,
+      scansMatching: counts!.scans,
+      events: counts!.events,
+      eventsMatching: counts!.events,
     });
   });
 });

@@ -19,10 +19,7 @@ describe("isoTimestamp", () => {
       "1999-12-31T23:59:59.999999Z",
       "2026-03-29T01:30:00+02:00",
     ];
-    const rows = await db.sql<{ texts: string[] }>(
-      `SELECT json_agg(t) AS texts FROM unnest($1::timestamptz[]) AS t`,
-      [values],
-    );
+    const rows = await db.sql<{ texts: string[] }>(`SELECT json_agg(t) AS texts FROM unnest($1::timestamptz[]) AS t`, [values]);
     const texts = rows[0]!.texts;
     expect(texts).toHaveLength(values.length);
     for (const [i, text] of texts.entries()) expect(isoTimestamp(text), text).toBe(new Date(values[i]!).toISOString());

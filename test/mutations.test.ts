@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestGateway, globalId, type TestGateway } from "./helpers.js";
 import { numberedOrder } from "./factories.js";
+import { createTestGateway, globalId, type TestGateway } from "./helpers.js";
 
 let gw: TestGateway;
 
@@ -58,7 +58,13 @@ async function get(id: string) {
 async function rowCounts() {
   const p = gw.db.prisma;
   const [orders, addresses, lineItems, shipments, scans, events, keys] = await Promise.all([
-    p.order.count(), p.address.count(), p.lineItem.count(), p.shipment.count(), p.scanEvent.count(), p.orderEvent.count(), p.idempotencyKey.count(),
+    p.order.count(),
+    p.address.count(),
+    p.lineItem.count(),
+    p.shipment.count(),
+    p.scanEvent.count(),
+    p.orderEvent.count(),
+    p.idempotencyKey.count(),
   ]);
   return { orders, addresses, lineItems, shipments, scans, events, keys };
 }
@@ -115,7 +121,10 @@ describe("createOrder", () => {
       currency: "dollars",
       total: "12,50",
       lineItems: [{ quantity: 0 }, { quantity: 2, fulfilledQuantity: 3 }],
-      shipments: [{ carrier: "ups", trackingCode: "SAME" }, { carrier: "UPS", trackingCode: "SAME" }],
+      shipments: [
+        { carrier: "ups", trackingCode: "SAME" },
+        { carrier: "UPS", trackingCode: "SAME" },
+      ],
     });
     expect(payload.order).toBeNull();
     expect(payload.errors.every((e: any) => e.code === "VALIDATION")).toBe(true);
@@ -152,7 +161,10 @@ describe("createOrder", () => {
     const before = await rowCounts();
     // NUL is refused for the whole operation, wherever a string enters (limits.ts).
     const nul = await gw.graphql(CREATE, { input: { lineItems: [{ quantity: 1, sku: "a\u0000b" }] } });
-    expect(nul.errors?.[0]).toMatchObject({ extensions: { code: "VALIDATION" }, message: "variables.input.lineItems.0.sku must not contain NUL characters" });
+    expect(nul.errors?.[0]).toMatchObject({
+      extensions: { code: "VALIDATION" },
+      message: "variables.input.lineItems.0.sku must not contain NUL characters",
+    });
     for (const [input, path] of [
       [{ number: "x".repeat(101) }, "input.number"],
       [{ meta: { blob: "x".repeat(70_000) } }, "input.meta"],
@@ -177,7 +189,12 @@ describe("createOrder", () => {
   it("refuses a tracking code that another order holds", async () => {
     const code = unique("TRK");
     await createOk({ shipments: [{ carrier: "ups", trackingCode: code }] });
-    const payload = await create({ shipments: [{ carrier: "fedex", trackingCode: "x" }, { carrier: "UPS", trackingCode: code }] });
+    const payload = await create({
+      shipments: [
+        { carrier: "fedex", trackingCode: "x" },
+        { carrier: "UPS", trackingCode: code },
+      ],
+    });
     expect(payload.errors).toEqual([
       { code: "DUPLICATE", message: expect.stringContaining(code), path: ["input", "shipments", "1", "trackingCode"] },
     ]);
@@ -219,7 +236,10 @@ describe("updateOrder", () => {
     const payload = (await gw.graphql(UPDATE, { id: order.id, input: { email: "b@example.com", total: null } })).data.updateOrder;
     expect(payload.errors).toEqual([]);
     expect(payload.order).toMatchObject({ number: "U-1", email: "b@example.com", total: null, version: 2, customer: { firstName: "Ann" } });
-    expect(payload.order.events.nodes.at(-1)).toMatchObject({ type: "order.updated", properties: { fields: ["email", "total"], version: 2 } });
+    expect(payload.order.events.nodes.at(-1)).toMatchObject({
+      type: "order.updated",
+      properties: { fields: ["email", "total"], version: 2 },
+    });
   });
 
   it("removes the customer when customer is null", async () => {
@@ -240,7 +260,12 @@ describe("updateOrder", () => {
     const payload = (
       await gw.graphql(UPDATE, {
         id: order.id,
-        input: { shipments: [{ carrier: "UPS", trackingCode: a }, { carrier: "dhl", trackingCode: c }] },
+        input: {
+          shipments: [
+            { carrier: "UPS", trackingCode: a },
+            { carrier: "dhl", trackingCode: c },
+          ],
+        },
       })
     ).data.updateOrder;
     expect(payload.errors).toEqual([]);
@@ -249,7 +274,9 @@ describe("updateOrder", () => {
       [c, "UNKNOWN", 0],
     ]);
     expect(await gw.db.prisma.scanEvent.count()).toBe(scansBefore - 1);
-    expect((await gw.graphql(`query($t: String!) { orderByTrackingCode(trackingCode: $t) { id } }`, { t: b })).data.orderByTrackingCode).toBeNull();
+    expect(
+      (await gw.graphql(`query($t: String!) { orderByTrackingCode(trackingCode: $t) { id } }`, { t: b })).data.orderByTrackingCode,
+    ).toBeNull();
   });
 
   it("refuses a stale expectedVersion and changes nothing", async () => {
@@ -346,7 +373,9 @@ describe("deleteOrder", () => {
 
 describe("cancelOrder", () => {
   it("cancels an unshipped order with a reason, once", async () => {
-    const order = await createOk({ shipments: [{ carrier: "ups", trackingCode: unique("PRE"), scanEvents: [scan("2026-01-01T00:00:00Z", "PRE_TRANSIT")] }] });
+    const order = await createOk({
+      shipments: [{ carrier: "ups", trackingCode: unique("PRE"), scanEvents: [scan("2026-01-01T00:00:00Z", "PRE_TRANSIT")] }],
+    });
     const first = (await gw.graphql(CANCEL, { id: order.id, reason: "FRAUD" })).data.cancelOrder;
     expect(first.errors).toEqual([]);
     expect(first.order).toMatchObject({ status: "CANCELLED", cancelReason: "FRAUD", version: 2 });
@@ -359,7 +388,9 @@ describe("cancelOrder", () => {
   });
 
   it("refuses to cancel an order that has shipped", async () => {
-    const order = await createOk({ shipments: [{ carrier: "ups", trackingCode: unique("SHP"), scanEvents: [scan("2026-01-01T00:00:00Z", "IN_TRANSIT")] }] });
+    const order = await createOk({
+      shipments: [{ carrier: "ups", trackingCode: unique("SHP"), scanEvents: [scan("2026-01-01T00:00:00Z", "IN_TRANSIT")] }],
+    });
     const payload = (await gw.graphql(CANCEL, { id: order.id, reason: "CUSTOMER" })).data.cancelOrder;
     expect(payload).toMatchObject({ order: null, errors: [{ code: "NOT_CANCELLABLE", path: ["id"] }] });
     expect(payload.errors[0].message).toMatch(/shipped/);
@@ -422,10 +453,12 @@ describe("createOrderEvent", () => {
   });
 
   it("refuses unknown orders and bad links", async () => {
-    const missing = (await gw.graphql(EVENT, { id: globalId("Order", "00000000-0000-7000-8000-000000000002"), input: { type: "x" } })).data.createOrderEvent;
+    const missing = (await gw.graphql(EVENT, { id: globalId("Order", "00000000-0000-7000-8000-000000000002"), input: { type: "x" } })).data
+      .createOrderEvent;
     expect(missing.errors[0]).toMatchObject({ code: "NOT_FOUND", path: ["orderId"] });
     const order = await createOk({});
-    const badLink = (await gw.graphql(EVENT, { id: order.id, input: { type: "x", linkBackUrl: "javascript:alert(1)" } })).data.createOrderEvent;
+    const badLink = (await gw.graphql(EVENT, { id: order.id, input: { type: "x", linkBackUrl: "javascript:alert(1)" } })).data
+      .createOrderEvent;
     expect(badLink.errors[0]).toMatchObject({ code: "VALIDATION", path: ["input", "linkBackUrl"] });
     const blank = (await gw.graphql(EVENT, { id: order.id, input: { type: "  " } })).data.createOrderEvent;
     expect(blank.errors[0]).toMatchObject({ code: "VALIDATION", path: ["input", "type"] });
@@ -445,9 +478,15 @@ describe("recordScanEvents", () => {
     ).data.recordScanEvents;
     expect(first.errors).toEqual([]);
     expect(first.shipment.status).toBe("IN_TRANSIT");
-    expect(first.shipment.order).toMatchObject({ shippedAt: "2026-02-01T18:00:00.000Z", deliveredAt: null, fulfillmentStatus: "FULFILLED", version: 2 });
+    expect(first.shipment.order).toMatchObject({
+      shippedAt: "2026-02-01T18:00:00.000Z",
+      deliveredAt: null,
+      fulfillmentStatus: "FULFILLED",
+      version: 2,
+    });
 
-    const delivered = (await gw.graphql(SCANS, { carrier: "usps", code, events: [scan("2026-02-03T12:00:00Z", "DELIVERED")] })).data.recordScanEvents;
+    const delivered = (await gw.graphql(SCANS, { carrier: "usps", code, events: [scan("2026-02-03T12:00:00Z", "DELIVERED")] })).data
+      .recordScanEvents;
     expect(delivered.shipment).toMatchObject({ status: "DELIVERED", deliveredAt: "2026-02-03T12:00:00.000Z" });
     expect(delivered.shipment.order.deliveredAt).toBe("2026-02-03T12:00:00.000Z");
     const changes = delivered.shipment.order.events.nodes.filter((e: any) => e.type === "shipment.status_changed");
@@ -466,13 +505,15 @@ describe("recordScanEvents", () => {
     const again = (await gw.graphql(SCANS, { carrier: "ups", code, events: [...events, ...events] })).data.recordScanEvents;
     expect(again.shipment.scanEvents).toHaveLength(1);
     expect(again.shipment.order.version).toBe(first.shipment.order.version);
-    const older = (await gw.graphql(SCANS, { carrier: "ups", code, events: [scan("2026-02-28T10:00:00Z", "IN_TRANSIT")] })).data.recordScanEvents;
+    const older = (await gw.graphql(SCANS, { carrier: "ups", code, events: [scan("2026-02-28T10:00:00Z", "IN_TRANSIT")] })).data
+      .recordScanEvents;
     expect(older.shipment.status).toBe("OUT_FOR_DELIVERY");
     expect(older.shipment.scanEvents.map((s: any) => s.status)).toEqual(["IN_TRANSIT", "OUT_FOR_DELIVERY"]);
   });
 
   it("reports unknown tracking codes and empty scan lists", async () => {
-    const missing = (await gw.graphql(SCANS, { carrier: "ups", code: "NOPE", events: [scan("2026-01-01T00:00:00Z", "IN_TRANSIT")] })).data.recordScanEvents;
+    const missing = (await gw.graphql(SCANS, { carrier: "ups", code: "NOPE", events: [scan("2026-01-01T00:00:00Z", "IN_TRANSIT")] })).data
+      .recordScanEvents;
     expect(missing.errors[0]).toMatchObject({ code: "NOT_FOUND", path: ["trackingCode"] });
     const empty = (await gw.graphql(SCANS, { carrier: "ups", code: "NOPE", events: [] })).data.recordScanEvents;
     expect(empty.errors[0]).toMatchObject({ code: "VALIDATION", path: ["events"] });
@@ -499,7 +540,9 @@ describe("atomicity", () => {
           externalId: unique("atomic"),
           shippingAddress: { line1: "x" },
           lineItems: [{ quantity: 1 }],
-          shipments: [{ carrier: "ups", trackingCode: unique("ATOM"), scanEvents: [scan("2026-01-01T00:00:00Z", "IN_TRANSIT", "refuse me")] }],
+          shipments: [
+            { carrier: "ups", trackingCode: unique("ATOM"), scanEvents: [scan("2026-01-01T00:00:00Z", "IN_TRANSIT", "refuse me")] },
+          ],
         },
       });
       expect(result.errors?.[0]?.message).toBe("Unexpected error.");

@@ -1,13 +1,13 @@
-import { Writable } from "node:stream";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { Writable } from "node:stream";
 import pg from "pg";
 import pino from "pino";
-import { projectRoot } from "../src/db/migrate.js";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { openPostgres } from "../src/db/index.js";
+import { projectRoot } from "../src/db/migrate.js";
 import { createGateway } from "../src/server.js";
-import { createPostgresTestDatabase, createTestGateway, testConfig, type TestGateway } from "./helpers.js";
-import { startServerProcess, stopServerProcess, type ServerProcess } from "./processes.js";
+import { createPostgresTestDatabase, createTestGateway, type TestGateway, testConfig } from "./helpers.js";
+import { type ServerProcess, startServerProcess, stopServerProcess } from "./processes.js";
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -19,7 +19,12 @@ const post = (target: TestGateway, body: object, headers: Record<string, string>
   const text = JSON.stringify(body);
   return target.yoga.fetch("http://localhost/graphql", {
     method: "POST",
-    headers: { "content-type": "application/json", "content-length": String(text.length), authorization: `Bearer ${target.key}`, ...headers },
+    headers: {
+      "content-type": "application/json",
+      "content-length": String(text.length),
+      authorization: `Bearer ${target.key}`,
+      ...headers,
+    },
     body: text,
   });
 };
@@ -101,7 +106,7 @@ describe("database faults", () => {
 describe("metrics", () => {
   it("counts requests, their latency and errors by operation name", async () => {
     await post(gw, { query: "query RecentOrders { orders { totalCount } }" });
-    await post(gw, { query: "query Broken { order(id: \"nope\") { id } }" });
+    await post(gw, { query: 'query Broken { order(id: "nope") { id } }' });
     const text = await (await gw.yoga.fetch("http://localhost/metrics")).text();
     expect(text).toMatch(/graphql_envelop_request\{[^}]*operationName="RecentOrders"[^}]*\} 1/);
     expect(text).toMatch(/graphql_envelop_request_duration_bucket\{[^}]*operationName="RecentOrders"/);
@@ -113,7 +118,12 @@ describe("metrics", () => {
 describe("request log", () => {
   it("writes one JSON line per request with an id, and sends the id back", async () => {
     const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) });
+    const sink = new Writable({
+      write: (chunk, _enc, done) => {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
     const logged = await createGateway(testConfig(), gw.db, { logger: pino({ base: undefined }, sink) });
     onTestFinished(() => logged.close());
     const target = { ...gw, yoga: logged.yoga };
@@ -134,7 +144,9 @@ describe("request log", () => {
 describe("shutdown", () => {
   it("stops gracefully and closes its port when the process `npm start` created gets SIGTERM", async () => {
     const database = process.env.DATABASE_URL ? await createPostgresTestDatabase() : null;
-    const env: Record<string, string> = database ? { DATABASE_URL: database.url } : { PGLITE_DIR: join(projectRoot, ".data", `shutdown-${process.pid}`) };
+    const env: Record<string, string> = database
+      ? { DATABASE_URL: database.url }
+      : { PGLITE_DIR: join(projectRoot, ".data", `shutdown-${process.pid}`) };
     let server: ServerProcess | undefined;
     try {
       server = await startServerProcess(env, "npm start");
@@ -150,7 +162,10 @@ describe("shutdown", () => {
     } finally {
       if (server) await stopServerProcess(server.child, "SIGKILL");
       await database?.drop();
-      if (!database) await import("node:fs/promises").then((fs) => fs.rm(env.PGLITE_DIR!, { recursive: true, force: true }).then(() => fs.rm(`${env.PGLITE_DIR}.lock`, { force: true })));
+      if (!database)
+        await import("node:fs/promises").then((fs) =>
+          fs.rm(env.PGLITE_DIR!, { recursive: true, force: true }).then(() => fs.rm(`${env.PGLITE_DIR}.lock`, { force: true })),
+        );
     }
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 // Gateways in their own processes, for tests of several instances and of
 // crashes. One Node.js process each (tsx as a loader, not a wrapper process),
 // so a signal reaches the server itself.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { projectRoot } from "../src/db/migrate.js";
 
 export type ServerProcess = { base: string; child: ChildProcess; output(): string };

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vites
 import { createGateway } from "../src/server.js";
 import { createTestGateway, type TestGateway } from "./helpers.js";
 import { eventually, outboundConfig } from "./outbound-helpers.js";
-import { startMalomo, startStorefront, STAND_IN_TOKEN } from "./stand-ins/sources.js";
 import { payload } from "./sources/payloads.js";
+import { STAND_IN_TOKEN, startMalomo, startStorefront } from "./stand-ins/sources.js";
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -37,9 +37,12 @@ function storefrontOrders(count: number) {
 }
 
 async function connect(source: string, baseUrl: string, target: TestGateway = gw, extra: Record<string, unknown> = {}) {
-  const result = await target.graphql(`mutation($input: SourceConnectionInput!) { upsertSourceConnection(input: $input) { connection { id } errors { code message } } }`, {
-    input: { source, baseUrl, apiToken: STAND_IN_TOKEN, ...extra },
-  });
+  const result = await target.graphql(
+    `mutation($input: SourceConnectionInput!) { upsertSourceConnection(input: $input) { connection { id } errors { code message } } }`,
+    {
+      input: { source, baseUrl, apiToken: STAND_IN_TOKEN, ...extra },
+    },
+  );
   expect(result.data.upsertSourceConnection.errors).toEqual([]);
   return result.data.upsertSourceConnection.connection.id as string;
 }
@@ -54,10 +57,24 @@ describe("syncSource", () => {
     onTestFinished(() => malomo.close());
     await connect("MALOMO", malomo.url);
     const first = await sync("MALOMO");
-    expect(first).toMatchObject({ created: 5, updated: 0, unchanged: 0, failed: 0, errors: [], connection: { source: "MALOMO", lastError: null, lastPulledAt: expect.any(String) } });
-    expect(malomo.requests.map((r) => `${r.path}?${r.query}`)).toEqual(["/orders?", "/orders?next=m-2", "/orders?next=m-4", "/orders?next=m-5"]);
+    expect(first).toMatchObject({
+      created: 5,
+      updated: 0,
+      unchanged: 0,
+      failed: 0,
+      errors: [],
+      connection: { source: "MALOMO", lastError: null, lastPulledAt: expect.any(String) },
+    });
+    expect(malomo.requests.map((r) => `${r.path}?${r.query}`)).toEqual([
+      "/orders?",
+      "/orders?next=m-2",
+      "/orders?next=m-4",
+      "/orders?next=m-5",
+    ]);
     expect(malomo.requests.every((r) => r.headers.authorization === `Bearer ${STAND_IN_TOKEN}`)).toBe(true);
-    const orders = await gw.graphql(`{ orders(filter: { source: MALOMO }, first: 10) { totalCount } byExternal: orderByExternalId(source: MALOMO, externalId: "pull-3") { number sourceOrderId } }`);
+    const orders = await gw.graphql(
+      `{ orders(filter: { source: MALOMO }, first: 10) { totalCount } byExternal: orderByExternalId(source: MALOMO, externalId: "pull-3") { number sourceOrderId } }`,
+    );
     expect(orders.data.orders.totalCount).toBe(5);
     expect(orders.data.byExternal).toEqual({ number: "P3", sourceOrderId: "m-3" });
 
@@ -76,7 +93,12 @@ describe("syncSource", () => {
       connection: { lastError: 'Storefront refused the page at "2": HTTP 500: database is down', lastPulledAt: null },
     });
     const resumed = await sync("STOREFRONT");
-    expect(resumed).toMatchObject({ created: 3, unchanged: 0, errors: [], connection: { lastError: null, lastPulledAt: expect.any(String) } });
+    expect(resumed).toMatchObject({
+      created: 3,
+      unchanged: 0,
+      errors: [],
+      connection: { lastError: null, lastPulledAt: expect.any(String) },
+    });
     expect(storefront.requests.map((r) => r.query.get("page"))).toEqual(["1", "2", "2", "3"]);
     expect(storefront.requests.every((r) => r.query.get("size") === "2")).toBe(true);
   });
@@ -89,10 +111,15 @@ describe("syncSource", () => {
     await connect("MALOMO", malomo.url, target);
     malomo.fail({ text: '[{"id": "m-1", "alternate_id": "x"' });
     const notJson = await sync("MALOMO", target);
-    expect(notJson.errors[0]).toMatchObject({ code: "SOURCE_ERROR", message: expect.stringMatching(/^Malomo sent a malformed first page, so nothing of it was imported: it is not JSON/) });
+    expect(notJson.errors[0]).toMatchObject({
+      code: "SOURCE_ERROR",
+      message: expect.stringMatching(/^Malomo sent a malformed first page, so nothing of it was imported: it is not JSON/),
+    });
     malomo.fail({ json: { orders: malomoOrders(1) } });
     const notAList = await sync("MALOMO", target);
-    expect(notAList.errors[0].message).toBe("Malomo sent a malformed first page, so nothing of it was imported: Invalid Malomo orders page: (payload): must be a JSON array of orders");
+    expect(notAList.errors[0].message).toBe(
+      "Malomo sent a malformed first page, so nothing of it was imported: Invalid Malomo orders page: (payload): must be a JSON array of orders",
+    );
     expect((await target.graphql(`{ orders { totalCount } }`)).data.orders.totalCount).toBe(0);
   });
 
@@ -105,15 +132,23 @@ describe("syncSource", () => {
     storefront.fail({ json: [], delayMs: 800 });
     const [a, b] = await Promise.all([sync("STOREFRONT", target), sync("STOREFRONT", target)]);
     const errors = [a, b].flatMap((result) => result.errors);
-    expect(errors).toEqual([{ code: "CONFLICT", path: ["source"], message: "A pull of Storefront is already running; try again when it has finished." }]);
+    expect(errors).toEqual([
+      { code: "CONFLICT", path: ["source"], message: "A pull of Storefront is already running; try again when it has finished." },
+    ]);
   });
 
   it("refuses sources without an order list, and unconnected sources", async () => {
     const target = await createTestGateway(outboundConfig());
     onTestFinished(() => target.close());
-    expect((await sync("FLEXPORT", target)).errors).toEqual([{ code: "VALIDATION", path: ["source"], message: "Flexport's API has no order list to pull from." }]);
-    expect((await sync("MALOMO", target)).errors).toEqual([{ code: "NOT_FOUND", path: ["source"], message: "There is no Malomo connection; add one with upsertSourceConnection." }]);
-    const refused = await target.graphql(`mutation { upsertSourceConnection(input: { source: FLEXPORT, baseUrl: "http://127.0.0.1:1", apiToken: "t", pullIntervalSeconds: 300 }) { errors { code path } } }`);
+    expect((await sync("FLEXPORT", target)).errors).toEqual([
+      { code: "VALIDATION", path: ["source"], message: "Flexport's API has no order list to pull from." },
+    ]);
+    expect((await sync("MALOMO", target)).errors).toEqual([
+      { code: "NOT_FOUND", path: ["source"], message: "There is no Malomo connection; add one with upsertSourceConnection." },
+    ]);
+    const refused = await target.graphql(
+      `mutation { upsertSourceConnection(input: { source: FLEXPORT, baseUrl: "http://127.0.0.1:1", apiToken: "t", pullIntervalSeconds: 300 }) { errors { code path } } }`,
+    );
     expect(refused.data.upsertSourceConnection.errors).toEqual([{ code: "VALIDATION", path: ["input", "pullIntervalSeconds"] }]);
   });
 });
@@ -129,7 +164,11 @@ describe("order of arrival", () => {
     await connect("MALOMO", malomo.url, target);
     expect(await sync("MALOMO", target)).toMatchObject({ created: 1 });
     const read = async () =>
-      (await target.graphql(`{ orderByExternalId(source: MALOMO, externalId: "ooo-1") { email shipments { status scanEvents { status } } } }`)).data.orderByExternalId;
+      (
+        await target.graphql(
+          `{ orderByExternalId(source: MALOMO, externalId: "ooo-1") { email shipments { status scanEvents { status } } } }`,
+        )
+      ).data.orderByExternalId;
     const before = await read();
     expect(before.shipments[0].status).toBe("DELIVERED");
 
@@ -151,7 +190,9 @@ describe("order of arrival", () => {
     expect(await read()).toEqual({ ...before, email: "new@example.com" });
 
     // A carrier scan older than the latest one adds history, not a status.
-    await target.graphql(`mutation { recordScanEvents(carrier: "usps", trackingCode: "OOO1", events: [{ scannedAt: "2019-01-29T09:00:00Z", status: IN_TRANSIT, description: "late report" }]) { errors { code } } }`);
+    await target.graphql(
+      `mutation { recordScanEvents(carrier: "usps", trackingCode: "OOO1", events: [{ scannedAt: "2019-01-29T09:00:00Z", status: IN_TRANSIT, description: "late report" }]) { errors { code } } }`,
+    );
     const after = await read();
     expect(after.shipments[0].status).toBe("DELIVERED");
     expect(after.shipments[0].scanEvents).toHaveLength(before.shipments[0].scanEvents.length + 1);
@@ -160,14 +201,19 @@ describe("order of arrival", () => {
 
 describe("scheduled pulls", () => {
   it("pull connections whose interval is due, by themselves", async () => {
-    const malomo = await startMalomo({ orders: malomoOrders(3).map((o, i) => ({ ...o, id: `s-${i}`, alternate_id: `sched-${i}`, shipments: [] })) });
+    const malomo = await startMalomo({
+      orders: malomoOrders(3).map((o, i) => ({ ...o, id: `s-${i}`, alternate_id: `sched-${i}`, shipments: [] })),
+    });
     onTestFinished(() => malomo.close());
     const target = await createTestGateway(outboundConfig({}, { pullCheckSeconds: 0.5 }));
     onTestFinished(() => target.close());
     await connect("MALOMO", malomo.url, target, { pullIntervalSeconds: 3600 });
     await eventually(async () => {
       const shown = (await target.graphql(`{ orders { totalCount } sourceConnections { source pullIntervalSeconds lastPulledAt } }`)).data;
-      expect(shown).toEqual({ orders: { totalCount: 3 }, sourceConnections: [{ source: "MALOMO", pullIntervalSeconds: 3600, lastPulledAt: expect.any(String) }] });
+      expect(shown).toEqual({
+        orders: { totalCount: 3 },
+        sourceConnections: [{ source: "MALOMO", pullIntervalSeconds: 3600, lastPulledAt: expect.any(String) }],
+      });
     });
     // Not due again for an hour.
     const requests = malomo.requests.length;
@@ -179,7 +225,12 @@ describe("scheduled pulls", () => {
 describe("the API token", () => {
   it("never appears in a response, an error or a log line", async () => {
     const lines: string[] = [];
-    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    const sink = new Writable({
+      write: (chunk, _enc, done) => {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     const logged = await createGateway(outboundConfig(), gw.db, { logger: pino({ level: "debug" }, sink) });
     onTestFinished(() => logged.close());
     const malomo = await startMalomo();
@@ -193,11 +244,16 @@ describe("the API token", () => {
       });
       responses.push(await response.text());
     };
-    await ask(`mutation($input: SourceConnectionInput!) { upsertSourceConnection(input: $input) { connection { id source baseUrl enabled pullIntervalSeconds lastError } errors { message } } }`, {
-      input: { source: "MALOMO", baseUrl: malomo.url, apiToken: STAND_IN_TOKEN },
-    });
+    await ask(
+      `mutation($input: SourceConnectionInput!) { upsertSourceConnection(input: $input) { connection { id source baseUrl enabled pullIntervalSeconds lastError } errors { message } } }`,
+      {
+        input: { source: "MALOMO", baseUrl: malomo.url, apiToken: STAND_IN_TOKEN },
+      },
+    );
     await ask(`{ sourceConnections { id source baseUrl lastError } }`);
-    await ask(`mutation { upsertSourceConnection(input: { source: MALOMO, baseUrl: "not a url", apiToken: "${STAND_IN_TOKEN}" }) { errors { message } } }`);
+    await ask(
+      `mutation { upsertSourceConnection(input: { source: MALOMO, baseUrl: "not a url", apiToken: "${STAND_IN_TOKEN}" }) { errors { message } } }`,
+    );
     malomo.fail({ status: 401, json: { message: "Invalid API token" } });
     await ask(`mutation { syncSource(source: MALOMO) { errors { message } } }`);
     expect(responses.join("\n")).toMatch(/HTTP 401: Invalid API token/);

@@ -40,7 +40,10 @@ beforeAll(async () => {
     [
       numberedOrder(5, {
         externalId: "ext-5",
-        shipments: [{ carrier: "ups", trackingCode: "1ZTRACK5" }, { carrier: "dhl", trackingCode: "OTHER-ONLY" }],
+        shipments: [
+          { carrier: "ups", trackingCode: "1ZTRACK5" },
+          { carrier: "dhl", trackingCode: "OTHER-ONLY" },
+        ],
       }),
       numberedOrder(99, { number: "9999", email: "other@example.com" }),
     ],
@@ -146,8 +149,7 @@ describe("orders connection", () => {
 describe("order filters", () => {
   const numbers = async (filter: Record<string, unknown>) =>
     (await page({ first: 100, filter })).edges.map((e: any) => Number(e.node.number) - 1000).sort((a: number, b: number) => a - b);
-  const range = (predicate: (i: number) => boolean) =>
-    Array.from({ length: ORDER_COUNT }, (_, i) => i).filter(predicate);
+  const range = (predicate: (i: number) => boolean) => Array.from({ length: ORDER_COUNT }, (_, i) => i).filter(predicate);
 
   it("filters by status", async () => {
     expect(await numbers({ status: ["CANCELLED"] })).toEqual(range((i) => i % 5 === 3));
@@ -321,7 +323,9 @@ describe("order detail", () => {
       lineItems(first: 10) { sku unitPrice } shipments(first: 10) { trackingCode scanEvents(last: 10) { status scannedAt } }
       first: events(first: 3) { nodes { label } pageInfo { hasNextPage endCursor } }`;
     // node(id) resolves through the per-request loaders, the others through the look-ahead.
-    const direct = (await gw.graphql(`query($id: ID!) { node(id: $id) { ... on Order { ${fields} } } }`, { id: globalId("Order", ids[5]!) })).data.node;
+    const direct = (
+      await gw.graphql(`query($id: ID!) { node(id: $id) { ... on Order { ${fields} } } }`, { id: globalId("Order", ids[5]!) })
+    ).data.node;
     const byId = (await gw.graphql(`query($id: ID!) { order(id: $id) { ${fields} } }`, { id: globalId("Order", ids[5]!) })).data.order;
     expect(byId).toEqual(direct);
     const listed = (await gw.graphql(`{ orders(first: 100, filter: { q: "1005" }) { edges { node { ${fields} } } } }`)).data.orders.edges;
@@ -329,10 +333,16 @@ describe("order detail", () => {
     const byCode = (await gw.graphql(`{ orderByTrackingCode(trackingCode: "1ZTRACK5") { ${fields} } }`)).data.orderByTrackingCode;
     expect(byCode).toEqual(direct);
     const after = direct.first.pageInfo.endCursor;
-    const next = (await gw.graphql(`query($after: String) { orders(first: 100, filter: { q: "1005" }) { nodes {
-      events(first: 3, after: $after) { nodes { label } } } } }`, { after })).data.orders.nodes[0].events.nodes;
+    const next = (
+      await gw.graphql(
+        `query($after: String) { orders(first: 100, filter: { q: "1005" }) { nodes {
+      events(first: 3, after: $after) { nodes { label } } } } }`,
+        { after },
+      )
+    ).data.orders.nodes[0].events.nodes;
     expect(next.map((n: any) => n.label)).toEqual(["note 3", "note 4", "note 5"]);
-    const last = (await gw.graphql(`{ orders(first: 100, filter: { q: "1005" }) { nodes { events(last: 2) { nodes { label } } } } }`)).data.orders.nodes[0];
+    const last = (await gw.graphql(`{ orders(first: 100, filter: { q: "1005" }) { nodes { events(last: 2) { nodes { label } } } } }`)).data
+      .orders.nodes[0];
     expect(last.events.nodes.map((n: any) => n.label)).toEqual(["note 6", "note 7"]);
   });
 

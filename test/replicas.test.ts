@@ -5,8 +5,8 @@
 import { expect, it } from "vitest";
 import { createApiKey } from "../src/auth/api-keys.js";
 import { openPostgres } from "../src/db/index.js";
-import { insertOrder } from "../src/store/orders.js";
 import { createGateway } from "../src/server.js";
+import { insertOrder } from "../src/store/orders.js";
 import { numberedOrder } from "./factories.js";
 import { createPostgresTestDatabase, testConfig } from "./helpers.js";
 
@@ -32,7 +32,8 @@ it.skipIf(!process.env.DATABASE_URL)("reads from the replica, and from the prima
 
     expect((await ask("{ orders { nodes { number } } }")).data.orders.nodes).toEqual([{ number: "on-the-replica" }]);
 
-    const created = await ask(`mutation { createOrder(input: { number: "on-the-primary", shipments: [{ carrier: "ups", trackingCode: "RP1" }] }) {
+    const created =
+      await ask(`mutation { createOrder(input: { number: "on-the-primary", shipments: [{ carrier: "ups", trackingCode: "RP1" }] }) {
       order { number shipments { trackingCode } } errors { code } } }`);
     expect(created.data.createOrder).toEqual({ order: { number: "on-the-primary", shipments: [{ trackingCode: "RP1" }] }, errors: [] });
   } finally {

@@ -3,11 +3,11 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { revokeApiKey, keyPrefix } from "../src/auth/api-keys.js";
-import { schema } from "../src/schema/index.js";
+import { keyPrefix, revokeApiKey } from "../src/auth/api-keys.js";
 import { unsizedLists } from "../src/schema/cost.js";
+import { schema } from "../src/schema/index.js";
 import { busyOrder, numberedOrder } from "./factories.js";
-import { createTestGateway, globalId, testConfig, type TestGateway } from "./helpers.js";
+import { createTestGateway, globalId, type TestGateway, testConfig } from "./helpers.js";
 
 let gw: TestGateway;
 let readKey: string;
@@ -152,7 +152,10 @@ describe("workspace isolation", () => {
       [`mutation($id: ID!) { r: cancelOrder(id: $id, reason: FRAUD) { errors { code path } } }`, { id: theirs.id }],
       [`mutation($id: ID!) { r: retryOrder(id: $id) { errors { code path } } }`, { id: theirs.id }],
       [`mutation($id: ID!) { r: createOrderEvent(orderId: $id, input: { type: "x" }) { errors { code path } } }`, { id: theirs.id }],
-      [`mutation { r: recordScanEvents(carrier: "ups", trackingCode: "SECRET-TRK", events: [{ scannedAt: "2026-01-01T00:00:00Z", status: DELIVERED }]) { errors { code path } } }`, {}],
+      [
+        `mutation { r: recordScanEvents(carrier: "ups", trackingCode: "SECRET-TRK", events: [{ scannedAt: "2026-01-01T00:00:00Z", status: DELIVERED }]) { errors { code path } } }`,
+        {},
+      ],
     ];
     for (const [mutation, variables] of mutations) {
       const result = await gw.graphql(mutation, variables, otherKey);
@@ -205,12 +208,19 @@ describe("hostile requests", () => {
 
   it("costs unsized lists at the most they can hold, so a query that could answer 150,000 scans is refused", async () => {
     // 100 orders x 100 shipments x 1,000 scans: refused before it runs.
-    const unsized = await post({ query: "{ orders(first: 100) { nodes { shipments { scanEvents { status statusDetail description message } } } } }" });
+    const unsized = await post({
+      query: "{ orders(first: 100) { nodes { shipments { scanEvents { status statusDetail description message } } } } }",
+    });
     const refused = JSON.parse(unsized.text);
-    expect(refused.errors[0]).toMatchObject({ extensions: { code: "VALIDATION" }, message: expect.stringMatching(/costs 40010101, more than the limit of 500000/) });
+    expect(refused.errors[0]).toMatchObject({
+      extensions: { code: "VALIDATION" },
+      message: expect.stringMatching(/costs 40010101, more than the limit of 500000/),
+    });
     expect(refused.data).toBeUndefined();
     // Sized, the same shape runs and says what it cost.
-    const sized = JSON.parse((await post({ query: "{ orders(first: 100) { nodes { shipments(first: 5) { scanEvents(last: 10) { status } } } } }" })).text);
+    const sized = JSON.parse(
+      (await post({ query: "{ orders(first: 100) { nodes { shipments(first: 5) { scanEvents(last: 10) { status } } } } }" })).text,
+    );
     expect(sized.errors).toBeUndefined();
     expect(sized.extensions.cost).toEqual({ requested: 5601, actual: expect.any(Number), limit: 500_000 });
     expect(sized.extensions.cost.actual).toBeLessThanOrEqual(sized.extensions.cost.requested);
@@ -227,12 +237,15 @@ describe("hostile requests", () => {
     expect(data.order.shipments).toHaveLength(2);
     expect(data.order.shipments[0].scanEvents).toEqual([{ status: "IN_TRANSIT" }, { status: "OUT_FOR_DELIVERY" }]);
     expect(data.order.lineItems).toEqual([{ sku: "SKU-9001-A" }]);
-    const tooMany = await gw.graphql(`query($id: ID!) { order(id: $id) { shipments { scanEvents(first: 5000) { status } } } }`, { id: globalId("Order", id!) });
+    const tooMany = await gw.graphql(`query($id: ID!) { order(id: $id) { shipments { scanEvents(first: 5000) { status } } } }`, {
+      id: globalId("Order", id!),
+    });
     expect(tooMany.errors?.[0]).toMatchObject({ extensions: { code: "VALIDATION" }, message: expect.stringMatching(/between 0 and 1000/) });
   });
 
   it("caps nodes(ids:) and costs it by the ids asked for", async () => {
-    const ids = (n: number) => Array.from({ length: n }, (_, i) => globalId("Order", `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`));
+    const ids = (n: number) =>
+      Array.from({ length: n }, (_, i) => globalId("Order", `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`));
     const fine = await gw.graphql("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", { ids: ids(100) });
     expect(fine.errors).toBeUndefined();
     expect(fine.data.nodes).toHaveLength(100);
@@ -246,7 +259,10 @@ describe("hostile requests", () => {
       await small.seed(Array.from({ length: 30 }, (_, i) => numberedOrder(i)));
       const answer = JSON.parse((await post({ query: "{ orders(first: 30) { nodes { id number email } } }" }, {}, small)).text);
       expect(answer.data).toBeUndefined();
-      expect(answer.errors[0]).toMatchObject({ extensions: { code: "VALIDATION" }, message: expect.stringMatching(/more than the limit of 2048: ask for smaller pages/) });
+      expect(answer.errors[0]).toMatchObject({
+        extensions: { code: "VALIDATION" },
+        message: expect.stringMatching(/more than the limit of 2048: ask for smaller pages/),
+      });
       expect((await small.graphql("{ orders(first: 2) { nodes { id } } }")).errors).toBeUndefined();
     } finally {
       await small.close();
@@ -265,7 +281,12 @@ describe("hostile requests", () => {
       gw.yoga.fetch("http://localhost/graphql", {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${gw.key}` },
-        body: new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode(text)), c.close()) }),
+        body: new ReadableStream({
+          start: (c) => {
+            c.enqueue(new TextEncoder().encode(text));
+            c.close();
+          },
+        }),
         duplex: "half",
       } as RequestInit);
     expect((await chunked('{"query":"{ __typename }"}')).status).toBe(200);
@@ -309,8 +330,18 @@ describe("hostile input", () => {
     const before = await gw.graphql("{ orders { totalCount } }");
     const importQuery = JSON.stringify("mutation($p: [JSON!]!) { importOrders(source: MALOMO, payloads: $p) { results { outcome } } }");
     const imported = JSON.parse((await post(`{"query":${importQuery},"variables":{"p":[${deep(10_000)}]}}`)).text);
-    expect(imported.errors[0]).toMatchObject({ extensions: { code: "VALIDATION" }, message: expect.stringMatching(/nested deeper than 64 levels/) });
-    const meta = JSON.parse((await post({ query: 'mutation($m: JSON) { createOrder(input: { number: "deep", meta: $m }) { order { id } } }', variables: { m: { a: JSON.parse(deep(100)) } } })).text);
+    expect(imported.errors[0]).toMatchObject({
+      extensions: { code: "VALIDATION" },
+      message: expect.stringMatching(/nested deeper than 64 levels/),
+    });
+    const meta = JSON.parse(
+      (
+        await post({
+          query: 'mutation($m: JSON) { createOrder(input: { number: "deep", meta: $m }) { order { id } } }',
+          variables: { m: { a: JSON.parse(deep(100)) } },
+        })
+      ).text,
+    );
     expect(meta.errors[0].extensions.code).toBe("VALIDATION");
     const body = deep(10_000);
     const webhook = await gw.yoga.fetch("http://localhost/webhooks/malomo", {
@@ -331,12 +362,18 @@ describe("hostile input", () => {
       ["query($v: String!) { orders(filter: { q: $v }) { totalCount } }", { v: nul }],
       ["query($v: String!) { orders(filter: { customerEmail: $v }) { totalCount } }", { v: nul }],
       ["query($v: String!) { orders(filter: { paymentStatus: $v }) { totalCount } }", { v: nul }],
-      ['mutation($v: String!) { recordScanEvents(carrier: $v, trackingCode: "T", events: [{ scannedAt: "2026-01-01T00:00:00Z", status: IN_TRANSIT }]) { errors { code } } }', { v: nul }],
+      [
+        'mutation($v: String!) { recordScanEvents(carrier: $v, trackingCode: "T", events: [{ scannedAt: "2026-01-01T00:00:00Z", status: IN_TRANSIT }]) { errors { code } } }',
+        { v: nul },
+      ],
       ['mutation($v: String!) { createOrder(idempotencyKey: $v, input: { number: "nul" }) { order { id } } }', { v: nul }],
     ] as const;
     for (const [query, variables] of asVariables) {
       const result = JSON.parse((await post({ query, variables })).text);
-      expect(result.errors?.[0], query).toMatchObject({ extensions: { code: "VALIDATION" }, message: expect.stringMatching(/variables\.v must not contain NUL/) });
+      expect(result.errors?.[0], query).toMatchObject({
+        extensions: { code: "VALIDATION" },
+        message: expect.stringMatching(/variables\.v must not contain NUL/),
+      });
     }
     // The same strings written into the document.
     const literal = JSON.parse((await post({ query: '{ orderByTrackingCode(trackingCode: "a\\u0000b") { id } }' })).text);
@@ -349,7 +386,9 @@ describe("hostile input", () => {
       await prod.db.prisma.$executeRawUnsafe(`
         CREATE OR REPLACE FUNCTION refuse_all_orders() RETURNS trigger AS $$
         BEGIN RAISE EXCEPTION 'internal detail: relation secret_table'; END $$ LANGUAGE plpgsql`);
-      await prod.db.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_all_orders BEFORE INSERT ON "order" FOR EACH ROW EXECUTE FUNCTION refuse_all_orders()`);
+      await prod.db.prisma.$executeRawUnsafe(
+        `CREATE TRIGGER refuse_all_orders BEFORE INSERT ON "order" FOR EACH ROW EXECUTE FUNCTION refuse_all_orders()`,
+      );
       const body = JSON.stringify({ id: "ord_1", number: "1" });
       const response = await prod.yoga.fetch("http://localhost/webhooks/malomo", {
         method: "POST",
@@ -415,10 +454,16 @@ describe("production mode", () => {
   });
 
   it("authenticates before anything reads the query: no key learns nothing of the schema", async () => {
-    for (const query of ["{ orderz { totalCount } }", "{ orders(filter: { status: [OPENN] }) { totalCount } }", "{ __schema { types { name } } }"]) {
+    for (const query of [
+      "{ orderz { totalCount } }",
+      "{ orders(filter: { status: [OPENN] }) { totalCount } }",
+      "{ __schema { types { name } } }",
+    ]) {
       const answer = await post({ query }, { authorization: "" }, prod);
       expect(answer.status).toBe(401);
-      expect(JSON.parse(answer.text)).toEqual({ errors: [{ message: expect.stringMatching(/API key/), extensions: { code: "UNAUTHENTICATED" } }] });
+      expect(JSON.parse(answer.text)).toEqual({
+        errors: [{ message: expect.stringMatching(/API key/), extensions: { code: "UNAUTHENTICATED" } }],
+      });
     }
   });
 
@@ -426,7 +471,9 @@ describe("production mode", () => {
     await prod.db.prisma.$executeRawUnsafe(`
       CREATE OR REPLACE FUNCTION refuse_all_orders() RETURNS trigger AS $$
       BEGIN RAISE EXCEPTION 'internal detail: relation secret_table'; END $$ LANGUAGE plpgsql`);
-    await prod.db.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_all_orders BEFORE INSERT ON "order" FOR EACH ROW EXECUTE FUNCTION refuse_all_orders()`);
+    await prod.db.prisma.$executeRawUnsafe(
+      `CREATE TRIGGER refuse_all_orders BEFORE INSERT ON "order" FOR EACH ROW EXECUTE FUNCTION refuse_all_orders()`,
+    );
     const response = await post({ query: `mutation { createOrder(input: { number: "1" }) { order { id } errors { code } } }` }, {}, prod);
     const body = JSON.parse(response.text);
     expect(body.errors[0].message).toBe("Unexpected error.");
@@ -447,7 +494,9 @@ describe("persisted operations", () => {
       expect(known.data.orders.totalCount).toBeGreaterThanOrEqual(0);
       const arbitrary = JSON.parse((await post({ query }, {}, strict)).text);
       expect(arbitrary.errors[0].message).toMatch(/PersistedQueryOnly/);
-      const unknown = JSON.parse((await post({ extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } }, {}, strict)).text);
+      const unknown = JSON.parse(
+        (await post({ extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } }, {}, strict)).text,
+      );
       expect(unknown.errors[0].message).toMatch(/PersistedQueryNotFound/);
     } finally {
       await strict.close();

@@ -66,8 +66,14 @@ describe("TrackMage", () => {
   });
 
   it("keeps two store integrations' orders apart when their store order ids are the same", async () => {
-    const first = await importOne("TRACKMAGE", trackmageOrder({ externalSourceSyncId: "wo_1001", externalSourceIntegration: "/workflows/a" }));
-    const second = await importOne("TRACKMAGE", trackmageOrder({ externalSourceSyncId: "wo_1001", externalSourceIntegration: "/workflows/b" }));
+    const first = await importOne(
+      "TRACKMAGE",
+      trackmageOrder({ externalSourceSyncId: "wo_1001", externalSourceIntegration: "/workflows/a" }),
+    );
+    const second = await importOne(
+      "TRACKMAGE",
+      trackmageOrder({ externalSourceSyncId: "wo_1001", externalSourceIntegration: "/workflows/b" }),
+    );
     expect(first.outcome).toBe("CREATED");
     expect(second.outcome).toBe("CREATED");
     expect(second.order.id).not.toBe(first.order.id);
@@ -116,7 +122,13 @@ describe("Flexport", () => {
 
   it("keeps the label, ship dates, weight with its unit, ship method and the error's line items", async () => {
     const native = flexportOrder();
-    native.error = { code: 7, message: "Out of stock", retriable: true, type: "PARTIALLY_SHIPPED", lineItemErrors: [{ logisticsSku: "DSKU-MUG-BLUE" }] };
+    native.error = {
+      code: 7,
+      message: "Out of stock",
+      retriable: true,
+      type: "PARTIALLY_SHIPPED",
+      lineItemErrors: [{ logisticsSku: "DSKU-MUG-BLUE" }],
+    };
     native.shipMethod = "STANDARD";
     native.shipments[0].packages[0].attemptedDeliveryTime = "2026-11-05T15:00:00Z";
     const { order } = await importOne("FLEXPORT", native);
@@ -145,7 +157,12 @@ describe("Flexport", () => {
 });
 
 describe("Malomo", () => {
-  const secondShipment = (code: string) => ({ ...payload("malomo-order.json").shipments[0], id: "s2", tracking_code: code, scan_events: [] });
+  const secondShipment = (code: string) => ({
+    ...payload("malomo-order.json").shipments[0],
+    id: "s2",
+    tracking_code: code,
+    scan_events: [],
+  });
 
   it("removes a shipment (with its scans) that a newer payload no longer lists; an older one removes nothing", async () => {
     const native = freshMalomoOrder();
@@ -235,8 +252,16 @@ describe("storefront", () => {
       total: "5660.00",
       totalUsd: "52.86",
     });
-    expect(order.lineItems[0]).toMatchObject({ weight: "0.5", weightUnit: "KG", barcode: null, dimensions: { width: "34", height: "3", depth: "45" } });
-    expect(order.meta).toMatchObject({ extra: { "gift-wrap": "deluxe" }, storefront: { gateway: "paypal", coupons: ["SUPERDISCOUNT"], shippingCostOwner: "470.00" } });
+    expect(order.lineItems[0]).toMatchObject({
+      weight: "0.5",
+      weightUnit: "KG",
+      barcode: null,
+      dimensions: { width: "34", height: "3", depth: "45" },
+    });
+    expect(order.meta).toMatchObject({
+      extra: { "gift-wrap": "deluxe" },
+      storefront: { gateway: "paypal", coupons: ["SUPERDISCOUNT"], shippingCostOwner: "470.00" },
+    });
   });
 });
 
@@ -332,7 +357,14 @@ describe("inputs the sources' write bodies need", () => {
         note: "Ring twice",
         shippingAddress: { name: "Ana Lima" },
         shipments: [
-          { weight: "12.5", weightUnit: "LB", estimatedDeliveryAt: "2026-12-13T18:00:00.000Z", signedBy: "A. Lima", origin: { city: "Reno" }, destination: { city: "Austin" } },
+          {
+            weight: "12.5",
+            weightUnit: "LB",
+            estimatedDeliveryAt: "2026-12-13T18:00:00.000Z",
+            signedBy: "A. Lima",
+            origin: { city: "Reno" },
+            destination: { city: "Austin" },
+          },
         ],
       },
     });
@@ -340,10 +372,16 @@ describe("inputs the sources' write bodies need", () => {
 
   it("refuses a weight without its unit, naming the field", async () => {
     const before = await gw.db.prisma.order.count();
-    const result = await gw.graphql(`mutation($input: CreateOrderInput!) { createOrder(input: $input) { order { id } errors { code path } } }`, {
-      input: { shipments: [{ carrier: "ups", trackingCode: unique("1Z"), weight: "3" }] },
+    const result = await gw.graphql(
+      `mutation($input: CreateOrderInput!) { createOrder(input: $input) { order { id } errors { code path } } }`,
+      {
+        input: { shipments: [{ carrier: "ups", trackingCode: unique("1Z"), weight: "3" }] },
+      },
+    );
+    expect(result.data.createOrder).toEqual({
+      order: null,
+      errors: [{ code: "VALIDATION", path: ["input", "shipments", "0", "weightUnit"] }],
     });
-    expect(result.data.createOrder).toEqual({ order: null, errors: [{ code: "VALIDATION", path: ["input", "shipments", "0", "weightUnit"] }] });
     expect(await gw.db.prisma.order.count()).toBe(before);
   });
 });

@@ -145,21 +145,33 @@ describe("statements per write", () => {
     }
   }
   const orderId = async (number: string) =>
-    (await gw.graphql(`query($n: String!) { orders(first: 1, filter: { q: $n }) { nodes { id } } }`, { n: number })).data.orders.nodes[0].id;
+    (await gw.graphql(`query($n: String!) { orders(first: 1, filter: { q: $n }) { nodes { id } } }`, { n: number })).data.orders.nodes[0]
+      .id;
 
   it("creates, updates and cancels an order in two or three statements, and records a scan in four", async () => {
-    const created = await writeStatements(
-      `mutation($i: CreateOrderInput!) { createOrder(input: $i) { order { id } errors { code } } }`,
-      { i: { externalId: "count-1", number: "COUNT-1", lineItems: [{ sku: "A", quantity: 1 }], shipments: [{ carrier: "ups", trackingCode: "COUNT1" }] } },
-    );
+    const created = await writeStatements(`mutation($i: CreateOrderInput!) { createOrder(input: $i) { order { id } errors { code } } }`, {
+      i: {
+        externalId: "count-1",
+        number: "COUNT-1",
+        lineItems: [{ sku: "A", quantity: 1 }],
+        shipments: [{ carrier: "ups", trackingCode: "COUNT1" }],
+      },
+    });
     // Conflicts and listeners; the order with everything under it.
     expect(created).toHaveLength(2);
 
     const id = await orderId("COUNT-1");
     // The lock with listeners; the update with its history entry.
-    expect(await writeStatements(`mutation($id: ID!) { updateOrder(id: $id, input: { paymentStatus: "paid" }) { order { version } errors { code } } }`, { id })).toHaveLength(2);
+    expect(
+      await writeStatements(
+        `mutation($id: ID!) { updateOrder(id: $id, input: { paymentStatus: "paid" }) { order { version } errors { code } } }`,
+        { id },
+      ),
+    ).toHaveLength(2);
     // ... and the shipments the cancel rule reads.
-    expect(await writeStatements(`mutation($id: ID!) { cancelOrder(id: $id, reason: CUSTOMER) { order { status } errors { code } } }`, { id })).toHaveLength(3);
+    expect(
+      await writeStatements(`mutation($id: ID!) { cancelOrder(id: $id, reason: CUSTOMER) { order { status } errors { code } } }`, { id }),
+    ).toHaveLength(3);
 
     const scan = await writeStatements(
       `mutation { recordScanEvents(carrier: "ups", trackingCode: "1Z3X0", events: [{ scannedAt: "2030-01-01T00:00:00Z", status: DELIVERED }]) { shipment { status } errors { code } } }`,

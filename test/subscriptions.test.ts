@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../src/auth/api-keys.js";
 import { openPostgres } from "../src/db/index.js";
 import { DEMO_WORKSPACE, ensureWorkspace } from "../src/db/workspaces.js";
-import { startServer, type RunningServer } from "../src/server.js";
+import { type RunningServer, startServer } from "../src/server.js";
+import { createPostgresTestDatabase, createTestGateway, openTestDatabase, type TestGateway, testConfig } from "./helpers.js";
 import { startServerProcess, stopServerProcess } from "./processes.js";
-import { createPostgresTestDatabase, createTestGateway, openTestDatabase, testConfig, type TestGateway } from "./helpers.js";
 
 const decoder = new TextDecoder();
 
@@ -18,11 +18,14 @@ async function* events(response: Response): AsyncGenerator<any> {
     const { done, value } = await reader.read();
     if (done) return;
     buffer += decoder.decode(value, { stream: true });
-    let end;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
+    for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
-      const data = block.split("\n").filter((line) => line.startsWith("data:")).map((line) => line.slice(5).trim()).join("");
+      const data = block
+        .split("\n")
+        .filter((line) => line.startsWith("data:"))
+        .map((line) => line.slice(5).trim())
+        .join("");
       if (data) yield JSON.parse(data);
     }
   }
@@ -32,7 +35,12 @@ function subscribeSse(base: string, key: string, query: string, variables: Recor
   const body = JSON.stringify({ query, variables });
   return fetcher(`${base}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "text/event-stream", "content-length": String(Buffer.byteLength(body)), authorization: `Bearer ${key}` },
+    headers: {
+      "content-type": "application/json",
+      accept: "text/event-stream",
+      "content-length": String(Buffer.byteLength(body)),
+      authorization: `Bearer ${key}`,
+    },
     body,
   });
 }
@@ -44,15 +52,33 @@ describe("over SSE", () => {
   let orderId: string;
   beforeAll(async () => {
     gw = await createTestGateway();
-    const created = await gw.graphql(`mutation { createOrder(input: { externalId: "live-1", shipments: [{ carrier: "ups", trackingCode: "LIVE1" }] }) { order { id } } }`);
+    const created = await gw.graphql(
+      `mutation { createOrder(input: { externalId: "live-1", shipments: [{ carrier: "ups", trackingCode: "LIVE1" }] }) { order { id } } }`,
+    );
     orderId = created.data.createOrder.order.id;
   });
   afterAll(() => gw.close());
   const inProcess = ((url: string, init: RequestInit) => gw.yoga.fetch(url, init)) as typeof fetch;
 
   it("delivers the order after each committed change, and history entries as they are recorded", async () => {
-    const updates = events(await subscribeSse("http://localhost", gw.key, `subscription($order: ID!) { orderUpdated(id: $order) { version paymentStatus } }`, { order: orderId }, inProcess));
-    const history = events(await subscribeSse("http://localhost", gw.key, `subscription($id: ID!) { orderEvents(orderId: $id) { type label } }`, { id: orderId }, inProcess));
+    const updates = events(
+      await subscribeSse(
+        "http://localhost",
+        gw.key,
+        `subscription($order: ID!) { orderUpdated(id: $order) { version paymentStatus } }`,
+        { order: orderId },
+        inProcess,
+      ),
+    );
+    const history = events(
+      await subscribeSse(
+        "http://localhost",
+        gw.key,
+        `subscription($id: ID!) { orderEvents(orderId: $id) { type label } }`,
+        { id: orderId },
+        inProcess,
+      ),
+    );
     const nextUpdate = updates.next();
     const nextEntry = history.next();
     await settle();
@@ -64,7 +90,11 @@ describe("over SSE", () => {
   });
 
   it("tells the workspace when a webhook import moves a shipment", async () => {
-    const native = { id: "m-live", alternate_id: "live-import", shipments: [{ carrier: "usps", tracking_code: "LIVEIMPORT", scan_events: [] }] };
+    const native = {
+      id: "m-live",
+      alternate_id: "live-import",
+      shipments: [{ carrier: "usps", tracking_code: "LIVEIMPORT", scan_events: [] }],
+    };
     const push = (body: unknown) =>
       gw.yoga.fetch("http://localhost/webhooks/malomo", {
         method: "POST",
@@ -72,17 +102,31 @@ describe("over SSE", () => {
         body: JSON.stringify(body),
       });
     await push(native);
-    const changes = events(await subscribeSse("http://localhost", gw.key, `subscription { shipmentStatusChanged { trackingCode status } }`, {}, inProcess));
+    const changes = events(
+      await subscribeSse("http://localhost", gw.key, `subscription { shipmentStatusChanged { trackingCode status } }`, {}, inProcess),
+    );
     const next = changes.next();
     await settle();
-    await push({ ...native, updated_at: "2030-01-01T00:00:00Z", shipments: [{ ...native.shipments[0], scan_events: [{ scanned_at: "2030-01-01T00:00:00Z", status: "delivered" }] }] });
+    await push({
+      ...native,
+      updated_at: "2030-01-01T00:00:00Z",
+      shipments: [{ ...native.shipments[0], scan_events: [{ scanned_at: "2030-01-01T00:00:00Z", status: "delivered" }] }],
+    });
     expect((await next).value).toEqual({ data: { shipmentStatusChanged: { trackingCode: "LIVEIMPORT", status: "DELIVERED" } } });
     await changes.return(undefined);
   });
 
   it("refuses to watch another workspace's order", async () => {
     const other = await gw.keyFor("someone-else", "READ");
-    const stream = events(await subscribeSse("http://localhost", other, `subscription($id: ID!) { orderUpdated(id: $id) { version } }`, { id: orderId }, inProcess));
+    const stream = events(
+      await subscribeSse(
+        "http://localhost",
+        other,
+        `subscription($id: ID!) { orderUpdated(id: $id) { version } }`,
+        { id: orderId },
+        inProcess,
+      ),
+    );
     const first = (await stream.next()).value;
     expect(first.errors[0]).toMatchObject({ message: "No order with that id.", extensions: { code: "NOT_FOUND" } });
   });
@@ -94,7 +138,9 @@ describe("over WebSocket", () => {
   beforeAll(async () => {
     server = await startServer(testConfig({ port: 0 }), await openTestDatabase());
     key = server.demoKey!;
-    const body = JSON.stringify({ query: `mutation { createOrder(input: { externalId: "ws-1", shipments: [{ carrier: "usps", trackingCode: "WS1" }] }) { errors { code } } }` });
+    const body = JSON.stringify({
+      query: `mutation { createOrder(input: { externalId: "ws-1", shipments: [{ carrier: "usps", trackingCode: "WS1" }] }) { errors { code } } }`,
+    });
     await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body });
   });
   afterAll(() => server.close());
@@ -106,11 +152,20 @@ describe("over WebSocket", () => {
     const done = new Promise<void>((resolve, reject) => {
       client.subscribe(
         { query: `subscription { shipmentStatusChanged { trackingCode status } }` },
-        { next: (value) => (received.push(value), resolve()), error: reject, complete: () => resolve() },
+        {
+          next: (value) => {
+            received.push(value);
+            resolve();
+          },
+          error: reject,
+          complete: () => resolve(),
+        },
       );
     });
     await settle(500);
-    const body = JSON.stringify({ query: `mutation { recordScanEvents(carrier: "usps", trackingCode: "WS1", events: [{ scannedAt: "2026-05-01T00:00:00Z", status: IN_TRANSIT }]) { errors { code } } }` });
+    const body = JSON.stringify({
+      query: `mutation { recordScanEvents(carrier: "usps", trackingCode: "WS1", events: [{ scannedAt: "2026-05-01T00:00:00Z", status: IN_TRANSIT }]) { errors { code } } }`,
+    });
     await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body });
     await done;
     expect(received).toEqual([{ data: { shipmentStatusChanged: { trackingCode: "WS1", status: "IN_TRANSIT" } } }]);
@@ -118,7 +173,10 @@ describe("over WebSocket", () => {
 
     const stranger = createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: "Bearer nope" }, retryAttempts: 0 });
     const refusal = await new Promise<any>((resolve) => {
-      stranger.subscribe({ query: `subscription { shipmentStatusChanged { status } }` }, { next: () => {}, error: resolve, complete: () => resolve(null) });
+      stranger.subscribe(
+        { query: `subscription { shipmentStatusChanged { status } }` },
+        { next: () => {}, error: resolve, complete: () => resolve(null) },
+      );
     });
     // Refused before the connection is acknowledged.
     expect(refusal.code).toBe(4403);
@@ -155,7 +213,11 @@ describe.skipIf(!process.env.DATABASE_URL)("across instances through Redis", () 
     const [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
 
     const post = (base: string, query: string, variables = {}) =>
-      fetch(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) }).then((r) => r.json());
+      fetch(`${base}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query, variables }),
+      }).then((r) => r.json());
     const created = await post(b, `mutation { createOrder(input: { externalId: "redis-1" }) { order { id } } }`);
     const id = created.data.createOrder.order.id;
     const updates = events(await subscribeSse(a, key, `subscription($id: ID!) { orderUpdated(id: $id) { number version } }`, { id }));

@@ -20,9 +20,7 @@ it("reads an order with all its relations in a transaction without overlapping s
   const onWarning = (warning: Error) => warnings.push(warning);
   process.on("warning", onWarning);
   try {
-    const orders = await gw.db.sql.transaction(async (tx) =>
-      Promise.all([loadStoredOrder(tx, orderId), loadStoredOrder(tx, orderId)]),
-    );
+    const orders = await gw.db.sql.transaction(async (tx) => Promise.all([loadStoredOrder(tx, orderId), loadStoredOrder(tx, orderId)]));
     for (const order of orders) {
       expect(order?.lineItems.length).toBeGreaterThan(0);
       expect(order?.shipments.length).toBeGreaterThan(0);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vites
 import { createGateway } from "../src/server.js";
 import { createTestGateway, type TestGateway } from "./helpers.js";
 import { eventually, outboundConfig } from "./outbound-helpers.js";
-import { startFlexport, startMalomo, STAND_IN_TOKEN } from "./stand-ins/sources.js";
+import { STAND_IN_TOKEN, startFlexport, startMalomo } from "./stand-ins/sources.js";
 
 let gw: TestGateway;
 let malomo: Awaited<ReturnType<typeof startMalomo>>;
@@ -14,7 +14,10 @@ beforeAll(async () => {
   gw = await createTestGateway(outboundConfig());
   malomo = await startMalomo();
   flexport = await startFlexport();
-  for (const [source, standIn] of [["MALOMO", malomo], ["FLEXPORT", flexport]] as const) {
+  for (const [source, standIn] of [
+    ["MALOMO", malomo],
+    ["FLEXPORT", flexport],
+  ] as const) {
     const connected = await gw.graphql(
       `mutation($input: SourceConnectionInput!) { upsertSourceConnection(input: $input) { connection { source baseUrl enabled } errors { code message } } }`,
       { input: { source, baseUrl: standIn.url, apiToken: STAND_IN_TOKEN } },
@@ -33,17 +36,21 @@ const databaseIdOf = (globalId: string) => Buffer.from(globalId, "base64").toStr
 const SYNC = `id sourceOrderId status cancellationRequestedAt sourceSync { state attempts lastError syncedAt localOnlyFields }`;
 
 async function createOrder(input: Record<string, unknown>) {
-  const result = await gw.graphql(`mutation($input: CreateOrderInput!) { createOrder(input: $input) { order { ${SYNC} } errors { code message } } }`, { input });
+  const result = await gw.graphql(
+    `mutation($input: CreateOrderInput!) { createOrder(input: $input) { order { ${SYNC} } errors { code message } } }`,
+    { input },
+  );
   expect(result.data.createOrder.errors).toEqual([]);
   return result.data.createOrder.order;
 }
 
 const syncOf = async (id: string) => (await gw.graphql(`query($id: ID!) { node(id: $id) { ... on Order { ${SYNC} } } }`, { id })).data.node;
-const synced = (id: string) => eventually(async () => {
-  const order = await syncOf(id);
-  expect(order.sourceSync.state).toBe("SYNCED");
-  return order;
-});
+const synced = (id: string) =>
+  eventually(async () => {
+    const order = await syncOf(id);
+    expect(order.sourceSync.state).toBe("SYNCED");
+    return order;
+  });
 
 describe("write-through to Malomo", () => {
   it("creates, updates, adds events and deletes at the source with its own JSON", async () => {
@@ -72,7 +79,10 @@ describe("write-through to Malomo", () => {
     expect(after.sourceSync).toMatchObject({ attempts: 1, lastError: null, syncedAt: expect.any(String) });
 
     const sourceId = after.sourceOrderId;
-    const updated = await gw.graphql(`mutation($id: ID!) { updateOrder(id: $id, input: { email: "ana.lima@example.com", shipments: [{ carrier: "ups", trackingCode: "WT1001B" }] }) { order { sourceSync { state } } errors { code } } }`, { id: created.id });
+    const updated = await gw.graphql(
+      `mutation($id: ID!) { updateOrder(id: $id, input: { email: "ana.lima@example.com", shipments: [{ carrier: "ups", trackingCode: "WT1001B" }] }) { order { sourceSync { state } } errors { code } } }`,
+      { id: created.id },
+    );
     expect(updated.data.updateOrder).toEqual({ order: { sourceSync: { state: "PENDING" } }, errors: [] });
     await synced(created.id);
     const put = malomo.requests.find((r) => r.method === "PUT")!;
@@ -81,9 +91,14 @@ describe("write-through to Malomo", () => {
     expect(put.json).toMatchObject({ email: "ana.lima@example.com", shipments: [{ carrier: "ups", tracking_code: "WT1001B" }] });
     expect(put.json).not.toHaveProperty("alternate_id");
 
-    const event = await gw.graphql(`mutation($id: ID!) { createOrderEvent(orderId: $id, input: { type: "OrderPacked", label: "Packed", timestamp: 1763632800 }) { errors { code } } }`, { id: created.id });
+    const event = await gw.graphql(
+      `mutation($id: ID!) { createOrderEvent(orderId: $id, input: { type: "OrderPacked", label: "Packed", timestamp: 1763632800 }) { errors { code } } }`,
+      { id: created.id },
+    );
     expect(event.data.createOrderEvent.errors).toEqual([]);
-    const eventPost = await eventually(() => malomo.requests.find((r) => r.path === `/orders/${sourceId}/events`) ?? Promise.reject(new Error("not yet")));
+    const eventPost = await eventually(
+      () => malomo.requests.find((r) => r.path === `/orders/${sourceId}/events`) ?? Promise.reject(new Error("not yet")),
+    );
     expect(eventPost.json).toEqual({ type: "OrderPacked", label: "Packed", link_back_url: null, properties: null, timestamp: 1763632800 });
 
     const deleted = await gw.graphql(`mutation($id: ID!) { deleteOrder(id: $id) { deletedId errors { code } } }`, { id: created.id });
@@ -95,10 +110,18 @@ describe("write-through to Malomo", () => {
   it("retries throttling and server errors, honouring Retry-After, until the source accepts", async () => {
     const before = malomo.requests.length;
     malomo.fail({ status: 429, headers: { "retry-after": "1" }, json: { message: "Slow down" } }, { status: 500, text: "oops" });
-    const created = await createOrder({ source: "MALOMO", externalId: "wt-1002", shipments: [{ carrier: "usps", trackingCode: "WT1002" }] });
+    const created = await createOrder({
+      source: "MALOMO",
+      externalId: "wt-1002",
+      shipments: [{ carrier: "usps", trackingCode: "WT1002" }],
+    });
     const pending = await eventually(async () => {
       const order = await syncOf(created.id);
-      expect(order.sourceSync).toMatchObject({ state: "PENDING", attempts: 1, lastError: "Malomo refused createOrder: HTTP 429: Slow down" });
+      expect(order.sourceSync).toMatchObject({
+        state: "PENDING",
+        attempts: 1,
+        lastError: "Malomo refused createOrder: HTTP 429: Slow down",
+      });
       return order;
     });
     expect(pending.sourceOrderId).toBeNull();
@@ -122,7 +145,9 @@ describe("write-through to Malomo", () => {
     const created = await impatient.graphql(`mutation { createOrder(input: { source: MALOMO, externalId: "wt-1003" }) { order { id } } }`);
     const id = created.data.createOrder.order.id;
     const done = await eventually(async () => {
-      const order = (await impatient.graphql(`query($id: ID!) { node(id: $id) { ... on Order { sourceSync { state attempts lastError } } } }`, { id })).data.node;
+      const order = (
+        await impatient.graphql(`query($id: ID!) { node(id: $id) { ... on Order { sourceSync { state attempts lastError } } } }`, { id })
+      ).data.node;
       expect(order.sourceSync.state).toBe("SYNCED");
       return order;
     });
@@ -134,7 +159,12 @@ describe("write-through to Malomo", () => {
     malomo.fail({ status: 422, json: { message: "alternate_id has already been taken" } });
     const created = await createOrder({ source: "MALOMO", externalId: "wt-1004" });
     const failed = await eventually(async () => {
-      const order = (await gw.graphql(`query($id: ID!) { node(id: $id) { ... on Order { sourceSync { state attempts lastError } events(last: 1) { nodes { type label } } } } }`, { id: created.id })).data.node;
+      const order = (
+        await gw.graphql(
+          `query($id: ID!) { node(id: $id) { ... on Order { sourceSync { state attempts lastError } events(last: 1) { nodes { type label } } } } }`,
+          { id: created.id },
+        )
+      ).data.node;
       expect(order.sourceSync.state).toBe("FAILED");
       return order;
     });
@@ -151,7 +181,10 @@ describe("write-through to Malomo", () => {
       expect(order.sourceSync.state).toBe("FAILED");
       return order;
     });
-    expect(failed.sourceSync).toMatchObject({ attempts: 3, lastError: "Malomo refused createOrder: HTTP 500: down (gave up after 3 attempts)" });
+    expect(failed.sourceSync).toMatchObject({
+      attempts: 3,
+      lastError: "Malomo refused createOrder: HTTP 500: down (gave up after 3 attempts)",
+    });
   });
 
   it("sends nothing for a change that rolled back", async () => {
@@ -159,7 +192,10 @@ describe("write-through to Malomo", () => {
     const other = await createOrder({ source: "MALOMO", externalId: "wt-1007" });
     await synced(other.id);
     const before = malomo.requests.length;
-    const refused = await gw.graphql(`mutation($id: ID!) { updateOrder(id: $id, input: { shipments: [{ carrier: "usps", trackingCode: "WT1006" }] }) { errors { code } } }`, { id: other.id });
+    const refused = await gw.graphql(
+      `mutation($id: ID!) { updateOrder(id: $id, input: { shipments: [{ carrier: "usps", trackingCode: "WT1006" }] }) { errors { code } } }`,
+      { id: other.id },
+    );
     expect(refused.data.updateOrder.errors).toEqual([{ code: "DUPLICATE" }]);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(malomo.requests.slice(before).filter((r) => r.method === "PUT")).toEqual([]);
@@ -172,7 +208,15 @@ describe("write-through to Flexport", () => {
     const created = await createOrder({
       source: "FLEXPORT",
       externalId: "fx-2001",
-      shippingAddress: { firstName: "Ana", lastName: "Lima", line1: "1 Main St", city: "Austin", state: "TX", postalCode: "78701", countryCode: "US" },
+      shippingAddress: {
+        firstName: "Ana",
+        lastName: "Lima",
+        line1: "1 Main St",
+        city: "Austin",
+        state: "TX",
+        postalCode: "78701",
+        countryCode: "US",
+      },
       lineItems: [{ sku: "SKU-1", quantity: 2, unitPrice: "9.50" }],
     });
     const after = await synced(created.id);
@@ -206,7 +250,9 @@ describe("write-through to Flexport", () => {
     await gw.graphql(`mutation($id: ID!) { cancelOrder(id: $id, reason: CUSTOMER) { errors { code } } }`, { id: created.id });
     const refused = await eventually(async () => {
       const order = (
-        await gw.graphql(`query($id: ID!) { node(id: $id) { ... on Order { ${SYNC} events(last: 1) { nodes { type label } } } } }`, { id: created.id })
+        await gw.graphql(`query($id: ID!) { node(id: $id) { ... on Order { ${SYNC} events(last: 1) { nodes { type label } } } } }`, {
+          id: created.id,
+        })
       ).data.node;
       expect(order.sourceSync.state).toBe("FAILED");
       return order;
@@ -237,7 +283,9 @@ describe("without a connection or an operation", () => {
     const flexportOrder = await createOrder({ source: "FLEXPORT", externalId: "fx-2003" });
     await synced(flexportOrder.id);
     const before = flexport.requests.length;
-    await gw.graphql(`mutation($id: ID!) { updateOrder(id: $id, input: { email: "x@example.com" }) { errors { code } } }`, { id: flexportOrder.id });
+    await gw.graphql(`mutation($id: ID!) { updateOrder(id: $id, input: { email: "x@example.com" }) { errors { code } } }`, {
+      id: flexportOrder.id,
+    });
     expect((await syncOf(flexportOrder.id)).sourceSync).toMatchObject({
       state: "LOCAL_ONLY",
       lastError: "Flexport has no updateOrder operation: the change is kept here only.",
@@ -251,13 +299,21 @@ describe("without a connection or an operation", () => {
     await synced(created.id);
     const before = malomo.requests.length;
     await gw.graphql(`mutation($id: ID!) { updateOrder(id: $id, input: { number: "2002" }) { errors { code } } }`, { id: created.id });
-    expect((await syncOf(created.id)).sourceSync).toMatchObject({ state: "LOCAL_ONLY", localOnlyFields: ["number"], lastError: expect.stringMatching(/does not carry number/) });
+    expect((await syncOf(created.id)).sourceSync).toMatchObject({
+      state: "LOCAL_ONLY",
+      localOnlyFields: ["number"],
+      lastError: expect.stringMatching(/does not carry number/),
+    });
     expect(malomo.requests.length).toBe(before);
 
     // A later change the source does receive is sent, but the number it never saw keeps the order LOCAL_ONLY.
-    await gw.graphql(`mutation($id: ID!) { updateOrder(id: $id, input: { email: "ana.lima@example.com" }) { errors { code } } }`, { id: created.id });
+    await gw.graphql(`mutation($id: ID!) { updateOrder(id: $id, input: { email: "ana.lima@example.com" }) { errors { code } } }`, {
+      id: created.id,
+    });
     await eventually(() => expect(malomo.requests.at(-1)).toMatchObject({ method: "PUT", json: { email: "ana.lima@example.com" } }));
-    await eventually(async () => expect((await syncOf(created.id)).sourceSync).toMatchObject({ state: "LOCAL_ONLY", localOnlyFields: ["number"], attempts: 1 }));
+    await eventually(async () =>
+      expect((await syncOf(created.id)).sourceSync).toMatchObject({ state: "LOCAL_ONLY", localOnlyFields: ["number"], attempts: 1 }),
+    );
   });
 });
 
@@ -269,16 +325,30 @@ describe("a cancel waiting on Flexport", () => {
     await idle.graphql(`mutation($input: SourceConnectionInput!) { upsertSourceConnection(input: $input) { errors { code } } }`, {
       input: { source: "FLEXPORT", baseUrl: flexport.url, apiToken: STAND_IN_TOKEN },
     });
-    const created = (await idle.graphql(`mutation { createOrder(input: { source: FLEXPORT, externalId: "fx-settle-1" }) { order { id } } }`)).data.createOrder.order;
-    const requested = await idle.graphql(`mutation($id: ID!) { cancelOrder(id: $id, reason: CUSTOMER) { order { status cancellationRequestedAt } } }`, { id: created.id });
+    const created = (
+      await idle.graphql(`mutation { createOrder(input: { source: FLEXPORT, externalId: "fx-settle-1" }) { order { id } } }`)
+    ).data.createOrder.order;
+    const requested = await idle.graphql(
+      `mutation($id: ID!) { cancelOrder(id: $id, reason: CUSTOMER) { order { status cancellationRequestedAt } } }`,
+      { id: created.id },
+    );
     expect(requested.data.cancelOrder.order).toEqual({ status: "OPEN", cancellationRequestedAt: expect.any(String) });
 
-    const reported = { id: "fo_settle_1", externalOrderId: "fx-settle-1", lineItems: [], updatedAt: new Date(Date.now() + 60_000).toISOString(), state: { fulfillmentStatus: "CANCELLED", internalStatus: "CANCELLED" } };
+    const reported = {
+      id: "fo_settle_1",
+      externalOrderId: "fx-settle-1",
+      lineItems: [],
+      updatedAt: new Date(Date.now() + 60_000).toISOString(),
+      state: { fulfillmentStatus: "CANCELLED", internalStatus: "CANCELLED" },
+    };
     const imported = await idle.graphql(
       `mutation($payloads: [JSON!]!) { importOrders(source: FLEXPORT, payloads: $payloads) { results { outcome order { status cancellationRequestedAt } } } }`,
       { payloads: [reported] },
     );
-    expect(imported.data.importOrders.results[0]).toEqual({ outcome: "UPDATED", order: { status: "CANCELLED", cancellationRequestedAt: null } });
+    expect(imported.data.importOrders.results[0]).toEqual({
+      outcome: "UPDATED",
+      order: { status: "CANCELLED", cancellationRequestedAt: null },
+    });
   });
 });
 
@@ -292,7 +362,9 @@ describe("durability", () => {
     await idle.graphql(`mutation($input: SourceConnectionInput!) { upsertSourceConnection(input: $input) { errors { code } } }`, {
       input: { source: "MALOMO", baseUrl: standIn.url, apiToken: STAND_IN_TOKEN },
     });
-    const created = await idle.graphql(`mutation { createOrder(input: { source: MALOMO, externalId: "restart-1" }) { order { id sourceSync { state } } } }`);
+    const created = await idle.graphql(
+      `mutation { createOrder(input: { source: MALOMO, externalId: "restart-1" }) { order { id sourceSync { state } } } }`,
+    );
     expect(created.data.createOrder.order.sourceSync.state).toBe("PENDING");
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(standIn.requests).toEqual([]);

@@ -3,9 +3,9 @@
 // people; only a SHA-256 of the whole key is stored. Keys carry 190 bits of
 // randomness, so a fast hash is enough, and comparison is constant-time.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { ApiKeyScope, PrismaClient } from "../generated/prisma/client.js";
 import type { Sql } from "../store/executor.js";
 import { apiKeyByPrefix } from "../store/reads.js";
-import type { ApiKeyScope, PrismaClient } from "../generated/prisma/client.js";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const KEY_FORMAT = /^(ogk_[0-9A-Za-z]{10})_[0-9A-Za-z]{32}$/;

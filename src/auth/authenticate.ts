@@ -1,9 +1,10 @@
 // Who is calling: every GraphQL request and webhook carries
 // `Authorization: Bearer <api key>`. Refusals say what is wrong.
+
+import { LRUCache } from "lru-cache";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { Sql } from "../store/executor.js";
-import { LRUCache } from "lru-cache";
-import { hashKey, verifyApiKey, type Caller } from "./api-keys.js";
+import { type Caller, hashKey, verifyApiKey } from "./api-keys.js";
 
 /** A request refused before it runs, with the HTTP status to answer. */
 export class RequestRefused extends Error {
@@ -60,9 +61,14 @@ export function createRateLimiter(perMinute: number) {
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
         const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-        throw new RequestRefused(429, "RATE_LIMITED", `Too many requests for this API key (limit ${perMinute} a minute); retry in ${seconds} s.`, {
-          "retry-after": String(seconds),
-        });
+        throw new RequestRefused(
+          429,
+          "RATE_LIMITED",
+          `Too many requests for this API key (limit ${perMinute} a minute); retry in ${seconds} s.`,
+          {
+            "retry-after": String(seconds),
+          },
+        );
       }
     },
   };

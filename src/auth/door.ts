@@ -57,7 +57,8 @@ export function frontDoor(options: DoorOptions): Plugin {
       const limit = options.bodyLimit(url.pathname);
       const declared = request.headers.get("content-length");
       if (declared != null && !/^\d+$/.test(declared)) return refuse(400, "BAD_REQUEST", "The Content-Length header is not a number.");
-      if (declared != null && Number(declared) > limit) return refuse(413, "PAYLOAD_TOO_LARGE", `The request body is larger than ${limit} bytes.`);
+      if (declared != null && Number(declared) > limit)
+        return refuse(413, "PAYLOAD_TOO_LARGE", `The request body is larger than ${limit} bytes.`);
       let admitted = request;
       // With a Content-Length, Node's HTTP parser never reads past it; without
       // one (chunked), the body is counted as it streams.

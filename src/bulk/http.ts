@@ -8,22 +8,31 @@ import type { Plugin } from "graphql-yoga";
 import type { Caller } from "../auth/api-keys.js";
 import { RequestRefused } from "../auth/authenticate.js";
 import { BodyTooLarge } from "../auth/door.js";
+import { parseRange } from "../domain/byte-range.js";
 import type { OrderSource } from "../generated/prisma/client.js";
 import { parseGlobalId } from "../schema/global-id.js";
 import type { ImportSource } from "../services/imports.js";
-import { UploadTooLarge, type BulkService } from "./operations.js";
+import { type BulkService, UploadTooLarge } from "./operations.js";
 import type { BulkStorage } from "./storage.js";
 import { bulkOperationDocument } from "./worker.js";
-import { parseRange } from "../domain/byte-range.js";
 
 const SOURCES: Record<string, ImportSource> = { malomo: "MALOMO", flexport: "FLEXPORT", storefront: "STOREFRONT", trackmage: "TRACKMAGE" };
 
-export function bulkRoutes(options: { admit: (request: Request) => Promise<Caller>; bulk: () => BulkService; storage: BulkStorage }): Plugin {
+export function bulkRoutes(options: {
+  admit: (request: Request) => Promise<Caller>;
+  bulk: () => BulkService;
+  storage: BulkStorage;
+}): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (!url.pathname.startsWith("/bulk/")) return;
       const reply = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-        endResponse(new fetchAPI.Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", ...headers } }));
+        endResponse(
+          new fetchAPI.Response(JSON.stringify(body), {
+            status,
+            headers: { "content-type": "application/json; charset=utf-8", ...headers },
+          }),
+        );
       let caller: Caller;
       try {
         caller = await options.admit(request);
@@ -38,14 +47,17 @@ export function bulkRoutes(options: { admit: (request: Request) => Promise<Calle
         const source = SOURCES[(url.searchParams.get("source") ?? "").toLowerCase()];
         if (!source) return reply(400, { error: `Name the payloads' source: ?source=${Object.keys(SOURCES).join("|")}.` });
         if (request.headers.has("content-encoding")) {
-          return reply(415, { error: "Send a gzip file as the body itself, without Content-Encoding: it is recognised by its first bytes." });
+          return reply(415, {
+            error: "Send a gzip file as the body itself, without Content-Encoding: it is recognised by its first bytes.",
+          });
         }
         if (!request.body) return reply(400, { error: "The body is empty: send NDJSON, one native order per line." });
         try {
           const operation = await options.bulk().startImport(caller.workspaceId, source, request.body);
           return reply(202, { bulkOperation: { ...bulkOperationDocument(operation), source: operation.source as OrderSource } });
         } catch (error) {
-          if (error instanceof BodyTooLarge || error instanceof UploadTooLarge) return reply(413, { error: error.message }, { connection: "close" });
+          if (error instanceof BodyTooLarge || error instanceof UploadTooLarge)
+            return reply(413, { error: error.message }, { connection: "close" });
           if ((error as NodeJS.ErrnoException).code === "Z_DATA_ERROR") return reply(400, { error: "The body is not valid gzip." });
           throw error;
         }
@@ -56,7 +68,11 @@ export function bulkRoutes(options: { admit: (request: Request) => Promise<Calle
       const operation = id?.typename === "BulkOperation" ? await options.bulk().find(caller.workspaceId, id.id) : null;
       if (!operation) return reply(404, { error: "No bulk operation with that id." });
       const size = operation.status === "COMPLETED" && operation.resultKey ? await options.storage.size(operation.resultKey) : null;
-      if (size == null) return reply(404, { error: operation.status === "COMPLETED" ? "The file has expired." : `The operation is ${operation.status}: its file is not ready.` });
+      if (size == null)
+        return reply(404, {
+          error:
+            operation.status === "COMPLETED" ? "The file has expired." : `The operation is ${operation.status}: its file is not ready.`,
+        });
       const name = operation.kind === "EXPORT" ? `orders-${operation.id}.jsonl.gz` : `import-${operation.id}-failed-lines.jsonl`;
       const headers: Record<string, string> = {
         "content-type": operation.kind === "EXPORT" ? "application/gzip" : "application/x-ndjson",
@@ -65,10 +81,14 @@ export function bulkRoutes(options: { admit: (request: Request) => Promise<Calle
         "cache-control": "private, no-store",
       };
       const range = parseRange(request.headers.get("range"), size);
-      if (range === "unsatisfiable") return endResponse(new fetchAPI.Response(null, { status: 416, headers: { ...headers, "content-range": `bytes */${size}` } }));
+      if (range === "unsatisfiable")
+        return endResponse(new fetchAPI.Response(null, { status: 416, headers: { ...headers, "content-range": `bytes */${size}` } }));
       const { start, end } = range ?? { start: 0, end: size - 1 };
       const length = size === 0 ? 0 : end - start + 1;
-      const body = request.method === "HEAD" || length === 0 ? null : (Readable.toWeb(options.storage.read(operation.resultKey!, { start, end })) as ReadableStream);
+      const body =
+        request.method === "HEAD" || length === 0
+          ? null
+          : (Readable.toWeb(options.storage.read(operation.resultKey!, { start, end })) as ReadableStream);
       return endResponse(
         new fetchAPI.Response(body, {
           status: range ? 206 : 200,

@@ -8,11 +8,11 @@ import type { OrderFilter } from "../domain/order-filter.js";
 import { customerIdsOf, searchTerms } from "../domain/order-filter.js";
 import { fail, ok, type Result } from "../domain/user-error.js";
 import type { BulkOperation, PrismaClient } from "../generated/prisma/client.js";
-import { QUEUES, type JobQueue } from "../jobs/queue.js";
+import { type JobQueue, QUEUES } from "../jobs/queue.js";
 import type { ImportSource } from "../services/imports.js";
 import { newId } from "../store/ids.js";
 import type { BulkStorage } from "./storage.js";
-import { EXPORT_RELATIONS, importKey, type ExportRelation } from "./worker.js";
+import { EXPORT_RELATIONS, type ExportRelation, importKey } from "./worker.js";
 
 export type BulkService = ReturnType<typeof bulkService>;
 
@@ -40,12 +40,19 @@ export function bulkService(prisma: PrismaClient, jobs: JobQueue, storage: BulkS
 
   /** Bytes the workspace's bulk files hold now (finished or being written). */
   const held = async (workspaceId: string) => {
-    const sum = await prisma.bulkOperation.aggregate({ where: { workspaceId, fileSize: { not: null }, resultKey: { not: null } }, _sum: { fileSize: true } });
+    const sum = await prisma.bulkOperation.aggregate({
+      where: { workspaceId, fileSize: { not: null }, resultKey: { not: null } },
+      _sum: { fileSize: true },
+    });
     return Number(sum._sum.fileSize ?? 0n);
   };
 
   return {
-    async startExport(workspaceId: string, filter: OrderFilter | null, include: readonly ExportRelation[] | null): Promise<Result<BulkOperation>> {
+    async startExport(
+      workspaceId: string,
+      filter: OrderFilter | null,
+      include: readonly ExportRelation[] | null,
+    ): Promise<Result<BulkOperation>> {
       try {
         // The filter's own rules, checked now rather than in the worker.
         searchTerms(filter?.q);
@@ -54,7 +61,11 @@ export function bulkService(prisma: PrismaClient, jobs: JobQueue, storage: BulkS
         return fail("VALIDATION", (error as Error).message, ["filter"]);
       }
       if ((await held(workspaceId)) >= config.maxWorkspaceBytes) {
-        return fail("LIMIT_EXCEEDED", `The workspace's bulk files take ${config.maxWorkspaceBytes} bytes or more; cancel or wait for older ones to expire.`, []);
+        return fail(
+          "LIMIT_EXCEEDED",
+          `The workspace's bulk files take ${config.maxWorkspaceBytes} bytes or more; cancel or wait for older ones to expire.`,
+          [],
+        );
       }
       const id = newId();
       const operation = await prisma.bulkOperation.create({
@@ -120,7 +131,8 @@ export function bulkService(prisma: PrismaClient, jobs: JobQueue, storage: BulkS
     async cancel(workspaceId: string, id: string, canWrite: boolean): Promise<Result<BulkOperation>> {
       const operation = await prisma.bulkOperation.findFirst({ where: { id, workspaceId } });
       if (!operation) return fail("NOT_FOUND", "No bulk operation with that id.", ["id"]);
-      if (operation.kind === "IMPORT" && !canWrite) return fail("FORBIDDEN", "Cancelling an import needs a key with the write scope.", ["id"]);
+      if (operation.kind === "IMPORT" && !canWrite)
+        return fail("FORBIDDEN", "Cancelling an import needs a key with the write scope.", ["id"]);
       const cancelled = await prisma.bulkOperation.updateMany({
         where: { id, status: { in: ["CREATED", "RUNNING"] } },
         data: { status: "CANCELLED", completedAt: new Date() },
@@ -137,7 +149,10 @@ export function bulkService(prisma: PrismaClient, jobs: JobQueue, storage: BulkS
         await prisma.bulkOperation.update({ where: { id: operation.id }, data: { resultKey: null } });
       }
       // Inputs of imports that have ended (a completed one removes its own, unless it died first).
-      const ended = await prisma.bulkOperation.findMany({ where: { kind: "IMPORT", status: { in: ["COMPLETED", "CANCELLED", "FAILED"] }, inputKey: { not: null } }, take: 500 });
+      const ended = await prisma.bulkOperation.findMany({
+        where: { kind: "IMPORT", status: { in: ["COMPLETED", "CANCELLED", "FAILED"] }, inputKey: { not: null } },
+        take: 500,
+      });
       for (const operation of ended) {
         await storage.remove(operation.inputKey!);
         await prisma.bulkOperation.update({ where: { id: operation.id }, data: { inputKey: null } });

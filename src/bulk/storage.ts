@@ -49,7 +49,8 @@ export function directoryStorage(dir: string): BulkStorage {
       await rename(partial(key), path(key));
       return (await stat(path(key))).size;
     },
-    read: (key, range) => createReadStream(path(key), range ? { start: range.start, ...(range.end !== undefined ? { end: range.end } : {}) } : {}),
+    read: (key, range) =>
+      createReadStream(path(key), range ? { start: range.start, ...(range.end !== undefined ? { end: range.end } : {}) } : {}),
     async size(key) {
       try {
         return (await stat(path(key))).size;

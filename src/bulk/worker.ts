@@ -18,15 +18,15 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { OrderFilter } from "../domain/order-filter.js";
-import type { BulkOperation, OrderEvent, Prisma, PrismaClient } from "../generated/prisma/client.js";
-import { QUEUES, type AttemptJob, type JobQueue } from "../jobs/queue.js";
-import { orderDocument } from "../outbox/order-document.js";
-import type { Outbox } from "../outbox/index.js";
-import { importPayloads, type ImportResult, type ImportSource } from "../services/imports.js";
-import type { Sql, TransactionalSql } from "../store/executor.js";
 import { crossesStatisticsMark } from "../domain/statistics.js";
+import type { BulkOperation, OrderEvent, Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { type AttemptJob, type JobQueue, QUEUES } from "../jobs/queue.js";
+import type { Outbox } from "../outbox/index.js";
+import { orderDocument } from "../outbox/order-document.js";
+import { type ImportResult, type ImportSource, importPayloads } from "../services/imports.js";
+import type { Sql, TransactionalSql } from "../store/executor.js";
 import { refreshStatistics } from "../store/orders.js";
-import { storedOrdersAfter, type StoredOrder } from "../store/stored-order.js";
+import { type StoredOrder, storedOrdersAfter } from "../store/stored-order.js";
 import type { BulkStorage } from "./storage.js";
 
 export const EXPORT_RELATIONS = ["LINE_ITEMS", "ADDRESSES", "SHIPMENTS", "EVENTS"] as const;
@@ -88,7 +88,9 @@ export async function runBulkOperation(deps: BulkDeps, job: AttemptJob): Promise
 }
 
 async function again(deps: BulkDeps, id: string, delayMs = 0) {
-  await deps.prisma.$transaction((tx) => deps.jobs.enqueue(tx, QUEUES.bulkOperation, { id, attempt: 0 }, delayMs ? new Date(Date.now() + delayMs) : undefined));
+  await deps.prisma.$transaction((tx) =>
+    deps.jobs.enqueue(tx, QUEUES.bulkOperation, { id, attempt: 0 }, delayMs ? new Date(Date.now() + delayMs) : undefined),
+  );
   if (!delayMs) deps.jobs.wake(QUEUES.bulkOperation);
 }
 
@@ -130,7 +132,10 @@ async function exportSlice(deps: BulkDeps, op: BulkOperation, deadline: number):
   }
   if (cancelled) return "cancelled";
   const next: ExportCursor = { afterId, bytes: await deps.storage.partialSize(key) };
-  const recorded = await deps.prisma.bulkOperation.updateMany({ where: { id: op.id, status: "RUNNING" }, data: { cursor: next, objectCount: count } });
+  const recorded = await deps.prisma.bulkOperation.updateMany({
+    where: { id: op.id, status: "RUNNING" },
+    data: { cursor: next, objectCount: count },
+  });
   return recorded.count ? done : "cancelled";
 }
 
@@ -138,7 +143,13 @@ async function exportSlice(deps: BulkDeps, op: BulkOperation, deadline: number):
  * The workspace's orders matching `filter` after `afterId`, a batch at a
  * time; the next batch is read while the caller writes this one.
  */
-export async function* exportBatches(sql: Sql, workspaceId: string, filter: OrderFilter | null, afterId: string | null, include: ReadonlySet<ExportRelation>) {
+export async function* exportBatches(
+  sql: Sql,
+  workspaceId: string,
+  filter: OrderFilter | null,
+  afterId: string | null,
+  include: ReadonlySet<ExportRelation>,
+) {
   const read = (after: string | null) => storedOrdersAfter(sql, workspaceId, filter, after, EXPORT_BATCH, include.has("EVENTS"));
   let next: ReturnType<typeof read> | null = read(afterId);
   while (next) {
@@ -151,7 +162,11 @@ export async function* exportBatches(sql: Sql, workspaceId: string, filter: Orde
 }
 
 /** The batch as lines, waiting whenever the stream asks to. */
-export async function writeLines(out: Writable, batch: ReadonlyArray<StoredOrder & { events: OrderEvent[] }>, include: ReadonlySet<ExportRelation>) {
+export async function writeLines(
+  out: Writable,
+  batch: ReadonlyArray<StoredOrder & { events: OrderEvent[] }>,
+  include: ReadonlySet<ExportRelation>,
+) {
   for (const order of batch) {
     if (!out.write(`${JSON.stringify(exportLine(order, include))}\n`)) await once(out, "drain");
   }
@@ -193,7 +208,9 @@ async function importSlice(deps: BulkDeps, op: BulkOperation, deadline: number):
   const flush = async (): Promise<boolean> => {
     if (!batch.length) return true;
     // Batches of IMPORT_BATCH side by side, as npm run import has them in flight; recorded together.
-    const parts = Array.from({ length: Math.ceil(batch.length / IMPORT_BATCH) }, (_, i) => batch.slice(i * IMPORT_BATCH, (i + 1) * IMPORT_BATCH));
+    const parts = Array.from({ length: Math.ceil(batch.length / IMPORT_BATCH) }, (_, i) =>
+      batch.slice(i * IMPORT_BATCH, (i + 1) * IMPORT_BATCH),
+    );
     const outcomes = await Promise.all(parts.map((part) => importBatch(deps, op, part)));
     const before = cursor.line;
     const outcome = {
@@ -205,7 +222,8 @@ async function importSlice(deps: BulkDeps, op: BulkOperation, deadline: number):
     cursor = { line: batch.at(-1)!.line, bytes: batch.at(-1)!.end };
     batch = [];
     const recorded = await deps.prisma.$transaction(async (tx) => {
-      if (outcome.failures.length) await tx.bulkOperationError.createMany({ data: outcome.failures.map((f) => ({ operationId: op.id, ...f })), skipDuplicates: true });
+      if (outcome.failures.length)
+        await tx.bulkOperationError.createMany({ data: outcome.failures.map((f) => ({ operationId: op.id, ...f })), skipDuplicates: true });
       return tx.bulkOperation.updateMany({
         where: { id: op.id, status: "RUNNING" },
         data: {
@@ -236,7 +254,11 @@ async function importSlice(deps: BulkDeps, op: BulkOperation, deadline: number):
   }
   if (!(await flush())) return "cancelled";
   // Blank lines at the end still count as read.
-  if (line !== cursor.line) await deps.prisma.bulkOperation.updateMany({ where: { id: op.id, status: "RUNNING" }, data: { cursor: { line, bytes }, objectCount: line } });
+  if (line !== cursor.line)
+    await deps.prisma.bulkOperation.updateMany({
+      where: { id: op.id, status: "RUNNING" },
+      data: { cursor: { line, bytes }, objectCount: line },
+    });
   return true;
 }
 
@@ -257,7 +279,8 @@ async function importBatch(deps: BulkDeps, op: BulkOperation, batch: ReadonlyArr
     : [];
   deps.onImported?.(op.workspaceId, results);
   for (const result of results) {
-    if (result.outcome === "ERROR") failures.push({ line: lineOf[result.index]!, errors: result.errors.map(({ code, message }) => ({ code, message })) });
+    if (result.outcome === "ERROR")
+      failures.push({ line: lineOf[result.index]!, errors: result.errors.map(({ code, message }) => ({ code, message })) });
   }
   const count = (outcome: string) => results.filter((r) => r.outcome === outcome).length;
   return { failures, created: count("CREATED"), updated: count("UPDATED"), unchanged: count("UNCHANGED") };
@@ -310,7 +333,9 @@ async function finish(deps: BulkDeps, op: BulkOperation) {
 }
 
 /** Records how the operation ended (unless it was cancelled meanwhile) and tells the workspace's subscribed endpoints. */
-type Ending = Pick<Prisma.BulkOperationUpdateManyMutationInput, "status" | "error" | "resultKey" | "completedAt" | "expiresAt"> & { fileSize?: bigint };
+type Ending = Pick<Prisma.BulkOperationUpdateManyMutationInput, "status" | "error" | "resultKey" | "completedAt" | "expiresAt"> & {
+  fileSize?: bigint;
+};
 
 async function settle(deps: BulkDeps, op: BulkOperation, data: Ending) {
   const updated = await deps.prisma.bulkOperation.updateMany({ where: { id: op.id, status: "RUNNING" }, data });

@@ -3,8 +3,8 @@
 // npm run apikey -- list --workspace <slug>
 import { parseArgs } from "node:util";
 import { createApiKey, revokeApiKey } from "../auth/api-keys.js";
-import { fail, openCliDatabase } from "./common.js";
 import { ensureWorkspace } from "../db/workspaces.js";
+import { fail, openCliDatabase } from "./common.js";
 
 const USAGE = `usage:
   npm run apikey -- create --workspace <slug> [--scope read|write] [--label <text>]
@@ -24,7 +24,8 @@ async function main() {
   const [command, ...rest] = args.positionals;
   const slug = args.values.workspace;
   if (command === "create" || command === "list") {
-    if (!slug || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) fail(`--workspace must be a slug of lower-case letters, digits and dashes\n${USAGE}`);
+    if (!slug || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug))
+      fail(`--workspace must be a slug of lower-case letters, digits and dashes\n${USAGE}`);
   }
   const scope = (args.values.scope ?? "read").toUpperCase();
   if (command === "create" && scope !== "READ" && scope !== "WRITE") fail(`--scope must be read or write\n${USAGE}`);

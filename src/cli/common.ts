@@ -1,7 +1,7 @@
 // What the command-line tools share: configuration and the database, with
 // failures said plainly on stderr.
 import { ConfigError, loadConfig } from "../config.js";
-import { openDatabase, type Database } from "../db/index.js";
+import { type Database, openDatabase } from "../db/index.js";
 
 export function fail(message: string): never {
   console.error(message);

@@ -53,7 +53,7 @@ export function errorCatalogue(): string {
     "## Refusals of the request",
     "",
     "Before any operation runs, the front door may refuse the request with an HTTP status and a GraphQL error",
-    "carrying `extensions.code` (the webhook and bulk routes answer `{ \"error\": \"...\" }` with the same status).",
+    'carrying `extensions.code` (the webhook and bulk routes answer `{ "error": "..." }` with the same status).',
     "",
     "| code | status and cause |",
     "| --- | --- |",

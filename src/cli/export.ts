@@ -9,7 +9,7 @@ import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { createGzip } from "node:zlib";
 import cliProgress from "cli-progress";
-import { EXPORT_GZIP_LEVEL, EXPORT_RELATIONS, exportBatches, writeLines, type ExportRelation } from "../bulk/worker.js";
+import { EXPORT_GZIP_LEVEL, EXPORT_RELATIONS, type ExportRelation, exportBatches, writeLines } from "../bulk/worker.js";
 import { DEMO_WORKSPACE, ensureWorkspace } from "../db/workspaces.js";
 import type { Sql } from "../store/executor.js";
 import { q, run } from "../store/schema.js";
@@ -37,7 +37,10 @@ export async function exportOrders(options: {
 async function main() {
   let args;
   try {
-    args = parseArgs({ options: { workspace: { type: "string" }, include: { type: "string" }, help: { type: "boolean" } }, allowPositionals: true });
+    args = parseArgs({
+      options: { workspace: { type: "string" }, include: { type: "string" }, help: { type: "boolean" } },
+      allowPositionals: true,
+    });
   } catch (error) {
     fail(`${(error as Error).message}\n${USAGE}`);
   }
@@ -47,18 +50,27 @@ async function main() {
   }
   const file = args.positionals[0];
   if (!file || args.positionals.length > 1) fail(USAGE);
-  const include = new Set((args.values.include?.split(",").map((name) => name.trim().toUpperCase()) ?? EXPORT_RELATIONS) as ExportRelation[]);
+  const include = new Set(
+    (args.values.include?.split(",").map((name) => name.trim().toUpperCase()) ?? EXPORT_RELATIONS) as ExportRelation[],
+  );
   const unknown = [...include].filter((name) => !EXPORT_RELATIONS.includes(name));
   if (unknown.length) fail(`unknown relation ${unknown.join(", ")}\n${USAGE}`);
 
   const db = await openCliDatabase();
   try {
     const workspace = await ensureWorkspace(db.prisma, args.values.workspace ?? DEMO_WORKSPACE);
-    const [{ total }] = (await run(db.sql, q.selectFrom("order").select((eb) => eb.fn.countAll<number>().as("total")).where("workspaceId", "=", workspace.id))) as [
-      { total: number },
-    ];
+    const [{ total }] = (await run(
+      db.sql,
+      q
+        .selectFrom("order")
+        .select((eb) => eb.fn.countAll<number>().as("total"))
+        .where("workspaceId", "=", workspace.id),
+    )) as [{ total: number }];
     const bar = process.stderr.isTTY
-      ? new cliProgress.SingleBar({ format: "exporting [{bar}] {percentage}% | {value}/{total} orders | {eta_formatted} left", stream: process.stderr }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.SingleBar(
+          { format: "exporting [{bar}] {percentage}% | {value}/{total} orders | {eta_formatted} left", stream: process.stderr },
+          cliProgress.Presets.shades_classic,
+        )
       : null;
     bar?.start(Number(total), 0);
     const started = performance.now();

@@ -8,10 +8,10 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { DEMO_WORKSPACE, ensureWorkspace } from "../db/workspaces.js";
-import type { TransactionalSql } from "../store/executor.js";
 import { crossesStatisticsMark } from "../domain/statistics.js";
+import { bulkImportConcurrency, type ImportOutcome, type ImportSource, importPayloads } from "../services/imports.js";
+import type { TransactionalSql } from "../store/executor.js";
 import { refreshStatistics } from "../store/orders.js";
-import { bulkImportConcurrency, importPayloads, type ImportOutcome, type ImportSource } from "../services/imports.js";
 import { fail, openCliDatabase } from "./common.js";
 
 const SOURCES: Record<string, ImportSource> = { malomo: "MALOMO", flexport: "FLEXPORT", storefront: "STOREFRONT", trackmage: "TRACKMAGE" };
@@ -64,15 +64,25 @@ export async function importFile(options: {
   return summary;
 }
 
-async function importBatch(options: { store: TransactionalSql; workspaceId: string; source: ImportSource }, items: Item[], summary: Summary) {
+async function importBatch(
+  options: { store: TransactionalSql; workspaceId: string; source: ImportSource },
+  items: Item[],
+  summary: Summary,
+) {
   const readable: Array<{ label: string; payload: unknown }> = [];
   for (const item of items) {
     if ("unreadable" in item) summary.failed.push({ label: item.label, reason: item.unreadable });
     else readable.push(item);
   }
-  const results = await importPayloads(options.store, options.workspaceId, options.source, readable.map((item) => item.payload));
+  const results = await importPayloads(
+    options.store,
+    options.workspaceId,
+    options.source,
+    readable.map((item) => item.payload),
+  );
   for (const [i, result] of results.entries()) {
-    if (result.outcome === "ERROR") summary.failed.push({ label: readable[i]!.label, reason: result.errors.map((e) => e.message).join("; ") });
+    if (result.outcome === "ERROR")
+      summary.failed.push({ label: readable[i]!.label, reason: result.errors.map((e) => e.message).join("; ") });
     else summary[result.outcome]++;
   }
 }
@@ -110,7 +120,10 @@ async function* readItems(file: string, onBytes: (bytes: number) => void): Async
 async function main() {
   let args;
   try {
-    args = parseArgs({ options: { source: { type: "string" }, workspace: { type: "string" }, help: { type: "boolean" } }, allowPositionals: true });
+    args = parseArgs({
+      options: { source: { type: "string" }, workspace: { type: "string" }, help: { type: "boolean" } },
+      allowPositionals: true,
+    });
   } catch (error) {
     fail(`${(error as Error).message}\n${USAGE}`);
   }
@@ -121,13 +134,19 @@ async function main() {
   const source = SOURCES[(args.values.source ?? "").toLowerCase()];
   const file = args.positionals[0];
   if (!source || !file || args.positionals.length > 1) fail(USAGE);
-  const size = await stat(file).then((s) => s.size, () => fail(`cannot read ${file}`));
+  const size = await stat(file).then(
+    (s) => s.size,
+    () => fail(`cannot read ${file}`),
+  );
 
   const db = await openCliDatabase();
   try {
     const workspace = await ensureWorkspace(db.prisma, args.values.workspace ?? DEMO_WORKSPACE);
     const bar = process.stderr.isTTY
-      ? new cliProgress.SingleBar({ format: "importing [{bar}] {percentage}% | {orders} orders | {eta_formatted} left", stream: process.stderr }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.SingleBar(
+          { format: "importing [{bar}] {percentage}% | {orders} orders | {eta_formatted} left", stream: process.stderr },
+          cliProgress.Presets.shades_classic,
+        )
       : null;
     bar?.start(size, 0, { orders: 0 });
     const started = performance.now();

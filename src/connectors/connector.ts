@@ -1,9 +1,10 @@
 // What the gateway can ask of a source: the writes its docs have (method and
 // path under the connection's baseUrl, native body) and, where the docs have
 // a list endpoint, how to page through its orders.
-import type { StoredOrder } from "../store/stored-order.js";
+
 import type { OrderEvent } from "../generated/prisma/client.js";
 import { SourcePayloadError } from "../sources/common.js";
+import type { StoredOrder } from "../store/stored-order.js";
 
 export const WRITE_OPERATIONS = ["createOrder", "updateOrder", "deleteOrder", "cancelOrder", "retryOrder", "createOrderEvent"] as const;
 export type WriteOperation = (typeof WRITE_OPERATIONS)[number];

@@ -1,7 +1,7 @@
 // Flexport: create, cancel and retry. Its docs name these operations but not
 // their paths; the paths below are the gateway's, kept in this one table.
 import { mapFlexportOrder, toFlexportOrder } from "../sources/flexport.js";
-import { requireId, segment, type Connector } from "./connector.js";
+import { type Connector, requireId, segment } from "./connector.js";
 
 export const flexport: Connector = {
   writes: {

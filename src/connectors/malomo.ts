@@ -2,7 +2,7 @@
 // events, as its docs define them; the order list is paged with `next`, the
 // cursor after which to continue (the last order's id).
 import { mapMalomoOrder, toMalomoEvent, toMalomoOrder } from "../sources/malomo.js";
-import { requireArray, requireId, segment, type Connector } from "./connector.js";
+import { type Connector, requireArray, requireId, segment } from "./connector.js";
 
 export const malomo: Connector = {
   writes: {

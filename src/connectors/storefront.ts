@@ -1,6 +1,6 @@
 // Storefront: read-only in its docs. Its order list is paged with page/size
 // (pages from 1) and ends at a short page.
-import { requireArray, type Connector } from "./connector.js";
+import { type Connector, requireArray } from "./connector.js";
 
 export const storefront: Connector = {
   writes: {},

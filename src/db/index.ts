@@ -12,9 +12,16 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Config } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
+import {
+  createPgliteSql,
+  createPreparedSql,
+  type DisposableSql,
+  type Sql,
+  type StatementListener,
+  type TransactionalSql,
+} from "../store/executor.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { pendingMigrations, runMigrateDeploy } from "./migrate.js";
-import { createPgliteSql, createPreparedSql, type DisposableSql, type Sql, type StatementListener, type TransactionalSql } from "../store/executor.js";
 
 export type { StatementListener };
 
@@ -50,7 +57,10 @@ export function createPglite(options: { dataDir?: string; loadDataDir?: Blob } =
   return PGlite.create({ ...options, extensions: { pg_trgm } });
 }
 
-export async function openPostgres(url: string, options: { migrate?: boolean; replicaUrls?: string[]; poolSize?: number } = {}): Promise<Database> {
+export async function openPostgres(
+  url: string,
+  options: { migrate?: boolean; replicaUrls?: string[]; poolSize?: number } = {},
+): Promise<Database> {
   if (options.migrate !== false) await migratePostgres(url);
   // Bounded waits: when PostgreSQL is away, requests fail within seconds
   // instead of hanging, and the pool reconnects by itself when it returns.
@@ -120,7 +130,9 @@ function wrap(
   storeSql: (report: StatementListener) => DisposableSql,
 ): Database {
   const listeners = new Set<StatementListener>();
-  const report = (sql: string) => listeners.forEach((listener) => listener(sql));
+  const report = (sql: string) => {
+    for (const listener of listeners) listener(sql);
+  };
   const counted = countingFactory(factory, report);
   const prisma = new PrismaClient({ adapter: counted });
   const sql = storeSql(report);

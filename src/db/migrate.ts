@@ -18,7 +18,10 @@ let migrationNames: Promise<string[]> | undefined;
 /** The migrations this build ships (read once). */
 function knownMigrations(): Promise<string[]> {
   migrationNames ??= readdir(migrationsDir, { withFileTypes: true }).then((entries) =>
-    entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(),
+    entries
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort(),
   );
   return migrationNames;
 }

@@ -2,11 +2,11 @@
 // through the same mappers and upsert as any import, so GraphiQL shows data
 // at once.
 import { readFile } from "node:fs/promises";
-import { importPayload, type ImportSource } from "../services/imports.js";
+import { type ImportSource, importPayload } from "../services/imports.js";
+import { mapMalomoEvent } from "../sources/malomo.js";
 import type { TransactionalSql } from "../store/executor.js";
 import { addEvents } from "../store/orders.js";
 import { first, q } from "../store/schema.js";
-import { mapMalomoEvent } from "../sources/malomo.js";
 
 const payloadsDir = new URL("./payloads/", import.meta.url);
 

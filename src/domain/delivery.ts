@@ -45,8 +45,11 @@ export function remoteErrorMessage(status: number, body: string): string {
   try {
     const parsed = JSON.parse(body) as Record<string, unknown>;
     const candidate =
-      parsed.message ?? parsed.error_description ?? parsed.error ?? parsed.detail ??
-      (Array.isArray(parsed.errors) ? (parsed.errors[0] as { message?: unknown })?.message ?? parsed.errors[0] : undefined);
+      parsed.message ??
+      parsed.error_description ??
+      parsed.error ??
+      parsed.detail ??
+      (Array.isArray(parsed.errors) ? ((parsed.errors[0] as { message?: unknown })?.message ?? parsed.errors[0]) : undefined);
     if (typeof candidate === "string") message = candidate;
     else if (candidate && typeof candidate === "object" && typeof (candidate as { message?: unknown }).message === "string") {
       message = (candidate as { message: string }).message;

@@ -10,10 +10,7 @@ export function deriveFulfillmentStatus(
 ): FulfillmentStatus {
   if (lineItems.length === 0) return hasShipped ? "FULFILLED" : "UNFULFILLED";
   const ordered = lineItems.reduce((sum, item) => sum + Math.max(0, item.quantity), 0);
-  const fulfilled = lineItems.reduce(
-    (sum, item) => sum + Math.min(Math.max(0, item.fulfilledQuantity), Math.max(0, item.quantity)),
-    0,
-  );
+  const fulfilled = lineItems.reduce((sum, item) => sum + Math.min(Math.max(0, item.fulfilledQuantity), Math.max(0, item.quantity)), 0);
   if (ordered === 0 || fulfilled === 0) return "UNFULFILLED";
   return fulfilled >= ordered ? "FULFILLED" : "PARTIALLY_FULFILLED";
 }

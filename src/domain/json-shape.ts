@@ -24,14 +24,20 @@ function walk(value: unknown, depth: number, maxDepth: number): JsonFault | null
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const fault = walk(value[i], depth + 1, maxDepth);
-      if (fault) return fault.path.unshift(String(i)), fault;
+      if (fault) {
+        fault.path.unshift(String(i));
+        return fault;
+      }
     }
     return null;
   }
   for (const key of Object.keys(value)) {
     if (key.includes("\u0000")) return { kind: "nul", path: [key] };
     const fault = walk((value as Record<string, unknown>)[key], depth + 1, maxDepth);
-    if (fault) return fault.path.unshift(key), fault;
+    if (fault) {
+      fault.path.unshift(key);
+      return fault;
+    }
   }
   return null;
 }
@@ -41,4 +47,3 @@ export function jsonFaultMessage(fault: JsonFault, prefix: string[] = []): strin
   const where = [...prefix, ...fault.path].join(".") || "the value";
   return fault.kind === "nul" ? `${where} must not contain NUL characters` : `${where} is nested deeper than ${MAX_JSON_DEPTH} levels`;
 }
-

@@ -9,7 +9,10 @@ export function customerOf(order: Pick<Order, "customerEmail" | "customerFirstNa
 }
 
 export function processingErrorOf(
-  order: Pick<Order, "processingErrorCode" | "processingErrorMessage" | "processingErrorType" | "processingErrorRetriable" | "processingErrorSkus">,
+  order: Pick<
+    Order,
+    "processingErrorCode" | "processingErrorMessage" | "processingErrorType" | "processingErrorRetriable" | "processingErrorSkus"
+  >,
 ) {
   return order.processingErrorMessage == null
     ? null

@@ -31,7 +31,11 @@ const MAX_SEARCH_TERMS = 5;
 export function searchTerms(q: string | null | undefined): string[] {
   if (q == null) return [];
   if (q.length > MAX_SEARCH_LENGTH) throw new DomainRuleError(`\`q\` must be at most ${MAX_SEARCH_LENGTH} characters.`);
-  const terms = q.trim().split(/\s+/).filter(Boolean).map((term) => term.replace(/^#/, ""));
+  const terms = q
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((term) => term.replace(/^#/, ""));
   if (terms.length > MAX_SEARCH_TERMS) throw new DomainRuleError(`\`q\` may hold at most ${MAX_SEARCH_TERMS} words.`);
   return terms.filter(Boolean).map(escapeLike);
 }

@@ -1,13 +1,6 @@
 // The canonical order as every way in produces it: the API's createOrder, the
 // source mappers (imports, webhooks, pulls) and the demo data.
-import type {
-  CancelReason,
-  FulfillmentStatus,
-  OrderSource,
-  OrderStatus,
-  OrderType,
-  ShipmentStatus,
-} from "../generated/prisma/enums.js";
+import type { CancelReason, FulfillmentStatus, OrderSource, OrderStatus, OrderType, ShipmentStatus } from "../generated/prisma/enums.js";
 
 export type AddressInput = {
   firstName?: string | null;

@@ -2,11 +2,18 @@
 // checked types and enums; these check content (emails, quantities, money,
 // sizes, duplicates) and turn input into canonical values.
 import { z } from "zod";
+import { OrderSource, OrderType, ShipmentStatus } from "../generated/prisma/enums.js";
 import { jsonFault, jsonFaultMessage } from "./json-shape.js";
 import { DECIMAL_PATTERN, isCurrencyCode } from "./money.js";
+import {
+  type AddressInput,
+  type LineItemInput,
+  type OrderInput,
+  type ScanEventInput,
+  type ShipmentInput,
+  WEIGHT_UNITS,
+} from "./order-input.js";
 import { shipmentKey } from "./order-rules.js";
-import { OrderSource, OrderType, ShipmentStatus } from "../generated/prisma/enums.js";
-import { WEIGHT_UNITS, type AddressInput, type LineItemInput, type OrderInput, type ScanEventInput, type ShipmentInput } from "./order-input.js";
 import { MAX_USER_ERRORS, type Result, type UserError } from "./user-error.js";
 
 const MAX_TEXT = 2000;
@@ -21,21 +28,11 @@ const optionalText = (max = MAX_TEXT) =>
     .nullish()
     .transform((value) => (value === undefined ? undefined : value === null || value.trim() === "" ? null : value.trim()));
 
-const requiredText = (max: number) =>
-  z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+const requiredText = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 
-const email = z
-  .string()
-  .trim()
-  .max(320, "must be at most 320 characters")
-  .pipe(z.email("must be an email address"))
-  .nullish();
+const email = z.string().trim().max(320, "must be at most 320 characters").pipe(z.email("must be an email address")).nullish();
 
-const money = z
-  .string()
-  .trim()
-  .regex(DECIMAL_PATTERN, 'must be a decimal number such as "19.99"')
-  .nullish();
+const money = z.string().trim().regex(DECIMAL_PATTERN, 'must be a decimal number such as "19.99"').nullish();
 
 const nonNegativeMoney = money.refine((value) => value == null || !value.startsWith("-"), "must not be negative");
 
@@ -80,9 +77,7 @@ const address = z
   })
   .nullish();
 
-const customer = z
-  .object({ email, firstName: optionalText(200), lastName: optionalText(200) })
-  .nullish();
+const customer = z.object({ email, firstName: optionalText(200), lastName: optionalText(200) }).nullish();
 
 const lineItem = z
   .object({
@@ -134,7 +129,8 @@ const shipments = z
     const seen = new Set<string>();
     list.forEach((s, index) => {
       const key = shipmentKey(s);
-      if (seen.has(key)) ctx.addIssue({ code: "custom", path: [index, "trackingCode"], message: `lists ${s.carrier} ${s.trackingCode} twice` });
+      if (seen.has(key))
+        ctx.addIssue({ code: "custom", path: [index, "trackingCode"], message: `lists ${s.carrier} ${s.trackingCode} twice` });
       seen.add(key);
     });
   })
@@ -185,7 +181,10 @@ export function validateIdempotencyKey(key: string | null | undefined): Result<s
   if (key == null) return { ok: true, value: null };
   const trimmed = key.trim();
   if (!trimmed || trimmed.length > 255) {
-    return { ok: false, errors: [{ code: "VALIDATION", message: "idempotencyKey must be 1 to 255 characters.", path: ["idempotencyKey"] }] };
+    return {
+      ok: false,
+      errors: [{ code: "VALIDATION", message: "idempotencyKey must be 1 to 255 characters.", path: ["idempotencyKey"] }],
+    };
   }
   return { ok: true, value: trimmed };
 }
@@ -229,7 +228,10 @@ export function validateUpdateOrder(input: unknown): Result<OrderPatch> {
 }
 
 export function validateScanEvents(events: unknown): Result<ScanEventInput[]> {
-  const schema = z.array(scanEvent).min(1, "must hold at least one scan event").max(LIMITS.scanEvents, `must hold at most ${LIMITS.scanEvents} scan events`);
+  const schema = z
+    .array(scanEvent)
+    .min(1, "must hold at least one scan event")
+    .max(LIMITS.scanEvents, `must hold at most ${LIMITS.scanEvents} scan events`);
   return validate(schema, events, ["events"], (list) => list.map(toScan));
 }
 
@@ -245,7 +247,8 @@ export function validateOrderEvent(input: unknown) {
 
 function validate<S extends z.ZodType, T>(schema: S, input: unknown, prefix: string[], build: (value: z.output<S>) => T): Result<T> {
   const fault = jsonFault(input);
-  if (fault) return { ok: false, errors: [{ code: "VALIDATION", message: jsonFaultMessage(fault, prefix), path: [...prefix, ...fault.path] }] };
+  if (fault)
+    return { ok: false, errors: [{ code: "VALIDATION", message: jsonFaultMessage(fault, prefix), path: [...prefix, ...fault.path] }] };
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, value: build(parsed.data) };
   return { ok: false, errors: parsed.error.issues.slice(0, MAX_USER_ERRORS).map((issue) => toUserError(issue, prefix)) };

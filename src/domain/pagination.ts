@@ -27,7 +27,10 @@ export function parsePageArgs(args: PageArgs, maxPageSize: number): PageRequest 
   const { first, after, last, before } = args;
   if (first != null && last != null) throw new PaginationError("Pass either `first` or `last`, not both.");
   if (after != null && before != null) throw new PaginationError("Pass either `after` or `before`, not both.");
-  for (const [name, value] of [["first", first], ["last", last]] as const) {
+  for (const [name, value] of [
+    ["first", first],
+    ["last", last],
+  ] as const) {
     if (value == null) continue;
     if (value < 0) throw new PaginationError(`\`${name}\` must not be negative.`);
     if (value > maxPageSize) {
@@ -110,7 +113,10 @@ export type ListWindowArgs = { first?: number | null; last?: number | null };
 export function listWindow<T>(items: readonly T[], args: ListWindowArgs, cap: number, keepLatest = false): readonly T[] {
   const { first, last } = args;
   if (first != null && last != null) throw new PaginationError("Pass either `first` or `last`, not both.");
-  for (const [name, value] of [["first", first], ["last", last]] as const) {
+  for (const [name, value] of [
+    ["first", first],
+    ["last", last],
+  ] as const) {
     if (value != null && (value < 0 || value > cap)) throw new PaginationError(`\`${name}\` must be between 0 and ${cap}.`);
   }
   if (first != null) return items.length > first ? items.slice(0, first) : items;

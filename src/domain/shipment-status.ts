@@ -14,10 +14,7 @@ export function latestScan<T extends Scan>(scans: readonly T[]): T | null {
 }
 
 /** The latest scan's status; a shipment the source cancelled stays CANCELLED whatever its scans say. */
-export function shipmentStatusFromScans(
-  scans: readonly Scan[],
-  fallback: ShipmentStatus | null | undefined,
-): ShipmentStatus {
+export function shipmentStatusFromScans(scans: readonly Scan[], fallback: ShipmentStatus | null | undefined): ShipmentStatus {
   if (fallback === "CANCELLED") return "CANCELLED";
   return latestScan(scans)?.status ?? fallback ?? "UNKNOWN";
 }

@@ -3,6 +3,9 @@
 // webhooks), pulls from sources, and the schedule that starts them.
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
+import { type BulkService, bulkService } from "../bulk/operations.js";
+import { directoryStorage } from "../bulk/storage.js";
+import { runBulkOperation } from "../bulk/worker.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/index.js";
 import type { Result } from "../domain/user-error.js";
@@ -12,10 +15,7 @@ import { noMetrics, outboundMetrics } from "../outbox/metrics.js";
 import { sendSourceWrite } from "../outbox/source-writer.js";
 import { sendWebhook } from "../outbox/webhook-sender.js";
 import { bulkImportConcurrency, type ImportResult, type ImportSource } from "../services/imports.js";
-import { pullSource, type PullSummary } from "../services/pull.js";
-import { bulkService, type BulkService } from "../bulk/operations.js";
-import { directoryStorage } from "../bulk/storage.js";
-import { runBulkOperation } from "../bulk/worker.js";
+import { type PullSummary, pullSource } from "../services/pull.js";
 import { schedulePulls } from "./pull-schedule.js";
 import { QUEUES, startJobQueue } from "./queue.js";
 
@@ -48,7 +48,15 @@ export async function startOutbound(
   };
   const pull = (workspaceId: string, source: ImportSource) =>
     pullSource(
-      { prisma: db.prisma, store: db.sql, http, outbox, config, onImported: options.onImported, concurrency: bulkImportConcurrency(db.kind) },
+      {
+        prisma: db.prisma,
+        store: db.sql,
+        http,
+        outbox,
+        config,
+        onImported: options.onImported,
+        concurrency: bulkImportConcurrency(db.kind),
+      },
       workspaceId,
       source,
     );
@@ -60,10 +68,23 @@ export async function startOutbound(
   if (config.jobs.enabled) {
     await jobs.work(QUEUES.sourceWrite, 4, (job) => sendSourceWrite(deps, job));
     await jobs.work(QUEUES.webhookDelivery, 8, (job) => sendWebhook(deps, job));
-    const bulkDeps = { prisma: db.prisma, sql: db.sql, storage, jobs, outbox, config, logger, onImported: options.onImported, concurrency: bulkImportConcurrency(db.kind) };
+    const bulkDeps = {
+      prisma: db.prisma,
+      sql: db.sql,
+      storage,
+      jobs,
+      outbox,
+      config,
+      logger,
+      onImported: options.onImported,
+      concurrency: bulkImportConcurrency(db.kind),
+    };
     await jobs.work(QUEUES.bulkOperation, 2, (job) => runBulkOperation(bulkDeps, job));
     scheduler = schedulePulls(db.prisma, config.jobs.pullCheckSeconds, pull, logger);
-    sweeper = setInterval(() => bulk.sweepExpired().catch((error) => logger.error({ err: error }, "bulk file sweep failed")), 3_600_000).unref();
+    sweeper = setInterval(
+      () => bulk.sweepExpired().catch((error) => logger.error({ err: error }, "bulk file sweep failed")),
+      3_600_000,
+    ).unref();
   }
   let stopping: Promise<void> | null = null;
   return {

@@ -65,7 +65,10 @@ export async function startJobQueue(db: Database, config: Pick<Config, "jobs">, 
   const workers = new Map<QueueName, string[]>();
   return {
     async enqueue(tx, queue, job, runAt) {
-      const db = typeof tx === "function" ? { executeSql: async (text: string, values?: unknown[]) => ({ rows: await tx(text, values) }) } : fromPrisma(tx);
+      const db =
+        typeof tx === "function"
+          ? { executeSql: async (text: string, values?: unknown[]) => ({ rows: await tx(text, values) }) }
+          : fromPrisma(tx);
       await boss.send(queue, job, { db, ...(runAt ? { startAfter: runAt } : {}) });
     },
     async work(queue, concurrency, handler) {

@@ -2,11 +2,11 @@
 // statement per batch, whatever the page size. Every loader is scoped to the
 // caller's workspace.
 import DataLoader from "dataloader";
-import type { Sql } from "../store/executor.js";
 import type { Page } from "../domain/pagination.js";
 import type { OrderEvent } from "../generated/prisma/client.js";
+import type { Sql } from "../store/executor.js";
 import * as reads from "../store/reads.js";
-import { orderEventsPages, type OrderEventsKey } from "./order-events.js";
+import { type OrderEventsKey, orderEventsPages } from "./order-events.js";
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
@@ -38,9 +38,8 @@ export function createLoaders(sql: Sql, workspaceId: string, maxPageSize: number
     lineItemsByOrderId: byParent(reads.lineItemsOf, (row) => row.orderId),
     shipmentsByOrderId: byParent(reads.shipmentsOf, (row) => row.orderId),
     scanEventsByShipmentId: byParent(reads.scanEventsOf, (row) => row.shipmentId),
-    orderEventsPage: new DataLoader<OrderEventsKey, Page<OrderEvent>, string>(
-      (keys) => orderEventsPages(sql, keys, maxPageSize),
-      { cacheKeyFn: (key) => JSON.stringify(key) },
-    ),
+    orderEventsPage: new DataLoader<OrderEventsKey, Page<OrderEvent>, string>((keys) => orderEventsPages(sql, keys, maxPageSize), {
+      cacheKeyFn: (key) => JSON.stringify(key),
+    }),
   };
 }

@@ -1,9 +1,10 @@
 // Order.events is a connection per order. One statement serves every order of
 // a batch that asks for the same page arguments (store/reads.ts).
-import type { Sql } from "../store/executor.js";
-import { parsePageArgs, toPage, type Page, type PageArgs } from "../domain/pagination.js";
+
+import { type Page, type PageArgs, parsePageArgs, toPage } from "../domain/pagination.js";
 import { asClientError } from "../errors.js";
 import type { OrderEvent } from "../generated/prisma/client.js";
+import type { Sql } from "../store/executor.js";
 import { orderEventPages } from "../store/reads.js";
 
 export type OrderEventsKey = PageArgs & { orderId: string };
@@ -30,7 +31,11 @@ export async function orderEventsPages(
         for (const index of indexes) results[index] = asClientError(error);
         return;
       }
-      const rows = await orderEventPages(sql, indexes.map((index) => keys[index]!.orderId), request);
+      const rows = await orderEventPages(
+        sql,
+        indexes.map((index) => keys[index]!.orderId),
+        request,
+      );
       const byOrder = new Map<string, OrderEvent[]>();
       for (const row of rows) byOrder.set(row.orderId, [...(byOrder.get(row.orderId) ?? []), row]);
       for (const index of indexes) {

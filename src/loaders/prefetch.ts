@@ -9,16 +9,9 @@
 // the shared loaders (another part of the same query may ask for more): the
 // relations are attached to the row they belong to, and the resolvers take
 // them from there (prefetched*) before falling back to the loaders.
-import {
-  getArgumentValues,
-  Kind,
-  type FieldNode,
-  type GraphQLField,
-  type GraphQLResolveInfo,
-  type SelectionSetNode,
-} from "graphql";
+import { type FieldNode, type GraphQLField, type GraphQLResolveInfo, getArgumentValues, Kind, type SelectionSetNode } from "graphql";
 
-import { parsePageArgs, toPage, type Page, type PageArgs } from "../domain/pagination.js";
+import { type Page, type PageArgs, parsePageArgs, toPage } from "../domain/pagination.js";
 import type { Address, LineItem, Order, OrderEvent, ScanEvent, Shipment } from "../generated/prisma/client.js";
 import {
   ADDRESS,
@@ -28,10 +21,10 @@ import {
   ORDER,
   ORDER_EVENT,
   ORDER_KEYS,
-  SCAN_EVENT,
-  SHIPMENT,
   type PrefetchedRow,
   type PrefetchPlan,
+  SCAN_EVENT,
+  SHIPMENT,
 } from "../store/prefetch.js";
 import type { Loaders } from "./index.js";
 
@@ -83,7 +76,10 @@ export function planPrefetch(info: GraphQLResolveInfo, paths: string[][], maxPag
 type Prefetched = {
   shippingAddress?: Address | null;
   billingAddress?: Address | null;
-  lineItems?: LineItem[]; shipments?: Shipment[]; events?: { args: PageArgs; page: Page<OrderEvent> } };
+  lineItems?: LineItem[];
+  shipments?: Shipment[];
+  events?: { args: PageArgs; page: Page<OrderEvent> };
+};
 // Kept on the rows themselves, under symbols (which neither JSON nor
 // Object.keys sees), so that they live exactly as long as their row. They
 // were in WeakMaps, about a hundred entries a page: V8 resolves WeakMap
@@ -131,7 +127,12 @@ export const prefetchedScanEvents = (shipment: ShipmentWithScans) => shipment[SC
 /** The prefetched page of events, when it was fetched for these same arguments. */
 export function prefetchedEvents(order: OrderWithPrefetched, args: PageArgs): Page<OrderEvent> | undefined {
   const events = order[PREFETCHED]?.events;
-  const same = (a: PageArgs, b: PageArgs) => a.first == b.first && a.after == b.after && a.last == b.last && a.before == b.before;
+  // null and undefined (an argument left out) are the same here.
+  const same = (a: PageArgs, b: PageArgs) =>
+    (a.first ?? null) === (b.first ?? null) &&
+    (a.after ?? null) === (b.after ?? null) &&
+    (a.last ?? null) === (b.last ?? null) &&
+    (a.before ?? null) === (b.before ?? null);
   return events && same(events.args, args) ? events.page : undefined;
 }
 
@@ -140,7 +141,11 @@ const namesOf = (fields: readonly FieldNode[]) => fields.map((field) => field.na
 /** The field nodes reached by following `path` (field names) from `nodes`, through fragments. */
 function fieldsAt(info: GraphQLResolveInfo, nodes: readonly FieldNode[], path: string[]): FieldNode[] {
   let current = subFields(info, nodes);
-  for (const name of path) current = subFields(info, current.filter((field) => field.name.value === name));
+  for (const name of path)
+    current = subFields(
+      info,
+      current.filter((field) => field.name.value === name),
+    );
   return current;
 }
 

@@ -2,7 +2,7 @@
 // call, a cap on what a response may weigh, and (unless configured open) no
 // connections to loopback, private or link-local addresses, checked against
 // the address actually dialled so a DNS answer cannot slip one past.
-import { lookup, type LookupAddress } from "node:dns";
+import { type LookupAddress, lookup } from "node:dns";
 import { lookup as lookupAsync } from "node:dns/promises";
 import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";

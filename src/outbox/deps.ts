@@ -20,6 +20,10 @@ export type OutboundDeps = {
 };
 
 /** Milliseconds before attempt `attempt + 1`, by the configured backoff and the remote's answer. */
-export function nextAttemptDelayMs(config: Config["outbound"], attempt: number, answer: { status?: number; retryAfter?: string | null }): number {
+export function nextAttemptDelayMs(
+  config: Config["outbound"],
+  attempt: number,
+  answer: { status?: number; retryAfter?: string | null },
+): number {
   return retryDelayMs(attempt, { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs }, answer);
 }

@@ -5,18 +5,18 @@
 // same transaction, so nothing is sent for a change that rolled back and
 // nothing is lost when the process dies after the commit.
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import { newId } from "../store/ids.js";
 import { connectors, sourceLabel, type WriteOperation } from "../connectors/index.js";
 import type { OrderEvent, OrderSource, WebhookTopic } from "../generated/prisma/client.js";
-import { QUEUES, type JobQueue } from "../jobs/queue.js";
+import { type JobQueue, QUEUES } from "../jobs/queue.js";
 import type { Sql } from "../store/executor.js";
+import { newId } from "../store/ids.js";
+import { findListeners, type Listeners, sourceOfOrder, sourceValue } from "../store/listeners.js";
+import type { ShipmentStatusChange } from "../store/orders.js";
 import { insertRows, updateSync } from "../store/orders.js";
-import { findListeners, sourceOfOrder, sourceValue, type Listeners } from "../store/listeners.js";
 import { json, q, run } from "../store/schema.js";
 import { loadStoredOrder } from "../store/stored-order.js";
 import { orderDocument } from "./order-document.js";
 
-import type { ShipmentStatusChange } from "../store/orders.js";
 export type { ShipmentStatusChange };
 
 export type OrderChange = {
@@ -62,7 +62,8 @@ export function createOutbox(jobs: JobQueue): Outbox {
     for (const delivery of deliveries) await jobs.enqueue(tx, QUEUES.webhookDelivery, { id: delivery.id, attempt: 0 });
   };
 
-  const topicsOf = (change: OrderChange): WebhookTopic[] => change.topics.concat(change.shipmentChanges?.length ? ["SHIPMENT_STATUS_CHANGED"] : []);
+  const topicsOf = (change: OrderChange): WebhookTopic[] =>
+    change.topics.concat(change.shipmentChanges?.length ? ["SHIPMENT_STATUS_CHANGED"] : []);
 
   const recordTo = async (tx: Sql, change: OrderChange, targets: Listeners): Promise<boolean> => {
     const topics = topicsOf(change);
@@ -70,7 +71,8 @@ export function createOutbox(jobs: JobQueue): Outbox {
     const found = change.write && connection ? connectors[connection.source as keyof typeof connectors]?.writes[change.write] : undefined;
     // What of the change the source cannot receive: an operation it does not have, or fields its write does not carry.
     const uncarried = found?.carries ? (change.fields ?? []).filter((field) => !found.carries!.includes(field)) : [];
-    const carriesNothing = found?.carries !== undefined && change.fields !== undefined && uncarried.length === change.fields.length && uncarried.length > 0;
+    const carriesNothing =
+      found?.carries !== undefined && change.fields !== undefined && uncarried.length === change.fields.length && uncarried.length > 0;
     const route = carriesNothing ? undefined : found;
     let movedSync = false;
     if (connection && change.write && change.write !== "deleteOrder" && (!found || carriesNothing)) {
@@ -78,7 +80,12 @@ export function createOutbox(jobs: JobQueue): Outbox {
       const reason = found
         ? `${label}'s ${change.write} does not carry ${uncarried.join(", ")}: the change is kept here only.`
         : `${label} has no ${change.write} operation: the change is kept here only.`;
-      movedSync = await updateSync(tx, change.orderId, { syncState: "LOCAL_ONLY", syncError: reason }, found ? uncarried : (change.fields ?? []));
+      movedSync = await updateSync(
+        tx,
+        change.orderId,
+        { syncState: "LOCAL_ONLY", syncError: reason },
+        found ? uncarried : (change.fields ?? []),
+      );
     }
     const endpoints = targets.endpoints;
     if (!route && endpoints.length === 0) return movedSync;
@@ -102,7 +109,8 @@ export function createOutbox(jobs: JobQueue): Outbox {
         }),
       );
       // The order says so until the write is sent; fields the write does not carry stay local only.
-      if (change.write !== "deleteOrder") await updateSync(tx, order.id, { syncState: "PENDING", syncAttempts: 0, syncError: null }, uncarried);
+      if (change.write !== "deleteOrder")
+        await updateSync(tx, order.id, { syncState: "PENDING", syncAttempts: 0, syncError: null }, uncarried);
       await jobs.enqueue(tx, QUEUES.sourceWrite, { id, attempt: 0 });
     }
 

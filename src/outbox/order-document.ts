@@ -2,10 +2,10 @@
 // strings, ISO dates), for partner webhooks: the event carries the order as
 // it was when the change committed.
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import type { StoredOrder } from "../store/stored-order.js";
 import { formatDecimal, formatMoney } from "../domain/money.js";
 import { customerOf, processingErrorOf } from "../domain/order-fields.js";
 import type { Address } from "../generated/prisma/client.js";
+import type { StoredOrder } from "../store/stored-order.js";
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 

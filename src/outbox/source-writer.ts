@@ -5,13 +5,13 @@
 import { connectors, sourceHeaders, sourceLabel, sourceUrl, type WriteOperation } from "../connectors/index.js";
 import { isRetryableStatus, remoteErrorMessage } from "../domain/delivery.js";
 import type { SourceConnection, SourceWrite } from "../generated/prisma/client.js";
-import { QUEUES, type AttemptJob } from "../jobs/queue.js";
+import { type AttemptJob, QUEUES } from "../jobs/queue.js";
 import { OutboundError } from "../outbound/http.js";
 import { decryptSecret } from "../outbound/secrets.js";
+import { settleCancel } from "../services/orders.js";
 import { SourcePayloadError } from "../sources/common.js";
 import { addEvents, sourceOrderIdOf, updateSync } from "../store/orders.js";
 import { first, q, run } from "../store/schema.js";
-import { settleCancel } from "../services/orders.js";
 import { nextAttemptDelayMs, type OutboundDeps } from "./deps.js";
 import { createOutbox } from "./index.js";
 
@@ -23,7 +23,7 @@ type Outcome =
 
 export async function sendSourceWrite(deps: OutboundDeps, job: AttemptJob): Promise<void> {
   const write = await deps.prisma.sourceWrite.findUnique({ where: { id: job.id }, include: { connection: true } });
-  if (!write || write.state !== "PENDING" || write.attempts !== job.attempt) return;
+  if (write?.state !== "PENDING" || write.attempts !== job.attempt) return;
   const outcome = await attempt(deps, write);
   if (outcome.kind === "waiting") {
     // An earlier write of the same order goes first; look again shortly.
@@ -82,14 +82,23 @@ function retryOrFail(deps: OutboundDeps, attemptNumber: number, status: number |
   if (attemptNumber >= deps.config.maxAttempts) {
     return { kind: "failed", status, error: `${error} (gave up after ${attemptNumber} attempts)` };
   }
-  return { kind: "retrying", status, error, delayMs: nextAttemptDelayMs(deps.config, attemptNumber, { status: status ?? undefined, retryAfter }) };
+  return {
+    kind: "retrying",
+    status,
+    error,
+    delayMs: nextAttemptDelayMs(deps.config, attemptNumber, { status: status ?? undefined, retryAfter }),
+  };
 }
 
 async function currentSourceOrderId(deps: OutboundDeps, orderId: string): Promise<string | null> {
   return sourceOrderIdOf(deps.store, orderId);
 }
 
-async function record(deps: OutboundDeps, write: SourceWrite & { connection: SourceConnection }, outcome: Exclude<Outcome, { kind: "waiting" }>): Promise<void> {
+async function record(
+  deps: OutboundDeps,
+  write: SourceWrite & { connection: SourceConnection },
+  outcome: Exclude<Outcome, { kind: "waiting" }>,
+): Promise<void> {
   const route = connectors[write.connection.source as keyof typeof connectors]?.writes[write.operation as WriteOperation];
   const attempts = write.attempts + 1;
   const now = new Date();
@@ -117,11 +126,20 @@ async function record(deps: OutboundDeps, write: SourceWrite & { connection: Sou
       if (outcome.createdId) {
         await run(
           tx,
-          q.updateTable("sourceWrite").set({ sourceOrderId: outcome.createdId }).where("orderId", "=", write.orderId).where("sourceOrderId", "is", null).where("state", "=", "PENDING"),
+          q
+            .updateTable("sourceWrite")
+            .set({ sourceOrderId: outcome.createdId })
+            .where("orderId", "=", write.orderId)
+            .where("sourceOrderId", "is", null)
+            .where("state", "=", "PENDING"),
         );
       }
-      if (route?.awaitsSource && write.operation === "cancelOrder") await settleCancel(tx, write.workspaceId, write.orderId, { accepted: true }, createOutbox(deps.jobs));
-      const more = await first(tx, q.selectFrom("sourceWrite").select("id").where("orderId", "=", write.orderId).where("state", "=", "PENDING").limit(1));
+      if (route?.awaitsSource && write.operation === "cancelOrder")
+        await settleCancel(tx, write.workspaceId, write.orderId, { accepted: true }, createOutbox(deps.jobs));
+      const more = await first(
+        tx,
+        q.selectFrom("sourceWrite").select("id").where("orderId", "=", write.orderId).where("state", "=", "PENDING").limit(1),
+      );
       await updateSync(tx, write.orderId, {
         ...(outcome.createdId ? { sourceOrderId: outcome.createdId } : {}),
         ...(more ? {} : { syncState: "SYNCED", syncError: null, syncedAt: now }),
@@ -135,9 +153,15 @@ async function record(deps: OutboundDeps, write: SourceWrite & { connection: Sou
       await settleCancel(tx, write.workspaceId, write.orderId, { accepted: false, reason: outcome.error }, createOutbox(deps.jobs));
     } else if (await updateSync(tx, write.orderId, { syncState: "FAILED", syncAttempts: attempts, syncError: outcome.error })) {
       await addEvents(tx, { id: write.orderId, workspaceId: write.workspaceId }, [
-        { type: "source.sync_failed", label: outcome.error, properties: { operation: write.operation, attempts, responseStatus: outcome.status }, occurredAt: now },
+        {
+          type: "source.sync_failed",
+          label: outcome.error,
+          properties: { operation: write.operation, attempts, responseStatus: outcome.status },
+          occurredAt: now,
+        },
       ]);
     }
   });
-  if (outcome.kind === "failed") deps.logger.warn({ writeId: write.id, operation: write.operation, error: outcome.error }, "source write failed");
+  if (outcome.kind === "failed")
+    deps.logger.warn({ writeId: write.id, operation: write.operation, error: outcome.error }, "source write failed");
 }

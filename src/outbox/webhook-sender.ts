@@ -5,14 +5,14 @@
 // endpoint that fails too many attempts in a row is disabled.
 import { Webhook } from "standardwebhooks";
 import { remoteErrorMessage } from "../domain/delivery.js";
-import { QUEUES, type AttemptJob } from "../jobs/queue.js";
+import { type AttemptJob, QUEUES } from "../jobs/queue.js";
 import { OutboundError } from "../outbound/http.js";
 import { decryptSecret } from "../outbound/secrets.js";
 import { nextAttemptDelayMs, type OutboundDeps } from "./deps.js";
 
 export async function sendWebhook(deps: OutboundDeps, job: AttemptJob): Promise<void> {
   const delivery = await deps.prisma.webhookDelivery.findUnique({ where: { id: job.id }, include: { endpoint: true } });
-  if (!delivery || delivery.status !== "PENDING" || delivery.attempts !== job.attempt) return;
+  if (delivery?.status !== "PENDING" || delivery.attempts !== job.attempt) return;
   const { endpoint } = delivery;
   const attempts = delivery.attempts + 1;
   const now = new Date();

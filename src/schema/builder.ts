@@ -25,8 +25,7 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => ({ write: ctx.caller.scope === "WRITE" }),
-    unauthorizedError: () =>
-      clientError("FORBIDDEN", "This API key may only read; mutations need a key with the write scope."),
+    unauthorizedError: () => clientError("FORBIDDEN", "This API key may only read; mutations need a key with the write scope."),
   },
   // Each field's cost (cost.ts); the limit is checked by cost.ts's plugin,
   // which also reports the cost.

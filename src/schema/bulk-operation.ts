@@ -4,7 +4,7 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import { EXPORT_RELATIONS, type ExportRelation } from "../bulk/worker.js";
 import { newestFirst, parsePageArgs, toPage } from "../domain/pagination.js";
 import { asClientError } from "../errors.js";
-import { BulkOperationKind, BulkOperationStatus, type BulkOperation } from "../generated/prisma/client.js";
+import { type BulkOperation, BulkOperationKind, BulkOperationStatus } from "../generated/prisma/client.js";
 import { inOrderOf } from "../loaders/index.js";
 import { builder } from "./builder.js";
 import { OrderSourceEnum } from "./enums.js";
@@ -24,12 +24,17 @@ export const BulkOperationRef = builder.objectRef<BulkOperation>("BulkOperation"
 builder.node(BulkOperationRef, {
   description: "An export or import of many orders, run in the background. Poll it, or subscribe an endpoint to BULK_OPERATION_FINISHED.",
   id: { resolve: (operation) => operation.id },
-  loadMany: async (ids, ctx) => inOrderOf(ids, await ctx.prisma.bulkOperation.findMany({ where: { id: { in: [...ids] }, workspaceId: ctx.workspaceId } })),
+  loadMany: async (ids, ctx) =>
+    inOrderOf(ids, await ctx.prisma.bulkOperation.findMany({ where: { id: { in: [...ids] }, workspaceId: ctx.workspaceId } })),
   fields: (t) => ({
     kind: t.expose("kind", { type: BulkOperationKindEnum }),
     status: t.expose("status", { type: BulkOperationStatusEnum }),
     source: t.expose("source", { type: OrderSourceEnum, nullable: true, description: "An import's source." }),
-    include: t.field({ type: [ExportRelationEnum], description: "An export's nested relations.", resolve: (op) => op.include as ExportRelation[] }),
+    include: t.field({
+      type: [ExportRelationEnum],
+      description: "An export's nested relations.",
+      resolve: (op) => op.include as ExportRelation[],
+    }),
     objectCount: t.exposeInt("objectCount", { description: "Orders written so far (export), or input lines read so far (import)." }),
     failedCount: t.exposeInt("failedCount", { description: "Input lines that failed (import); they are listed in the result file." }),
     createdCount: t.exposeInt("createdCount"),
@@ -91,7 +96,10 @@ builder.mutationFields((t) => ({
       include: t.arg({ type: [ExportRelationEnum] }),
     },
     resolve: async (_root, args, ctx) =>
-      toPayload("bulkOperation", await ctx.outbound.bulk.startExport(ctx.workspaceId, args.filter ?? null, (args.include as ExportRelation[] | null) ?? null)),
+      toPayload(
+        "bulkOperation",
+        await ctx.outbound.bulk.startExport(ctx.workspaceId, args.filter ?? null, (args.include as ExportRelation[] | null) ?? null),
+      ),
   }),
   cancelBulkOperation: t.field({
     type: BulkOperationPayload,
@@ -100,7 +108,10 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const id = databaseId(args.id, "BulkOperation", "id");
-      return toPayload("bulkOperation", id.ok ? await ctx.outbound.bulk.cancel(ctx.workspaceId, id.value, ctx.caller.scope === "WRITE") : id);
+      return toPayload(
+        "bulkOperation",
+        id.ok ? await ctx.outbound.bulk.cancel(ctx.workspaceId, id.value, ctx.caller.scope === "WRITE") : id,
+      );
     },
   }),
 }));

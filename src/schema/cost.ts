@@ -6,21 +6,21 @@
 // both are reported in `extensions.cost` as Shopify does.
 import { complexityFromQuery } from "@pothos/plugin-complexity";
 import {
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLField,
+  type GraphQLSchema,
   getNamedType,
   getNullableType,
   isListType,
   isObjectType,
   Kind,
-  type DocumentNode,
-  type ExecutionResult,
-  type GraphQLField,
-  type GraphQLSchema,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.js";
-import { DEFAULT_PAGE_SIZE, LIST_CAPS, listWindow, type ListWindowArgs } from "../domain/pagination.js";
-import { asClientError, clientError } from "../errors.js";
+import { DEFAULT_PAGE_SIZE, LIST_CAPS, type ListWindowArgs, listWindow } from "../domain/pagination.js";
 import { MAX_USER_ERRORS } from "../domain/user-error.js";
+import { asClientError, clientError } from "../errors.js";
 import { MAX_WEBHOOK_ENDPOINTS } from "../services/connections.js";
 import { MAX_PAYLOADS_PER_IMPORT } from "../services/imports.js";
 
@@ -92,10 +92,20 @@ export type Cost = { requested: number; actual: number; limit: number };
  */
 export function queryCost(options: { limit: number; maxBytes: number }): Plugin<Context> {
   const { limit, maxBytes } = options;
-  const requestedCost = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, ctx: object, variables: unknown) =>
-    complexityFromQuery(onlyOperation(document, operationName), { schema, ctx, variables: (variables ?? {}) as Record<string, unknown> }).complexity;
+  const requestedCost = (
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    ctx: object,
+    variables: unknown,
+  ) =>
+    complexityFromQuery(onlyOperation(document, operationName), { schema, ctx, variables: (variables ?? {}) as Record<string, unknown> })
+      .complexity;
   const tooCostly = (requested: number) =>
-    clientError("VALIDATION", `The query costs ${requested}, more than the limit of ${limit}: ask for smaller pages or fewer nested lists.`);
+    clientError(
+      "VALIDATION",
+      `The query costs ${requested}, more than the limit of ${limit}: ask for smaller pages or fewer nested lists.`,
+    );
   return {
     onSubscribe({ args, setResultAndStopExecution }) {
       const requested = requestedCost(args.schema, args.document, args.operationName, args.contextValue, args.variableValues);
@@ -129,7 +139,10 @@ export function queryCost(options: { limit: number; maxBytes: number }): Plugin<
             });
             return;
           }
-          setResult({ ...result, extensions: { ...result.extensions, cost: { requested, actual: measured.fields, limit } satisfies Cost } } as ExecutionResult);
+          setResult({
+            ...result,
+            extensions: { ...result.extensions, cost: { requested, actual: measured.fields, limit } satisfies Cost },
+          } as ExecutionResult);
         },
       };
     },

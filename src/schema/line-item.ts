@@ -1,6 +1,6 @@
-import type { LineItem } from "../generated/prisma/client.js";
 import { formatDecimal, formatMoney } from "../domain/money.js";
 import type { WeightUnit } from "../domain/order-input.js";
+import type { LineItem } from "../generated/prisma/client.js";
 import { builder } from "./builder.js";
 import { DimensionsRef } from "./dimensions.js";
 import { WeightUnitEnum } from "./enums.js";
@@ -19,7 +19,11 @@ builder.node(LineItemRef, {
     currency: t.exposeString("currency", { nullable: true }),
     productId: t.exposeString("productId", { nullable: true }),
     variantId: t.exposeString("variantId", { nullable: true }),
-    weight: t.string({ nullable: true, description: "Decimal as a string, in `weightUnit`.", resolve: (item) => formatDecimal(item.weight) }),
+    weight: t.string({
+      nullable: true,
+      description: "Decimal as a string, in `weightUnit`.",
+      resolve: (item) => formatDecimal(item.weight),
+    }),
     weightUnit: t.field({ type: WeightUnitEnum, nullable: true, resolve: (item) => item.weightUnit as WeightUnit | null }),
     barcode: t.exposeString("barcode", { nullable: true }),
     dimensions: t.field({

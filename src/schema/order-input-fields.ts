@@ -2,11 +2,11 @@
 // source and externalId, which only creation takes).
 import type { InputFieldBuilder } from "@pothos/core";
 import { AddressInput } from "./address-input.js";
+import type { builder } from "./builder.js";
 import { CustomerInput } from "./customer-input.js";
 import { OrderTypeEnum } from "./enums.js";
 import { LineItemInput } from "./line-item-input.js";
 import { ShipmentInput } from "./shipment-input.js";
-import type { builder } from "./builder.js";
 
 type Types = typeof builder.$inferSchemaTypes;
 

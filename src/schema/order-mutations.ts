@@ -31,7 +31,12 @@ function publishOrderChanged(ctx: Context, orderId: string) {
  * VALIDATION error at `argument`), runs the write, then refreshes the loaders
  * and, once it has committed, tells the order's subscribers.
  */
-async function writeOrder<T>(ctx: Context, globalId: string, argument: string, write: (orderId: string) => Promise<Result<T>>): Promise<Result<T>> {
+async function writeOrder<T>(
+  ctx: Context,
+  globalId: string,
+  argument: string,
+  write: (orderId: string) => Promise<Result<T>>,
+): Promise<Result<T>> {
   const id = databaseId(globalId, "Order", argument);
   if (!id.ok) return id as Result<never>;
   const result = await write(id.value);
@@ -66,7 +71,9 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) =>
       toPayload(
         "order",
-        await writeOrder(ctx, args.id, "id", (id) => orders.updateOrder(ctx.store, ctx.workspaceId, id, args.input, args.expectedVersion, ctx.outbound.outbox)),
+        await writeOrder(ctx, args.id, "id", (id) =>
+          orders.updateOrder(ctx.store, ctx.workspaceId, id, args.input, args.expectedVersion, ctx.outbound.outbox),
+        ),
       ),
   }),
 
@@ -85,7 +92,10 @@ builder.mutationFields((t) => ({
     description: "Cancels an order that has not shipped. Cancelling a cancelled order returns it unchanged.",
     args: { id: t.arg.id({ required: true }), reason: t.arg({ type: CancelReasonEnum, required: true }) },
     resolve: async (_root, args, ctx) =>
-      toPayload("order", await writeOrder(ctx, args.id, "id", (id) => orders.cancelOrder(ctx.store, ctx.workspaceId, id, args.reason, ctx.outbound.outbox))),
+      toPayload(
+        "order",
+        await writeOrder(ctx, args.id, "id", (id) => orders.cancelOrder(ctx.store, ctx.workspaceId, id, args.reason, ctx.outbound.outbox)),
+      ),
   }),
 
   retryOrder: t.field({
@@ -93,7 +103,10 @@ builder.mutationFields((t) => ({
     description: "Clears a retriable processing error and puts the order back to processing.",
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) =>
-      toPayload("order", await writeOrder(ctx, args.id, "id", (id) => orders.retryOrder(ctx.store, ctx.workspaceId, id, ctx.outbound.outbox))),
+      toPayload(
+        "order",
+        await writeOrder(ctx, args.id, "id", (id) => orders.retryOrder(ctx.store, ctx.workspaceId, id, ctx.outbound.outbox)),
+      ),
   }),
 
   createOrderEvent: t.field({
@@ -103,21 +116,29 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) =>
       toPayload(
         "event",
-        await writeOrder(ctx, args.orderId, "orderId", (id) => orders.createOrderEvent(ctx.store, ctx.workspaceId, id, args.input, ctx.outbound.outbox)),
+        await writeOrder(ctx, args.orderId, "orderId", (id) =>
+          orders.createOrderEvent(ctx.store, ctx.workspaceId, id, args.input, ctx.outbound.outbox),
+        ),
       ),
   }),
 
   recordScanEvents: t.field({
     type: RecordScanEventsPayload,
-    description:
-      "Appends tracking scans to a shipment (exact duplicates are ignored); its status follows the latest scan.",
+    description: "Appends tracking scans to a shipment (exact duplicates are ignored); its status follows the latest scan.",
     args: {
       carrier: t.arg.string({ required: true }),
       trackingCode: t.arg.string({ required: true }),
       events: t.arg({ type: [ScanEventInput], required: true }),
     },
     resolve: async (_root, args, ctx) => {
-      const result = await orders.recordScanEvents(ctx.store, ctx.workspaceId, args.carrier, args.trackingCode, args.events, ctx.outbound.outbox);
+      const result = await orders.recordScanEvents(
+        ctx.store,
+        ctx.workspaceId,
+        args.carrier,
+        args.trackingCode,
+        args.events,
+        ctx.outbound.outbox,
+      );
       ctx.resetLoaders();
       if (!result.ok) return toPayload("shipment", result as Result<never>);
       const { shipment, statusChange } = result.value;

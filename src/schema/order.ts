@@ -1,23 +1,17 @@
-import type { Order } from "../generated/prisma/client.js";
 import { formatMoney } from "../domain/money.js";
 import { customerOf, processingErrorOf } from "../domain/order-fields.js";
 import { LIST_CAPS } from "../domain/pagination.js";
+import type { Order } from "../generated/prisma/client.js";
 import { prefetchedAddress, prefetchedEvents, prefetchedLineItems, prefetchedShipments } from "../loaders/prefetch.js";
 import { AddressRef } from "./address.js";
 import { builder } from "./builder.js";
+import { window } from "./cost.js";
 import { CustomerRef } from "./customer.js";
-import {
-  CancelReasonEnum,
-  FulfillmentStatusEnum,
-  OrderSourceEnum,
-  OrderStatusEnum,
-  OrderTypeEnum,
-} from "./enums.js";
+import { CancelReasonEnum, FulfillmentStatusEnum, OrderSourceEnum, OrderStatusEnum, OrderTypeEnum } from "./enums.js";
 import { LineItemRef } from "./line-item.js";
 import { OrderEventRef } from "./order-event.js";
 import { ProcessingErrorRef } from "./processing-error.js";
 import { ShipmentRef } from "./shipment.js";
-import { window } from "./cost.js";
 
 export const OrderRef = builder.objectRef<Order>("Order");
 
@@ -48,7 +42,10 @@ builder.node(OrderRef, {
     orderType: t.expose("orderType", { type: OrderTypeEnum }),
     status: t.expose("status", { type: OrderStatusEnum }),
     rawStatus: t.exposeString("rawStatus", { nullable: true, description: "The status as the source reported it." }),
-    rawStatusTitle: t.exposeString("rawStatusTitle", { nullable: true, description: "The source's name for that status (TrackMage orderStatus.title)." }),
+    rawStatusTitle: t.exposeString("rawStatusTitle", {
+      nullable: true,
+      description: "The source's name for that status (TrackMage orderStatus.title).",
+    }),
     paymentStatus: t.exposeString("paymentStatus", { nullable: true }),
     fulfillmentStatus: t.expose("fulfillmentStatus", {
       type: FulfillmentStatusEnum,
@@ -65,10 +62,26 @@ builder.node(OrderRef, {
     subtotal: t.string({ nullable: true, description: "Decimal as a string.", resolve: (o) => formatMoney(o.subtotal) }),
     discount: t.string({ nullable: true, description: "Decimal as a string.", resolve: (o) => formatMoney(o.discount) }),
     total: t.string({ nullable: true, description: "Decimal as a string.", resolve: (o) => formatMoney(o.total) }),
-    shippingCost: t.string({ nullable: true, description: "What the customer pays for shipping. Decimal as a string.", resolve: (o) => formatMoney(o.shippingCost) }),
-    discountCoupon: t.string({ nullable: true, description: "The part of `discount` from coupons. Decimal as a string.", resolve: (o) => formatMoney(o.discountCoupon) }),
-    discountGateway: t.string({ nullable: true, description: "The part of `discount` from the payment gateway. Decimal as a string.", resolve: (o) => formatMoney(o.discountGateway) }),
-    totalUsd: t.string({ nullable: true, description: "The total in US dollars, as the source converted it. Decimal as a string.", resolve: (o) => formatMoney(o.totalUsd) }),
+    shippingCost: t.string({
+      nullable: true,
+      description: "What the customer pays for shipping. Decimal as a string.",
+      resolve: (o) => formatMoney(o.shippingCost),
+    }),
+    discountCoupon: t.string({
+      nullable: true,
+      description: "The part of `discount` from coupons. Decimal as a string.",
+      resolve: (o) => formatMoney(o.discountCoupon),
+    }),
+    discountGateway: t.string({
+      nullable: true,
+      description: "The part of `discount` from the payment gateway. Decimal as a string.",
+      resolve: (o) => formatMoney(o.discountGateway),
+    }),
+    totalUsd: t.string({
+      nullable: true,
+      description: "The total in US dollars, as the source converted it. Decimal as a string.",
+      resolve: (o) => formatMoney(o.totalUsd),
+    }),
     shippingAddress: t.field({
       type: AddressRef,
       nullable: true,
@@ -111,7 +124,10 @@ builder.node(OrderRef, {
     cancelledAt: t.expose("cancelledAt", { type: "DateTime", nullable: true }),
     promisedShipBy: t.expose("promisedShipBy", { type: "DateTime", nullable: true }),
     promisedDeliveryBy: t.expose("promisedDeliveryBy", { type: "DateTime", nullable: true }),
-    shipMethod: t.exposeString("shipMethod", { nullable: true, description: "The fulfillment network's ship method (Flexport shipMethod)." }),
+    shipMethod: t.exposeString("shipMethod", {
+      nullable: true,
+      description: "The fulfillment network's ship method (Flexport shipMethod).",
+    }),
     paidAt: t.expose("paidAt", { type: "DateTime", nullable: true }),
     closedAt: t.expose("closedAt", { type: "DateTime", nullable: true }),
     cancellationRequestedAt: t.expose("cancellationRequestedAt", {
@@ -119,7 +135,11 @@ builder.node(OrderRef, {
       nullable: true,
       description: "A cancel sent to the source (Flexport) that it has not yet accepted; the status changes once it does.",
     }),
-    sourceUpdatedAt: t.expose("sourceUpdatedAt", { type: "DateTime", nullable: true, description: "When the source last changed the order, as it reports it." }),
+    sourceUpdatedAt: t.expose("sourceUpdatedAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When the source last changed the order, as it reports it.",
+    }),
     shippedAt: t.expose("shippedAt", { type: "DateTime", nullable: true }),
     deliveredAt: t.expose("deliveredAt", { type: "DateTime", nullable: true }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),

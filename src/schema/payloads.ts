@@ -16,6 +16,7 @@ export function toPayload<K extends string, T>(field: K, result: Result<T>): Pay
   return { [field]: result.ok ? result.value : null, errors: result.ok ? [] : result.errors } as Payload<K, T>;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a payload's result may be any of the builder's object types
 export function payload<K extends string, T>(name: string, field: K, type: ObjectRef<any, T> | "ID") {
   const ref = builder.objectRef<Payload<K, T>>(name);
   ref.implement({

@@ -1,6 +1,12 @@
 import { builder } from "./builder.js";
 
-export type ProcessingErrorShape = { code: string | null; message: string; type: string | null; retriable: boolean; lineItemSkus: string[] };
+export type ProcessingErrorShape = {
+  code: string | null;
+  message: string;
+  type: string | null;
+  retriable: boolean;
+  lineItemSkus: string[];
+};
 
 export const ProcessingErrorRef = builder.objectRef<ProcessingErrorShape>("ProcessingError");
 
@@ -11,6 +17,8 @@ ProcessingErrorRef.implement({
     message: t.exposeString("message"),
     type: t.exposeString("type", { nullable: true }),
     retriable: t.exposeBoolean("retriable", { description: "Whether retryOrder may be called." }),
-    lineItemSkus: t.exposeStringList("lineItemSkus", { description: "The SKUs of the line items the error is about (Flexport lineItemErrors)." }),
+    lineItemSkus: t.exposeStringList("lineItemSkus", {
+      description: "The SKUs of the line items the error is about (Flexport lineItemErrors).",
+    }),
   }),
 });

@@ -1,11 +1,12 @@
 // Root query fields for orders: lookups and the filtered, paginated list.
-import { parsePageArgs, toPage } from "../domain/pagination.js";
+
 import type { GraphQLResolveInfo } from "graphql";
 import type { Context } from "../context.js";
+import { parsePageArgs, toPage } from "../domain/pagination.js";
+import { asClientError } from "../errors.js";
 import type { Order } from "../generated/prisma/client.js";
 import { attachPrefetched, planPrefetch } from "../loaders/prefetch.js";
-import { prefetchOne, prefetchPage, type OrderLookup } from "../store/prefetch.js";
-import { asClientError } from "../errors.js";
+import { type OrderLookup, prefetchOne, prefetchPage } from "../store/prefetch.js";
 import { builder } from "./builder.js";
 import { OrderSourceEnum } from "./enums.js";
 import { OrderRef } from "./order.js";
@@ -35,8 +36,7 @@ builder.queryFields((t) => ({
       source: t.arg({ type: OrderSourceEnum, required: true }),
       externalId: t.arg.string({ required: true }),
     },
-    resolve: (_root, { source, externalId }, ctx, info) =>
-      oneOrder(ctx, info, { source, externalId }),
+    resolve: (_root, { source, externalId }, ctx, info) => oneOrder(ctx, info, { source, externalId }),
   }),
 
   orderBySourceId: t.field({
@@ -55,8 +55,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "The order holding a shipment with this tracking code (the newest, should carriers share a code).",
     args: { trackingCode: t.arg.string({ required: true }) },
-    resolve: (_root, { trackingCode }, ctx, info) =>
-      oneOrder(ctx, info, { trackingCode: trackingCode.trim() }),
+    resolve: (_root, { trackingCode }, ctx, info) => oneOrder(ctx, info, { trackingCode: trackingCode.trim() }),
   }),
 
   orderByNumber: t.field({

@@ -1,11 +1,11 @@
-import type { Shipment } from "../generated/prisma/client.js";
 import { formatDecimal } from "../domain/money.js";
+import type { WeightUnit } from "../domain/order-input.js";
 import { LIST_CAPS } from "../domain/pagination.js";
+import type { Shipment } from "../generated/prisma/client.js";
 import { prefetchedScanEvents } from "../loaders/prefetch.js";
-import { window } from "./cost.js";
 import { AddressRef } from "./address.js";
 import { builder } from "./builder.js";
-import type { WeightUnit } from "../domain/order-input.js";
+import { window } from "./cost.js";
 import { ShipmentStatusEnum, WeightUnitEnum } from "./enums.js";
 import { OrderRef } from "./order.js";
 import { ScanEventRef } from "./scan-event.js";
@@ -18,7 +18,10 @@ builder.node(ShipmentRef, {
   fields: (t) => ({
     carrier: t.exposeString("carrier"),
     carrierName: t.exposeString("carrierName", { nullable: true, description: "The carrier's display name (Malomo carrier_name)." }),
-    sourceShipmentId: t.exposeString("sourceShipmentId", { nullable: true, description: "The source's own id (Malomo shipment id, Flexport package id)." }),
+    sourceShipmentId: t.exposeString("sourceShipmentId", {
+      nullable: true,
+      description: "The source's own id (Malomo shipment id, Flexport package id).",
+    }),
     trackingCode: t.exposeString("trackingCode"),
     carrierService: t.exposeString("carrierService", { nullable: true }),
     trackingUrl: t.exposeString("trackingUrl", { nullable: true }),
@@ -26,19 +29,30 @@ builder.node(ShipmentRef, {
     rawStatus: t.exposeString("rawStatus", { nullable: true, description: "The status as the source reported it." }),
     isReturn: t.exposeBoolean("isReturn"),
     estimatedDeliveryAt: t.expose("estimatedDeliveryAt", { type: "DateTime", nullable: true }),
-    originalEstimatedDeliveryAt: t.expose("originalEstimatedDeliveryAt", { type: "DateTime", nullable: true, description: "The first estimate the carrier gave." }),
+    originalEstimatedDeliveryAt: t.expose("originalEstimatedDeliveryAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "The first estimate the carrier gave.",
+    }),
     guaranteedDeliveryAt: t.expose("guaranteedDeliveryAt", { type: "DateTime", nullable: true }),
     estimatedLocalDeliveryAt: t.exposeString("estimatedLocalDeliveryAt", {
       nullable: true,
       description: 'The estimate as wall-clock time at the destination, without a zone ("2019-01-30T13:30:00"), as the source gives it.',
     }),
-    estimatedLocalDeliveryOn: t.exposeString("estimatedLocalDeliveryOn", { nullable: true, description: 'The estimated delivery day at the destination ("2019-01-30").' }),
+    estimatedLocalDeliveryOn: t.exposeString("estimatedLocalDeliveryOn", {
+      nullable: true,
+      description: 'The estimated delivery day at the destination ("2019-01-30").',
+    }),
     estimatedShipAt: t.expose("estimatedShipAt", { type: "DateTime", nullable: true }),
     shippedAt: t.expose("shippedAt", { type: "DateTime", nullable: true, description: "When the source reports this shipment shipped." }),
     firstDeliveryAttemptAt: t.expose("firstDeliveryAttemptAt", { type: "DateTime", nullable: true }),
     deliveredAt: t.expose("deliveredAt", { type: "DateTime", nullable: true }),
     signedBy: t.exposeString("signedBy", { nullable: true }),
-    weight: t.string({ nullable: true, description: "Decimal as a string, in `weightUnit`.", resolve: (shipment) => formatDecimal(shipment.weight) }),
+    weight: t.string({
+      nullable: true,
+      description: "Decimal as a string, in `weightUnit`.",
+      resolve: (shipment) => formatDecimal(shipment.weight),
+    }),
     weightUnit: t.field({ type: WeightUnitEnum, nullable: true, resolve: (shipment) => shipment.weightUnit as WeightUnit | null }),
     labelUrl: t.exposeString("labelUrl", { nullable: true }),
     origin: t.field({
@@ -49,8 +63,7 @@ builder.node(ShipmentRef, {
     destination: t.field({
       type: AddressRef,
       nullable: true,
-      resolve: (shipment, _args, ctx) =>
-        shipment.destinationId ? ctx.loaders.addressById.load(shipment.destinationId) : null,
+      resolve: (shipment, _args, ctx) => (shipment.destinationId ? ctx.loaders.addressById.load(shipment.destinationId) : null),
     }),
     order: t.field({
       type: OrderRef,
@@ -61,7 +74,12 @@ builder.node(ShipmentRef, {
       description: `Oldest first; at most the latest ${LIST_CAPS.scanEvents}. \`last: 5\` gives the five most recent, \`first\` the earliest (and each costs less).`,
       args: { first: t.arg.int(), last: t.arg.int() },
       resolve: async (shipment, args, ctx) =>
-        window(await (prefetchedScanEvents(shipment) ?? ctx.loaders.scanEventsByShipmentId.load(shipment.id)), args, LIST_CAPS.scanEvents, true),
+        window(
+          await (prefetchedScanEvents(shipment) ?? ctx.loaders.scanEventsByShipmentId.load(shipment.id)),
+          args,
+          LIST_CAPS.scanEvents,
+          true,
+        ),
     }),
   }),
 });

@@ -2,10 +2,10 @@
 // pull it. The API token is write-only: no field returns it.
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { SourceConnection } from "../generated/prisma/client.js";
-import { isImportSource } from "../services/imports.js";
-import * as connections from "../services/connections.js";
-import type { PullSummary } from "../services/pull.js";
 import { inOrderOf } from "../loaders/index.js";
+import * as connections from "../services/connections.js";
+import { isImportSource } from "../services/imports.js";
+import type { PullSummary } from "../services/pull.js";
 import { builder } from "./builder.js";
 import { OrderSourceEnum } from "./enums.js";
 import { databaseId } from "./global-id.js";
@@ -36,7 +36,9 @@ const SourceConnectionInput = builder.inputType("SourceConnectionInput", {
     source: t.field({ type: OrderSourceEnum, required: true }),
     baseUrl: t.string({ required: true }),
     apiToken: t.string({ required: true, description: "Sent as `Authorization: Bearer <apiToken>`; write-only." }),
-    pullIntervalSeconds: t.int({ description: `Pull on a schedule, at least every ${connections.MIN_PULL_INTERVAL_SECONDS} s; null: only on syncSource.` }),
+    pullIntervalSeconds: t.int({
+      description: `Pull on a schedule, at least every ${connections.MIN_PULL_INTERVAL_SECONDS} s; null: only on syncSource.`,
+    }),
     enabled: t.boolean({ description: "Default true." }),
   }),
 });
@@ -59,7 +61,8 @@ builder.queryField("sourceConnections", (t) =>
   t.field({
     type: [SourceConnectionRef],
     description: "The workspace's source connections (at most one per source).",
-    resolve: (_root, _args, ctx) => ctx.prisma.sourceConnection.findMany({ where: { workspaceId: ctx.workspaceId }, orderBy: { source: "asc" } }),
+    resolve: (_root, _args, ctx) =>
+      ctx.prisma.sourceConnection.findMany({ where: { workspaceId: ctx.workspaceId }, orderBy: { source: "asc" } }),
   }),
 );
 

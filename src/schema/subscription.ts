@@ -1,9 +1,9 @@
 // Live updates, over SSE (Accept: text/event-stream) or WebSocket (graphql-ws).
 // Each subscription sees only the caller's workspace.
 import type { Context } from "../context.js";
-import { eventsRecordedAfter } from "../store/reads.js";
-import type { OrderEvent } from "../generated/prisma/client.js";
 import { clientError } from "../errors.js";
+import type { OrderEvent } from "../generated/prisma/client.js";
+import { eventsRecordedAfter } from "../store/reads.js";
 import { builder } from "./builder.js";
 import { OrderRef } from "./order.js";
 import { OrderEventRef } from "./order-event.js";

@@ -5,8 +5,8 @@ import { newestFirst, parsePageArgs, toPage } from "../domain/pagination.js";
 import type { UserError } from "../domain/user-error.js";
 import { asClientError } from "../errors.js";
 import type { WebhookDelivery, WebhookEndpoint } from "../generated/prisma/client.js";
-import * as connections from "../services/connections.js";
 import { inOrderOf } from "../loaders/index.js";
+import * as connections from "../services/connections.js";
 import { builder } from "./builder.js";
 import { DeliveryStatusEnum, WebhookTopicEnum } from "./enums.js";
 import { databaseId } from "./global-id.js";
@@ -61,7 +61,11 @@ builder.node(WebhookEndpointRef, {
             throw asClientError(error);
           }
           const page = newestFirst(request);
-          const rows = await ctx.prisma.webhookDelivery.findMany({ ...page, where: { endpointId: endpoint.id, ...page.where }, omit: { body: true } });
+          const rows = await ctx.prisma.webhookDelivery.findMany({
+            ...page,
+            where: { endpointId: endpoint.id, ...page.where },
+            omit: { body: true },
+          });
           return toPage(rows as WebhookDelivery[], request, (row) => ({ at: row.createdAt, id: row.id }));
         },
       },

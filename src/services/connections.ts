@@ -3,15 +3,15 @@
 // production). Each workspace has at most one connection per source.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { TransactionalSql } from "../store/executor.js";
-import { abandonPendingSync } from "../store/orders.js";
-import { first, q, run } from "../store/schema.js";
 import type { Config } from "../config.js";
 import { connectors, sourceLabel } from "../connectors/index.js";
 import { fail, MAX_USER_ERRORS, ok, type Result, type UserError } from "../domain/user-error.js";
 import type { OrderSource, PrismaClient, SourceConnection, WebhookEndpoint, WebhookTopic } from "../generated/prisma/client.js";
 import { targetProblem } from "../outbound/http.js";
 import { encryptSecret } from "../outbound/secrets.js";
+import type { TransactionalSql } from "../store/executor.js";
+import { abandonPendingSync } from "../store/orders.js";
+import { first, q, run } from "../store/schema.js";
 
 export const MAX_WEBHOOK_ENDPOINTS = 25;
 export const MIN_PULL_INTERVAL_SECONDS = 60;
@@ -45,14 +45,22 @@ function issues(error: z.ZodError, prefix: string[]): UserError[] {
   }));
 }
 
-export async function upsertSourceConnection(deps: Deps, workspaceId: string, raw: SourceConnectionInput): Promise<Result<SourceConnection>> {
+export async function upsertSourceConnection(
+  deps: Deps,
+  workspaceId: string,
+  raw: SourceConnectionInput,
+): Promise<Result<SourceConnection>> {
   const parsed = connectionInput.safeParse(raw);
   if (!parsed.success) return { ok: false, errors: issues(parsed.error, ["input"]) };
   const input = parsed.data;
-  if (!(input.source in connectors)) return fail("VALIDATION", `${input.source} is not a source the gateway connects to.`, ["input", "source"]);
+  if (!(input.source in connectors))
+    return fail("VALIDATION", `${input.source} is not a source the gateway connects to.`, ["input", "source"]);
   const source = input.source as keyof typeof connectors;
   if (input.pullIntervalSeconds != null && !connectors[source].pull) {
-    return fail("VALIDATION", `${sourceLabel(source)}'s API has no order list to pull from: leave pullIntervalSeconds null.`, ["input", "pullIntervalSeconds"]);
+    return fail("VALIDATION", `${sourceLabel(source)}'s API has no order list to pull from: leave pullIntervalSeconds null.`, [
+      "input",
+      "pullIntervalSeconds",
+    ]);
   }
   const problem = await targetProblem(input.baseUrl, deps.config.outbound.allowPrivateTargets);
   if (problem) return fail("VALIDATION", `baseUrl ${problem}.`, ["input", "baseUrl"]);
@@ -74,7 +82,10 @@ export async function upsertSourceConnection(deps: Deps, workspaceId: string, ra
 
 export async function deleteSourceConnection(deps: Deps, workspaceId: string, id: string): Promise<Result<string>> {
   return deps.store.transaction(async (tx) => {
-    const connection = await first(tx, q.selectFrom("sourceConnection").select("id").where("id", "=", id).where("workspaceId", "=", workspaceId));
+    const connection = await first(
+      tx,
+      q.selectFrom("sourceConnection").select("id").where("id", "=", id).where("workspaceId", "=", workspaceId),
+    );
     if (!connection) return fail("NOT_FOUND", "No source connection with that id.", ["id"]);
     // Writes still waiting go with the connection: their orders are local only again.
     await abandonPendingSync(tx, id, "The source connection was deleted before this change was sent.");

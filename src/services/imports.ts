@@ -5,17 +5,17 @@
 // leaves out, where the source documents its list as complete); an older one
 // (by the source's own update time) adds history only.
 import { createHash } from "node:crypto";
+import type { OrderInput, ShipmentInput } from "../domain/order-input.js";
+import { shipmentKey } from "../domain/order-rules.js";
+import { stableJson } from "../domain/stable-json.js";
+import { MAX_USER_ERRORS, ok, type UserError } from "../domain/user-error.js";
+import type { Order, OrderSource } from "../generated/prisma/client.js";
+import { type OrderChange, type Outbox, type ShipmentStatusChange, silentOutbox } from "../outbox/index.js";
+import { MAPPING_VERSION, mappers, SourcePayloadError } from "../sources/index.js";
 import type { Sql, TransactionalSql } from "../store/executor.js";
 import { orderColumns } from "../store/order-fields.js";
 import * as store from "../store/orders.js";
 import { inTransaction, isUniqueViolation, Refusal } from "../store/transaction.js";
-import type { OrderInput, ShipmentInput } from "../domain/order-input.js";
-import { shipmentKey } from "../domain/order-rules.js";
-import { MAX_USER_ERRORS, ok, type UserError } from "../domain/user-error.js";
-import type { Order, OrderSource } from "../generated/prisma/client.js";
-import { silentOutbox, type OrderChange, type Outbox, type ShipmentStatusChange } from "../outbox/index.js";
-import { stableJson } from "../domain/stable-json.js";
-import { MAPPING_VERSION, mappers, SourcePayloadError } from "../sources/index.js";
 
 export const MAX_PAYLOADS_PER_IMPORT = 1000;
 
@@ -72,7 +72,8 @@ export async function importPayloads(
   };
   for (let index = 0; index < payloads.length; index++) if (!held.has(hashes[index]!)) map(index);
   const firstIndexOf = new Map<string, number>();
-  for (const { index, input } of mapped) if (input.externalId && !firstIndexOf.has(input.externalId)) firstIndexOf.set(input.externalId, index);
+  for (const { index, input } of mapped)
+    if (input.externalId && !firstIndexOf.has(input.externalId)) firstIndexOf.set(input.externalId, index);
   for (let index = 0; index < payloads.length; index++) {
     const order = held.get(hashes[index]!);
     if (!order) continue;
@@ -109,7 +110,11 @@ async function importTogether(
   if (mapped.length < 2) return [...mapped];
   const externalIds = [...new Set(mapped.flatMap((m) => (m.input.externalId ? [m.input.externalId] : [])))];
   const known = new Map((await store.ordersByExternalIds(sql, workspaceId, source, externalIds)).map((order) => [order.externalId, order]));
-  const held = await store.heldTrackingCodes(sql, workspaceId, mapped.flatMap((m) => (m.input.shipments ?? []).map((s) => s.trackingCode)));
+  const held = await store.heldTrackingCodes(
+    sql,
+    workspaceId,
+    mapped.flatMap((m) => (m.input.shipments ?? []).map((s) => s.trackingCode)),
+  );
   const seen = new Set<string>();
   const claimed = new Set<string>();
   const fresh: Mapped[] = [];
@@ -121,14 +126,15 @@ async function importTogether(
     const repeat = key != null && seen.has(key);
     if (key) seen.add(key);
     if (repeat) rest.push(item);
-    else if (existing?.importHash === item.hash) results[item.index] = { index: item.index, outcome: "UNCHANGED", order: existing, errors: [] };
+    else if (existing?.importHash === item.hash)
+      results[item.index] = { index: item.index, outcome: "UNCHANGED", order: existing, errors: [] };
     else if (existing) rest.push(item);
     else {
       const itemCodes = (item.input.shipments ?? []).map(shipmentKey);
       // A code held already, or by an earlier new order of the batch: decided (and refused) one by one.
       if (itemCodes.some((code) => held.has(code) || claimed.has(code))) rest.push(item);
       else {
-        itemCodes.forEach((code) => claimed.add(code));
+        for (const code of itemCodes) claimed.add(code);
         fresh.push(item);
       }
     }
@@ -136,11 +142,21 @@ async function importTogether(
   if (!fresh.length) return rest;
   try {
     const created = await sql.transaction(async (tx) => {
-      const orders = await store.insertOrders(tx, workspaceId, fresh.map(({ input, hash }) => ({ input: withImportEvent(input), importHash: hash })));
-      await outbox.recordAll(tx, orders.map((order) => importChange(workspaceId, { outcome: "CREATED", order })!), source);
+      const orders = await store.insertOrders(
+        tx,
+        workspaceId,
+        fresh.map(({ input, hash }) => ({ input: withImportEvent(input), importHash: hash })),
+      );
+      await outbox.recordAll(
+        tx,
+        orders.map((order) => importChange(workspaceId, { outcome: "CREATED", order })!),
+        source,
+      );
       return orders;
     });
-    fresh.forEach((item, i) => (results[item.index] = { index: item.index, outcome: "CREATED", order: created[i]!, errors: [] }));
+    fresh.forEach((item, i) => {
+      results[item.index] = { index: item.index, outcome: "CREATED", order: created[i]!, errors: [] };
+    });
     return rest;
   } catch (error) {
     // A concurrent import created one of these orders or took one of their
@@ -217,7 +233,11 @@ export function withImportEvent(input: OrderInput): OrderInput {
   return {
     ...input,
     events: [
-      { type: "order.imported", label: `Imported from ${input.source.toLowerCase()}`, properties: { source: input.source, externalId: input.externalId ?? null } },
+      {
+        type: "order.imported",
+        label: `Imported from ${input.source.toLowerCase()}`,
+        properties: { source: input.source, externalId: input.externalId ?? null },
+      },
       ...(input.events ?? []),
     ],
   };
@@ -238,11 +258,13 @@ function importChange(
 }
 
 /** What refuses a payload whose new shipment's tracking code another order holds. */
-const takenBy = (path: string[]) => (shipment: ShipmentInput): UserError => ({
-  code: "DUPLICATE",
-  message: `Tracking code ${shipment.trackingCode} of ${shipment.carrier} already belongs to another order.`,
-  path,
-});
+const takenBy =
+  (path: string[]) =>
+  (shipment: ShipmentInput): UserError => ({
+    code: "DUPLICATE",
+    message: `Tracking code ${shipment.trackingCode} of ${shipment.carrier} already belongs to another order.`,
+    path,
+  });
 
 async function upsert(tx: Sql, workspaceId: string, input: OrderInput, hash: string, path: string[]) {
   const existing = input.externalId ? await store.lockOrderByExternalId(tx, workspaceId, input.source, input.externalId) : null;
@@ -269,8 +291,12 @@ async function upsert(tx: Sql, workspaceId: string, input: OrderInput, hash: str
     : {
         ...orderColumns(input, existing),
         ...derived,
-        shippingAddressId: input.shippingAddress !== undefined ? await store.createAddress(tx, workspaceId, input.shippingAddress) : existing.shippingAddressId,
-        billingAddressId: input.billingAddress !== undefined ? await store.createAddress(tx, workspaceId, input.billingAddress) : existing.billingAddressId,
+        shippingAddressId:
+          input.shippingAddress !== undefined
+            ? await store.createAddress(tx, workspaceId, input.shippingAddress)
+            : existing.shippingAddressId,
+        billingAddressId:
+          input.billingAddress !== undefined ? await store.createAddress(tx, workspaceId, input.billingAddress) : existing.billingAddressId,
         ...(input.fulfillmentStatus && !input.lineItems?.length ? { fulfillmentStatus: input.fulfillmentStatus } : {}),
         shippedAt: input.shippedAt ?? derived.shippedAt,
         deliveredAt: input.deliveredAt ?? derived.deliveredAt,
@@ -289,7 +315,12 @@ async function upsert(tx: Sql, workspaceId: string, input: OrderInput, hash: str
   ]);
   await store.deleteAddresses(tx, [
     ...merged.removedAddresses,
-    ...(stale ? [] : [input.shippingAddress !== undefined ? existing.shippingAddressId : null, input.billingAddress !== undefined ? existing.billingAddressId : null]),
+    ...(stale
+      ? []
+      : [
+          input.shippingAddress !== undefined ? existing.shippingAddressId : null,
+          input.billingAddress !== undefined ? existing.billingAddressId : null,
+        ]),
   ]);
   const cancelled = order.status === "CANCELLED" && existing.status !== "CANCELLED";
   return { outcome: "UPDATED" as const, order, errors: [], statusChanges: merged.statusChanges, cancelled };

@@ -1,15 +1,9 @@
 // The mutations' work: each runs in one transaction and returns either its
 // result or the user errors that stopped it, leaving the data as it was.
 import { createHash } from "node:crypto";
-import type { TransactionalSql, Sql } from "../store/executor.js";
-import type { Listeners } from "../store/listeners.js";
-import { patchColumns } from "../store/order-fields.js";
-import * as store from "../store/orders.js";
-import { first, q, run } from "../store/schema.js";
-import { inTransaction, isUniqueViolation } from "../store/transaction.js";
+import { connectors, type WriteOperation } from "../connectors/index.js";
 import type { OrderEventInput, OrderInput, ShipmentInput } from "../domain/order-input.js";
 import { cancelRefusal, retryRefusal } from "../domain/order-rules.js";
-import { stableJson } from "../domain/stable-json.js";
 import {
   validateCreateOrder,
   validateIdempotencyKey,
@@ -17,16 +11,24 @@ import {
   validateScanEvents,
   validateUpdateOrder,
 } from "../domain/order-validation.js";
+import { stableJson } from "../domain/stable-json.js";
 import { fail, ok, type Result, type UserError } from "../domain/user-error.js";
-import { connectors, type WriteOperation } from "../connectors/index.js";
-import { silentOutbox, type Outbox, type OrderChange } from "../outbox/index.js";
 import type { CancelReason, Order, OrderEvent, Shipment } from "../generated/prisma/client.js";
+import { type OrderChange, type Outbox, silentOutbox } from "../outbox/index.js";
+import type { Sql, TransactionalSql } from "../store/executor.js";
+import type { Listeners } from "../store/listeners.js";
+import { patchColumns } from "../store/order-fields.js";
+import * as store from "../store/orders.js";
+import { first, q, run } from "../store/schema.js";
+import { inTransaction, isUniqueViolation } from "../store/transaction.js";
 
 const notFound = (what: string, path: string[]) => fail("NOT_FOUND", `No ${what} with that id.`, path);
 
 /** Records the change's outbound work; the order is read again when a queued source write moved its sourceSync. */
 async function recordChange(tx: Sql, outbox: Outbox, change: OrderChange, order: Order, listeners: Listeners): Promise<Order> {
-  return (await outbox.record(tx, change, listeners)) ? (await first(tx, q.selectFrom("order").selectAll().where("id", "=", order.id)))! : order;
+  return (await outbox.record(tx, change, listeners))
+    ? (await first(tx, q.selectFrom("order").selectAll().where("id", "=", order.id)))!
+    : order;
 }
 
 // ---------------------------------------------------------------- create
@@ -65,7 +67,13 @@ export async function createOrder(
         events: [lifecycle("order.created", "Order created", { source: input.source, externalId: input.externalId ?? null })],
       });
       if (key) await run(tx, q.insertInto("idempotencyKey").values({ workspaceId, key, requestHash, orderId: order.id }));
-      const change = { workspaceId, orderId: order.id, topics: ["ORDER_CREATED" as const], write: "createOrder" as const, fields: givenFields(input) };
+      const change = {
+        workspaceId,
+        orderId: order.id,
+        topics: ["ORDER_CREATED" as const],
+        write: "createOrder" as const,
+        fields: givenFields(input),
+      };
       return ok({ order: await recordChange(tx, outbox, change, order, listeners), replayed: false });
     });
   } catch (error) {
@@ -77,7 +85,10 @@ export async function createOrder(
       if (replay) return replay;
     }
     const { duplicate } = await checkNewOrder(sql, workspaceId, validated.value);
-    return { ok: false, errors: [duplicate ?? { code: "DUPLICATE", message: "The order conflicts with an existing one.", path: ["input"] }] };
+    return {
+      ok: false,
+      errors: [duplicate ?? { code: "DUPLICATE", message: "The order conflicts with an existing one.", path: ["input"] }],
+    };
   }
 }
 
@@ -88,18 +99,20 @@ async function replayFor(sql: Sql, workspaceId: string, key: string, requestHash
   );
   if (!stored) return null;
   if (stored.requestHash !== requestHash) {
-    return fail(
-      "IDEMPOTENCY_MISMATCH",
-      "This idempotency key was used with a different input; use a new key for a different order.",
-      ["idempotencyKey"],
-    );
+    return fail("IDEMPOTENCY_MISMATCH", "This idempotency key was used with a different input; use a new key for a different order.", [
+      "idempotencyKey",
+    ]);
   }
   const order = await first(sql, q.selectFrom("order").selectAll().where("id", "=", stored.orderId));
   return ok({ order: order!, replayed: true });
 }
 
 /** Why the new order would be a duplicate (null when it would not), and who would hear of its creation. */
-async function checkNewOrder(sql: Sql, workspaceId: string, input: OrderInput): Promise<{ duplicate: UserError | null; listeners: Listeners }> {
+async function checkNewOrder(
+  sql: Sql,
+  workspaceId: string,
+  input: OrderInput,
+): Promise<{ duplicate: UserError | null; listeners: Listeners }> {
   const { externalIdTaken, taken, listeners } = await store.newOrderConflicts(sql, workspaceId, input, ["ORDER_CREATED"]);
   if (externalIdTaken) {
     const message = `An order from ${input.source} with externalId ${JSON.stringify(input.externalId)} already exists.`;
@@ -161,7 +174,13 @@ export async function updateOrder(
       ...(patch.billingAddress !== undefined ? [order.billingAddressId] : []),
       ...(shipments?.removedAddresses ?? []),
     ]);
-    const change: OrderChange = { workspaceId, orderId: order.id, topics: ["ORDER_UPDATED"], write: "updateOrder", fields: Object.keys(patch) };
+    const change: OrderChange = {
+      workspaceId,
+      orderId: order.id,
+      topics: ["ORDER_UPDATED"],
+      write: "updateOrder",
+      fields: Object.keys(patch),
+    };
     return ok(await recordChange(tx, outbox, change, updated, listeners));
   });
 }
@@ -207,12 +226,16 @@ export async function cancelOrder(
       const requested = await store.updateOrder(tx, order, { cancellationRequestedAt: new Date(), cancelReason: reason }, [
         lifecycle("order.cancel_requested", "Cancellation requested", { reason }),
       ]);
-      return ok(await recordChange(tx, outbox, { workspaceId, orderId, topics: ["ORDER_UPDATED"], write: "cancelOrder" }, requested, listeners));
+      return ok(
+        await recordChange(tx, outbox, { workspaceId, orderId, topics: ["ORDER_UPDATED"], write: "cancelOrder" }, requested, listeners),
+      );
     }
     const cancelled = await store.updateOrder(tx, order, { status: "CANCELLED", cancelReason: reason, cancelledAt: new Date() }, [
       lifecycle("order.cancelled", "Order cancelled", { reason }),
     ]);
-    return ok(await recordChange(tx, outbox, { workspaceId, orderId, topics: ["ORDER_CANCELLED"], write: "cancelOrder" }, cancelled, listeners));
+    return ok(
+      await recordChange(tx, outbox, { workspaceId, orderId, topics: ["ORDER_CANCELLED"], write: "cancelOrder" }, cancelled, listeners),
+    );
   });
 }
 
@@ -227,7 +250,13 @@ function awaitsSource(listeners: Listeners, write: WriteOperation): boolean {
  * transaction that records it: accepted, the order is cancelled (partners
  * hear ORDER_CANCELLED); refused, it stays as it was and its history says why.
  */
-export async function settleCancel(tx: Sql, workspaceId: string, orderId: string, answer: { accepted: true } | { accepted: false; reason: string }, outbox: Outbox) {
+export async function settleCancel(
+  tx: Sql,
+  workspaceId: string,
+  orderId: string,
+  answer: { accepted: true } | { accepted: false; reason: string },
+  outbox: Outbox,
+) {
   const locked = await store.lockOrderFor(tx, workspaceId, orderId, ["ORDER_CANCELLED"]);
   // Settled already, also by an import in which the source reported the cancel.
   if (!locked?.order.cancellationRequestedAt) return;
@@ -261,7 +290,13 @@ export async function retryOrder(
     const retried = await store.updateOrder(
       tx,
       order,
-      { processingState: "PROCESSING", processingErrorCode: null, processingErrorMessage: null, processingErrorType: null, processingErrorRetriable: false },
+      {
+        processingState: "PROCESSING",
+        processingErrorCode: null,
+        processingErrorMessage: null,
+        processingErrorType: null,
+        processingErrorRetriable: false,
+      },
       [
         lifecycle("order.retried", "Processing retried", {
           previousError: { code: order.processingErrorCode, type: order.processingErrorType, message: order.processingErrorMessage },
@@ -327,7 +362,11 @@ export async function recordScanEvents(
     if (!recorded) return fail("NOT_FOUND", `No shipment of ${carrier} with tracking code ${trackingCode}.`, ["trackingCode"]);
     const { order, listeners, shipment, change, added } = recorded;
     if (!added) return ok({ shipment, statusChange: null });
-    await outbox.record(tx, { workspaceId, orderId: order.id, topics: ["ORDER_UPDATED"], shipmentChanges: change ? [change] : [] }, listeners);
+    await outbox.record(
+      tx,
+      { workspaceId, orderId: order.id, topics: ["ORDER_UPDATED"], shipmentChanges: change ? [change] : [] },
+      listeners,
+    );
     return ok({ shipment, statusChange: change ? { from: change.from, to: change.to } : null });
   });
 }

@@ -7,12 +7,12 @@ import { connectors, sourceHeaders, sourceLabel, sourceUrl } from "../connectors
 import { remoteErrorMessage } from "../domain/delivery.js";
 import { fail, ok, type Result, type UserError } from "../domain/user-error.js";
 import type { PrismaClient, SourceConnection } from "../generated/prisma/client.js";
-import type { TransactionalSql } from "../store/executor.js";
 import { OutboundError, type OutboundHttp } from "../outbound/http.js";
 import { decryptSecret } from "../outbound/secrets.js";
 import type { Outbox } from "../outbox/index.js";
 import { SourcePayloadError } from "../sources/common.js";
-import { importPayloads, type ImportResult, type ImportSource } from "./imports.js";
+import type { TransactionalSql } from "../store/executor.js";
+import { type ImportResult, type ImportSource, importPayloads } from "./imports.js";
 
 export type PullDeps = {
   prisma: PrismaClient;
@@ -73,7 +73,15 @@ export async function pullSource(deps: PullDeps, workspaceId: string, source: Im
       }
       // The next page travels while this one is written.
       if (read.next !== null) next = fetchFrom(read.next);
-      const results = await importPayloads(deps.store, workspaceId, source, read.orders, deps.outbox, ["page", position ?? "first"], deps.concurrency);
+      const results = await importPayloads(
+        deps.store,
+        workspaceId,
+        source,
+        read.orders,
+        deps.outbox,
+        ["page", position ?? "first"],
+        deps.concurrency,
+      );
       for (const result of results) {
         if (result.outcome === "ERROR") totals.failed++;
         else totals[result.outcome === "CREATED" ? "created" : result.outcome === "UPDATED" ? "updated" : "unchanged"]++;

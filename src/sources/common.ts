@@ -2,8 +2,8 @@
 // documented quirks (numbers as strings, unix or zone-less dates, "null"
 // strings), strict about everything else, with messages that name the field.
 import { z } from "zod";
-import { DECIMAL_PATTERN } from "../domain/money.js";
 import { jsonFault, MAX_JSON_DEPTH } from "../domain/json-shape.js";
+import { DECIMAL_PATTERN } from "../domain/money.js";
 import type { WeightUnit } from "../domain/order-input.js";
 
 export const MAX_TEXT = 2000;
@@ -33,10 +33,7 @@ export function parseNative<T extends z.ZodType>(source: string, schema: T, payl
 }
 
 function formatPath(path: PropertyKey[]): string {
-  return path.reduce<string>(
-    (out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
-    "",
-  );
+  return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), "");
 }
 
 /** The source's own id of the order, where its docs type it as a string: required unless `optional`. */
@@ -131,8 +128,19 @@ export const localDate = z
   .transform((value) => value ?? null);
 
 const WEIGHT_UNIT_NAMES: Readonly<Record<string, WeightUnit>> = {
-  g: "g", gram: "g", grams: "g", kg: "kg", kilogram: "kg", kilograms: "kg",
-  oz: "oz", ounce: "oz", ounces: "oz", lb: "lb", lbs: "lb", pound: "lb", pounds: "lb",
+  g: "g",
+  gram: "g",
+  grams: "g",
+  kg: "kg",
+  kilogram: "kg",
+  kilograms: "kg",
+  oz: "oz",
+  ounce: "oz",
+  ounces: "oz",
+  lb: "lb",
+  lbs: "lb",
+  pound: "lb",
+  pounds: "lb",
 };
 
 /** A source's weight unit as one of ours; null when it names none we know (the weight is then not kept). */

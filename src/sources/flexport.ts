@@ -2,9 +2,9 @@
 // Quirk handled: carrier and tracking code live on each package's label; each
 // labelled package becomes a shipment, its carrier timestamps become scans.
 import { z } from "zod";
-import type { StoredOrder } from "../store/stored-order.js";
 import { isCurrencyCode } from "../domain/money.js";
 import type { OrderInput, ScanEventInput } from "../domain/order-input.js";
+import type { StoredOrder } from "../store/stored-order.js";
 import { decimal, parseNative, quantity, sourceIdText, splitName, text, textOrNumber, timestamp, weightUnit } from "./common.js";
 import { flexportOrderStatus, normalizeShipmentStatus } from "./statuses.js";
 
@@ -54,36 +54,43 @@ const shipment = z.object({
   lineItems: z.array(lineItem).max(1000).nullish(),
 });
 
-export const flexportOrderSchema = z
-  .object({
-    id: sourceIdText,
-    externalOrderId: textOrNumber,
-    address,
-    cost: decimal,
-    createdAt: timestamp,
-    updatedAt: timestamp,
-    error: z
-      .object({
-        code: textOrNumber,
-        message: text,
-        retriable: z.boolean().nullish(),
-        type: text,
-        lineItemErrors: z.array(z.object({ logisticsSku: text })).max(1000).nullish(),
-      })
-      .nullish(),
-    deliveredAt: timestamp,
-    shippedAt: timestamp,
-    promisedDeliveryByTime: timestamp,
-    promisedShipByTime: timestamp,
-    source: text,
-    shipMethod: text,
-    lineItems: z.array(lineItem.extend({ customsUnitValue: z.object({ amount: decimal, currencyCode: text }).nullish() })).max(1000),
-    state: z
-      .object({ fulfillmentStatus: text, internalStatus: text, fulfillmentDelayed: z.boolean().nullish(), fulfillmentInProgress: z.boolean().nullish() })
-      .nullish(),
-    shipments: z.array(shipment).max(100).nullish(),
-    dropshipDetails: z.object({ billingAddress: address }).nullish(),
-  });
+export const flexportOrderSchema = z.object({
+  id: sourceIdText,
+  externalOrderId: textOrNumber,
+  address,
+  cost: decimal,
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  error: z
+    .object({
+      code: textOrNumber,
+      message: text,
+      retriable: z.boolean().nullish(),
+      type: text,
+      lineItemErrors: z
+        .array(z.object({ logisticsSku: text }))
+        .max(1000)
+        .nullish(),
+    })
+    .nullish(),
+  deliveredAt: timestamp,
+  shippedAt: timestamp,
+  promisedDeliveryByTime: timestamp,
+  promisedShipByTime: timestamp,
+  source: text,
+  shipMethod: text,
+  lineItems: z.array(lineItem.extend({ customsUnitValue: z.object({ amount: decimal, currencyCode: text }).nullish() })).max(1000),
+  state: z
+    .object({
+      fulfillmentStatus: text,
+      internalStatus: text,
+      fulfillmentDelayed: z.boolean().nullish(),
+      fulfillmentInProgress: z.boolean().nullish(),
+    })
+    .nullish(),
+  shipments: z.array(shipment).max(100).nullish(),
+  dropshipDetails: z.object({ billingAddress: address }).nullish(),
+});
 
 export function mapFlexportOrder(payload: unknown): OrderInput {
   const order = parseNative("Flexport", flexportOrderSchema, payload);
@@ -96,7 +103,9 @@ export function mapFlexportOrder(payload: unknown): OrderInput {
     }
   }
   const currency = order.lineItems.find((item) => item.customsUnitValue?.currencyCode)?.customsUnitValue?.currencyCode;
-  const cancelled = [order.state?.internalStatus, order.state?.fulfillmentStatus].some((state) => normalizeShipmentStatus(state) === "CANCELLED");
+  const cancelled = [order.state?.internalStatus, order.state?.fulfillmentStatus].some(
+    (state) => normalizeShipmentStatus(state) === "CANCELLED",
+  );
   return {
     source: "FLEXPORT",
     externalId: order.externalOrderId ?? order.id,

@@ -4,16 +4,14 @@
 // written, without a zone. The shipment list is complete (its docs say so
 // for updates): a newer payload that leaves a shipment out removes it.
 import { z } from "zod";
-import type { StoredOrder } from "../store/stored-order.js";
-import type { OrderInput } from "../domain/order-input.js";
 import { customerOf } from "../domain/order-fields.js";
+import type { OrderInput } from "../domain/order-input.js";
 import type { OrderEvent } from "../generated/prisma/client.js";
+import type { StoredOrder } from "../store/stored-order.js";
 import { decimal, jsonObject, localDate, localDateTime, parseNative, sourceIdText, text, textOrNumber, timestamp } from "./common.js";
 import { normalizeShipmentStatus } from "./statuses.js";
 
-const location = z
-  .object({ city: text, country: text, postal_code: textOrNumber, state: text })
-  .nullish();
+const location = z.object({ city: text, country: text, postal_code: textOrNumber, state: text }).nullish();
 
 const scanEvent = z.object({
   carrier_code: text,
@@ -49,20 +47,22 @@ const shipment = z.object({
   scan_events: z.array(scanEvent).max(1000).nullish(),
 });
 
-export const malomoOrderSchema = z.object({
-  id: sourceIdText.nullish(),
-  alternate_id: sourceIdText.nullish(),
-  number: textOrNumber,
-  email: text,
-  customer: z.object({ email: text, first_name: text, last_name: text }).nullish(),
-  meta: jsonObject,
-  shipments: z.array(shipment).max(100).nullish(),
-  created_at: timestamp,
-  updated_at: timestamp,
-}).refine((order) => order.alternate_id || order.id, {
-  message: "is required: an order needs its id or an alternate_id",
-  path: ["id"],
-});
+export const malomoOrderSchema = z
+  .object({
+    id: sourceIdText.nullish(),
+    alternate_id: sourceIdText.nullish(),
+    number: textOrNumber,
+    email: text,
+    customer: z.object({ email: text, first_name: text, last_name: text }).nullish(),
+    meta: jsonObject,
+    shipments: z.array(shipment).max(100).nullish(),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .refine((order) => order.alternate_id || order.id, {
+    message: "is required: an order needs its id or an alternate_id",
+    path: ["id"],
+  });
 
 export const malomoEventSchema = z.object({
   type: z.string().trim().min(1, "is required").max(200),

@@ -93,5 +93,9 @@ export function lookup<T>(table: Readonly<Record<string, T>>, raw: string | null
 }
 
 function snake(value: string): string {
-  return value.trim().toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+  return value
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_|_$/g, "");
 }

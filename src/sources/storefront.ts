@@ -60,7 +60,10 @@ export const storefrontOrderSchema = z.object({
   price_usd: decimal,
   shipping_cost_customer: decimal,
   shipping_cost_owner: decimal,
-  coupon: z.array(z.object({ code: text })).max(100).nullish(),
+  coupon: z
+    .array(z.object({ code: text }))
+    .max(100)
+    .nullish(),
   gateway: text,
   gateway_name: text,
   payment_details: jsonObject,

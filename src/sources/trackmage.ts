@@ -21,28 +21,27 @@ const address = z
   })
   .nullish();
 
-export const trackmageOrderSchema = z
-  .object({
-    id: sourceIdText,
-    workspace: text,
-    orderNumber: textOrNumber,
-    externalSourceIntegration: text,
-    externalSourceSyncId: textOrNumber,
-    externalSourceUrl: text,
-    subtotal: decimal,
-    total: decimal,
-    currency: text,
-    orderStatus: z.object({ code: z.string().trim().min(1, "is required").max(100), title: text, id: text }).nullish(),
-    orderType: z.enum(["customer", "vendor"], { message: 'must be "customer" or "vendor"' }),
-    email: text,
-    phoneNumber: textOrNumber,
-    createdAt: timestamp,
-    updatedAt: timestamp,
-    shipments: z.array(z.string().max(500)).max(100).nullish(),
-    shippingAddress: address,
-    billingAddress: address,
-    fulfillmentStatus: text,
-  });
+export const trackmageOrderSchema = z.object({
+  id: sourceIdText,
+  workspace: text,
+  orderNumber: textOrNumber,
+  externalSourceIntegration: text,
+  externalSourceSyncId: textOrNumber,
+  externalSourceUrl: text,
+  subtotal: decimal,
+  total: decimal,
+  currency: text,
+  orderStatus: z.object({ code: z.string().trim().min(1, "is required").max(100), title: text, id: text }).nullish(),
+  orderType: z.enum(["customer", "vendor"], { message: 'must be "customer" or "vendor"' }),
+  email: text,
+  phoneNumber: textOrNumber,
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  shipments: z.array(z.string().max(500)).max(100).nullish(),
+  shippingAddress: address,
+  billingAddress: address,
+  fulfillmentStatus: text,
+});
 
 export function mapTrackmageOrder(payload: unknown): OrderInput {
   const order = parseNative("TrackMage", trackmageOrderSchema, payload);
@@ -55,9 +54,10 @@ export function mapTrackmageOrder(payload: unknown): OrderInput {
     number: order.orderNumber,
     email: order.email,
     phone: order.phoneNumber,
-    customer: order.shippingAddress?.firstName || order.shippingAddress?.lastName
-      ? { email: order.email, firstName: order.shippingAddress.firstName, lastName: order.shippingAddress.lastName }
-      : null,
+    customer:
+      order.shippingAddress?.firstName || order.shippingAddress?.lastName
+        ? { email: order.email, firstName: order.shippingAddress.firstName, lastName: order.shippingAddress.lastName }
+        : null,
     orderType: order.orderType === "vendor" ? "VENDOR" : "CUSTOMER",
     status: lookup(TRACKMAGE_ORDER_STATUS, order.orderStatus?.code, "OPEN"),
     rawStatus: order.orderStatus?.code ?? null,

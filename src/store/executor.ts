@@ -70,7 +70,8 @@ const pgliteParsers = { [NUMERIC_OID]: (value: string) => new Prisma.Decimal(val
 
 /** The store's SQL on an embedded PGlite instance. */
 export function createPgliteSql(pglite: PGlite, report: StatementListener = () => {}): DisposableSql {
-  const over = (target: PGlite | PGliteTransaction): Sql =>
+  const over =
+    (target: PGlite | PGliteTransaction): Sql =>
     async <T>(text: string, args: readonly unknown[] = []) => {
       report(text);
       const result = await target.query<unknown[]>(text, parameters(args), { rowMode: "array", parsers: pgliteParsers });
@@ -106,7 +107,8 @@ export function createPreparedSql(pool: pg.Pool, report: StatementListener = () 
     }
     return name;
   };
-  const over = (target: pg.Pool | pg.PoolClient): Sql =>
+  const over =
+    (target: pg.Pool | pg.PoolClient): Sql =>
     async <T>(text: string, args: readonly unknown[] = [], options: SqlOptions = {}) => {
       report(text);
       const name = options.prepare === false ? undefined : nameFor(text);
@@ -143,7 +145,7 @@ export function createPreparedSql(pool: pg.Pool, report: StatementListener = () 
 export function isoTimestamp(text: string): string {
   if (text.length >= 25 && text[10] === "T" && text.endsWith("+00:00")) {
     const fraction = text.slice(20, -6);
-    return `${text.slice(0, 19)}.${(fraction + "000").slice(0, 3)}Z`;
+    return `${text.slice(0, 19)}.${(`${fraction}000`).slice(0, 3)}Z`;
   }
   return new Date(text).toISOString();
 }

@@ -36,10 +36,25 @@ export function newId(): string {
   const ms = lastMs;
   const high = Math.floor(ms / 2 ** 32); // the top 16 of the 48 bits
   return (
-    HEX[(high >>> 8) & 0xff]! + HEX[high & 0xff]! + HEX[(ms >>> 24) & 0xff]! + HEX[(ms >>> 16) & 0xff]! + "-" +
-    HEX[(ms >>> 8) & 0xff]! + HEX[ms & 0xff]! + "-" +
-    HEX[0x70 | (counter >>> 8)]! + HEX[counter & 0xff]! + "-" +
-    HEX[0x80 | (random[0]! & 0x3f)]! + HEX[random[1]!]! + "-" +
-    HEX[random[2]!]! + HEX[random[3]!]! + HEX[random[4]!]! + HEX[random[5]!]! + HEX[random[6]!]! + HEX[random[7]!]!
+    HEX[(high >>> 8) & 0xff]! +
+    HEX[high & 0xff]! +
+    HEX[(ms >>> 24) & 0xff]! +
+    HEX[(ms >>> 16) & 0xff]! +
+    "-" +
+    HEX[(ms >>> 8) & 0xff]! +
+    HEX[ms & 0xff]! +
+    "-" +
+    HEX[0x70 | (counter >>> 8)]! +
+    HEX[counter & 0xff]! +
+    "-" +
+    HEX[0x80 | (random[0]! & 0x3f)]! +
+    HEX[random[1]!]! +
+    "-" +
+    HEX[random[2]!]! +
+    HEX[random[3]!]! +
+    HEX[random[4]!]! +
+    HEX[random[5]!]! +
+    HEX[random[6]!]! +
+    HEX[random[7]!]!
   );
 }

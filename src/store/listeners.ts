@@ -2,7 +2,7 @@
 // order's source (for a write-through) and its webhook endpoints subscribed
 // to one of the change's topics. Read in the writing transaction, and where
 // possible in the same statement as the order's lock, to save a round trip.
-import { sql as rawSql, type Expression } from "kysely";
+import { type Expression, sql as rawSql } from "kysely";
 import { jsonArrayFrom, jsonObjectFrom } from "kysely/helpers/postgres";
 import type { OrderSource, WebhookTopic } from "../generated/prisma/client.js";
 import type { Sql } from "./executor.js";
@@ -14,7 +14,12 @@ export type Listeners = { connection: { id: string; source: string } | null; end
 export function listenerColumns(workspaceId: string, topics: readonly WebhookTopic[], source: Expression<OrderSource>) {
   return [
     jsonObjectFrom(
-      q.selectFrom("sourceConnection").select(["id", "source"]).where("workspaceId", "=", workspaceId).where("source", "=", source).where("enabled", "=", true),
+      q
+        .selectFrom("sourceConnection")
+        .select(["id", "source"])
+        .where("workspaceId", "=", workspaceId)
+        .where("source", "=", source)
+        .where("enabled", "=", true),
     ).as("listeningConnection"),
     jsonArrayFrom(
       q
@@ -33,12 +38,18 @@ export function listenersOf(row: { listeningConnection: Listeners["connection"];
 }
 
 /** The listeners to a change of the workspace's orders from `source`, in a statement of their own. */
-export async function findListeners(sql: Sql, workspaceId: string, topics: readonly WebhookTopic[], source: Expression<OrderSource>): Promise<Listeners> {
+export async function findListeners(
+  sql: Sql,
+  workspaceId: string,
+  topics: readonly WebhookTopic[],
+  source: Expression<OrderSource>,
+): Promise<Listeners> {
   const [row] = await run(sql, q.selectNoFrom(listenerColumns(workspaceId, topics, source)));
   return listenersOf(row!);
 }
 
 /** An order's source, for `source` above: a value, or the order's own column (by its id). */
 export const sourceValue = (source: OrderSource) => rawSql<OrderSource>`${source}::"OrderSource"`;
-export const sourceOfOrder = (orderId: string) => rawSql<OrderSource>`(${q.selectFrom("order").select("source").where("id", "=", orderId)})`;
+export const sourceOfOrder = (orderId: string) =>
+  rawSql<OrderSource>`(${q.selectFrom("order").select("source").where("id", "=", orderId)})`;
 export const sourceColumn = rawSql<OrderSource>`"order"."source"`;

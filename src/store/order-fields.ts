@@ -7,18 +7,50 @@ import type { Order } from "../generated/prisma/client.js";
 /** The columns that follow from the order's input alone (amounts as the input has them, meta as JSON to store). */
 export type OrderColumns = Omit<
   Order,
-  | "id" | "workspaceId" | "source" | "externalId" | "importHash" | "createdAt" | "updatedAt" | "version"
-  | "syncState" | "syncAttempts" | "syncError" | "syncedAt" | "shippingAddressId" | "billingAddressId"
-  | "shippedAt" | "deliveredAt" | "fulfillmentStatus" | "cancellationRequestedAt" | "localOnlyFields" | "meta" | MoneyColumn
+  | "id"
+  | "workspaceId"
+  | "source"
+  | "externalId"
+  | "importHash"
+  | "createdAt"
+  | "updatedAt"
+  | "version"
+  | "syncState"
+  | "syncAttempts"
+  | "syncError"
+  | "syncedAt"
+  | "shippingAddressId"
+  | "billingAddressId"
+  | "shippedAt"
+  | "deliveredAt"
+  | "fulfillmentStatus"
+  | "cancellationRequestedAt"
+  | "localOnlyFields"
+  | "meta"
+  | MoneyColumn
 > & { [K in MoneyColumn]: string | null } & { meta: unknown };
 type MoneyColumn = "subtotal" | "discount" | "total" | "shippingCost" | "discountCoupon" | "discountGateway" | "totalUsd";
 type Patch = Omit<Partial<OrderInput>, "source" | "externalId">;
 
 /** What a column is when the input leaves it out or sets it to null. */
-const DEFAULTS = { orderType: "CUSTOMER", status: "OPEN", currency: "USD", processingErrorRetriable: false, processingErrorSkus: [] } as const;
+const DEFAULTS = {
+  orderType: "CUSTOMER",
+  status: "OPEN",
+  currency: "USD",
+  processingErrorRetriable: false,
+  processingErrorSkus: [],
+} as const;
 
 /** Columns a payload that leaves them out does not clear: it keeps what the order had. */
-const KEPT_WHEN_ABSENT = new Set<keyof OrderColumns>(["sourceOrderId", "sourceUpdatedAt", "orderType", "status", "currency", "cancelledAt", "cancelReason"]);
+const KEPT_WHEN_ABSENT = new Set<keyof OrderColumns>([
+  "sourceOrderId",
+  "sourceUpdatedAt",
+  "orderType",
+  "status",
+  "currency",
+  "cancelledAt",
+  "cancelReason",
+]);
 
 /** The columns the input speaks of (undefined: it says nothing of that column). */
 function givenColumns(input: Patch): { [K in keyof OrderColumns]: OrderColumns[K] | null | undefined } {

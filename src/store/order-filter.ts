@@ -1,6 +1,6 @@
 // OrderFilter as a SQL condition on "order". Every condition is scoped to one
 // workspace; values travel as parameters, never in the text.
-import { customerIdsOf, searchTerms, type OrderFilter } from "../domain/order-filter.js";
+import { customerIdsOf, type OrderFilter, searchTerms } from "../domain/order-filter.js";
 
 /**
  * What `q` searches, lower-cased: the order number, emails and customer
@@ -35,4 +35,3 @@ export function orderFilterSql(workspaceId: string, filter: OrderFilter | null |
   for (const term of searchTerms(filter?.q)) conditions.push(`${SEARCH_TEXT_SQL} LIKE ${param(`%${term.toLowerCase()}%`)}`);
   return { where: conditions.join(" AND "), args };
 }
-

@@ -2,7 +2,6 @@
 // the transaction it runs in, so a change lands whole or not at all.
 import { sql as rawSql, type Updateable } from "kysely";
 import { jsonArrayFrom, jsonObjectFrom } from "kysely/helpers/postgres";
-import { newId } from "./ids.js";
 import { deriveFulfillmentStatus } from "../domain/fulfillment.js";
 import type { AddressInput, OrderEventInput, OrderInput, ScanEventInput, ShipmentInput } from "../domain/order-input.js";
 import { newScans, planShipments, shipmentKey, storedScan } from "../domain/order-rules.js";
@@ -14,11 +13,20 @@ import {
   shippedAtFromScans,
 } from "../domain/shipment-status.js";
 import type { UserError } from "../domain/user-error.js";
-import type { FulfillmentStatus, Order, OrderSource, ScanEvent, Shipment, ShipmentStatus, WebhookTopic } from "../generated/prisma/client.js";
-import { listenerColumns, listenersOf, sourceColumn, sourceValue } from "./listeners.js";
+import type {
+  FulfillmentStatus,
+  Order,
+  OrderSource,
+  ScanEvent,
+  Shipment,
+  ShipmentStatus,
+  WebhookTopic,
+} from "../generated/prisma/client.js";
 import type { Sql } from "./executor.js";
-import { orderColumns, type OrderColumns } from "./order-fields.js";
-import { anyOf, first, json, nested, q, run, type Database, type NewRow, type TableName } from "./schema.js";
+import { newId } from "./ids.js";
+import { listenerColumns, listenersOf, sourceColumn, sourceValue } from "./listeners.js";
+import { type OrderColumns, orderColumns } from "./order-fields.js";
+import { anyOf, type Database, first, json, type NewRow, nested, q, run, type TableName } from "./schema.js";
 import { Refusal } from "./transaction.js";
 
 /** What a child row needs of its parent (an order or a shipment): its id and workspace. */
@@ -48,17 +56,36 @@ export async function lockOrderFor(tx: Sql, workspaceId: string, orderId: string
 export function lockOrderByExternalId(tx: Sql, workspaceId: string, source: OrderSource, externalId: string): Promise<Order | null> {
   return first(
     tx,
-    q.selectFrom("order").selectAll().where("workspaceId", "=", workspaceId).where("source", "=", source).where("externalId", "=", externalId).forUpdate(),
+    q
+      .selectFrom("order")
+      .selectAll()
+      .where("workspaceId", "=", workspaceId)
+      .where("source", "=", source)
+      .where("externalId", "=", externalId)
+      .forUpdate(),
   );
 }
 
 /** The orders a source knows by these external ids. */
 export function ordersByExternalIds(sql: Sql, workspaceId: string, source: OrderSource, externalIds: readonly string[]): Promise<Order[]> {
-  return run(sql, q.selectFrom("order").selectAll().where("workspaceId", "=", workspaceId).where("source", "=", source).where("externalId", "=", anyOf(externalIds)));
+  return run(
+    sql,
+    q
+      .selectFrom("order")
+      .selectAll()
+      .where("workspaceId", "=", workspaceId)
+      .where("source", "=", source)
+      .where("externalId", "=", anyOf(externalIds)),
+  );
 }
 
 /** The orders of a source last imported from a payload with one of these hashes, by hash (orders without an external id are never matched again). */
-export async function ordersByImportHashes(sql: Sql, workspaceId: string, source: OrderSource, hashes: readonly string[]): Promise<Map<string, Order>> {
+export async function ordersByImportHashes(
+  sql: Sql,
+  workspaceId: string,
+  source: OrderSource,
+  hashes: readonly string[],
+): Promise<Map<string, Order>> {
   const query = q
     .selectFrom("order")
     .selectAll()
@@ -111,10 +138,14 @@ export async function updateSync(
     .set({ ...rest, updatedAt: new Date() })
     .$if(syncState !== undefined && syncState !== "SYNCED", (update) => update.set({ syncState }))
     .$if(localOnly.length > 0, (update) =>
-      update.set({ localOnlyFields: rawSql<string[]>`ARRAY(SELECT DISTINCT unnest(local_only_fields || ${[...localOnly]}::text[]) ORDER BY 1)` }),
+      update.set({
+        localOnlyFields: rawSql<string[]>`ARRAY(SELECT DISTINCT unnest(local_only_fields || ${[...localOnly]}::text[]) ORDER BY 1)`,
+      }),
     )
     .$if(syncState === "SYNCED", (update) =>
-      update.set({ syncState: rawSql<"SYNCED">`CASE WHEN cardinality(local_only_fields) = 0 THEN 'SYNCED' ELSE 'LOCAL_ONLY' END::"SyncState"` }),
+      update.set({
+        syncState: rawSql<"SYNCED">`CASE WHEN cardinality(local_only_fields) = 0 THEN 'SYNCED' ELSE 'LOCAL_ONLY' END::"SyncState"`,
+      }),
     )
     .where("id", "=", orderId)
     .returning("id");
@@ -124,7 +155,10 @@ export async function updateSync(
 /** The orders waiting on a connection's pending writes are local only again (the connection was deleted). */
 export async function abandonPendingSync(tx: Sql, connectionId: string, reason: string): Promise<void> {
   const pending = q.selectFrom("sourceWrite").select("orderId").where("connectionId", "=", connectionId).where("state", "=", "PENDING");
-  await run(tx, q.updateTable("order").set({ syncState: "LOCAL_ONLY", syncError: reason, updatedAt: new Date() }).where("id", "in", pending));
+  await run(
+    tx,
+    q.updateTable("order").set({ syncState: "LOCAL_ONLY", syncError: reason, updatedAt: new Date() }).where("id", "in", pending),
+  );
 }
 
 /** The id the order's source gave it, if any. */
@@ -148,7 +182,11 @@ export async function insertOrder(tx: Sql, workspaceId: string, input: OrderInpu
  * there are (an INSERT per table, as data-modifying CTEs: the foreign keys
  * are checked once the statement is done); returns them in the order given.
  */
-export async function insertOrders(tx: Sql, workspaceId: string, orders: ReadonlyArray<{ input: OrderInput; importHash?: string }>): Promise<Order[]> {
+export async function insertOrders(
+  tx: Sql,
+  workspaceId: string,
+  orders: ReadonlyArray<{ input: OrderInput; importHash?: string }>,
+): Promise<Order[]> {
   if (!orders.length) return [];
   const rows = newOrderRows(workspaceId, orders);
   const children = [
@@ -160,7 +198,9 @@ export async function insertOrders(tx: Sql, workspaceId: string, orders: Readonl
   ].flatMap((insert, i) => (insert ? [rawSql`${rawSql.id(`child${i}`)} AS (${insert})`] : []));
   const inserted = await run(
     tx,
-    rawSql<Order>`WITH ${rawSql.join([rawSql`inserted AS (${insertInto("order", rows.orders)} RETURNING *)`, ...children])} SELECT * FROM inserted`.compile(q),
+    rawSql<Order>`WITH ${rawSql.join([rawSql`inserted AS (${insertInto("order", rows.orders)} RETURNING *)`, ...children])} SELECT * FROM inserted`.compile(
+      q,
+    ),
   );
   const byId = new Map(inserted.map((order) => [order.id, order]));
   return rows.orders.map((order) => byId.get(order.id)!);
@@ -220,7 +260,12 @@ export function newOrderRows(workspaceId: string, orders: ReadonlyArray<{ input:
 }
 
 /** An order's rows: the order, its line items, shipments with scans, and events (addresses go to `addAddress`). */
-function orderRows(workspaceId: string, input: OrderInput, importHash: string | null, addAddress: (address: AddressInput | null | undefined) => string | null) {
+function orderRows(
+  workspaceId: string,
+  input: OrderInput,
+  importHash: string | null,
+  addAddress: (address: AddressInput | null | undefined) => string | null,
+) {
   const orderId = newId();
   const owner = { id: orderId, workspaceId };
   const shipments = (input.shipments ?? []).map((s) => shipmentRows(s, workspaceId, orderId, addAddress));
@@ -323,7 +368,10 @@ function addressBatch(workspaceId: string) {
   };
 }
 
-function lineItemRows(order: Owner, items: NonNullable<OrderInput["lineItems"]>): Array<NewRow<"lineItem"> & { fulfilledQuantity: number }> {
+function lineItemRows(
+  order: Owner,
+  items: NonNullable<OrderInput["lineItems"]>,
+): Array<NewRow<"lineItem"> & { fulfilledQuantity: number }> {
   return items.map((item, position) => ({
     id: newId(),
     workspaceId: order.workspaceId,
@@ -348,7 +396,12 @@ function lineItemRows(order: Owner, items: NonNullable<OrderInput["lineItems"]>)
 
 // ---------------------------------------------------------------- shipments
 
-function shipmentRows(shipment: ShipmentInput, workspaceId: string, orderId: string, addAddress: (address: AddressInput | null | undefined) => string | null) {
+function shipmentRows(
+  shipment: ShipmentInput,
+  workspaceId: string,
+  orderId: string,
+  addAddress: (address: AddressInput | null | undefined) => string | null,
+) {
   const id = newId();
   const scanInputs = shipment.scanEvents ?? [];
   const status = shipmentStatusFromScans(scanInputs, shipment.status);
@@ -398,7 +451,14 @@ function shipmentDetails(shipment: ShipmentInput) {
 }
 
 function scanRow(shipment: Owner, scan: ScanEventInput): NewRow<"scanEvent"> {
-  return { id: newId(), workspaceId: shipment.workspaceId, shipmentId: shipment.id, ...storedScan(scan), rawStatus: scan.rawStatus ?? null, source: scan.source ?? null };
+  return {
+    id: newId(),
+    workspaceId: shipment.workspaceId,
+    shipmentId: shipment.id,
+    ...storedScan(scan),
+    rawStatus: scan.rawStatus ?? null,
+    source: scan.source ?? null,
+  };
 }
 
 /** Adds shipments (with their scans and addresses) to an existing order. */
@@ -407,8 +467,16 @@ async function insertShipments(tx: Sql, order: Owner, shipments: readonly Shipme
   const addresses = addressBatch(order.workspaceId);
   const rows = shipments.map((s) => shipmentRows(s, order.workspaceId, order.id, addresses.add));
   await insertRows(tx, "address", addresses.rows);
-  await insertRows(tx, "shipment", rows.map((s) => s.row));
-  await insertRows(tx, "scanEvent", rows.flatMap((s) => s.scans));
+  await insertRows(
+    tx,
+    "shipment",
+    rows.map((s) => s.row),
+  );
+  await insertRows(
+    tx,
+    "scanEvent",
+    rows.flatMap((s) => s.scans),
+  );
 }
 
 export type ShipmentStatusChange = { shipmentId: string; carrier: string; trackingCode: string; from: string; to: string };
@@ -417,7 +485,8 @@ export type ShipmentStatusChange = { shipmentId: string; carrier: string; tracki
 async function scansOf(tx: Sql, shipmentIds: readonly string[]) {
   const byShipment = new Map<string, ScanEvent[]>(shipmentIds.map((id) => [id, []]));
   if (shipmentIds.length) {
-    for (const scan of await run(tx, q.selectFrom("scanEvent").selectAll().where("shipmentId", "=", anyOf(shipmentIds)))) byShipment.get(scan.shipmentId)!.push(scan);
+    for (const scan of await run(tx, q.selectFrom("scanEvent").selectAll().where("shipmentId", "=", anyOf(shipmentIds))))
+      byShipment.get(scan.shipmentId)!.push(scan);
   }
   return byShipment;
 }
@@ -438,7 +507,11 @@ async function applyScans(
   const fresh = newScans(stored, incoming);
   let change: ShipmentStatusChange | null = null;
   if (fresh.length) {
-    await insertRows(tx, "scanEvent", fresh.map((scan) => scanRow(shipment, scan)));
+    await insertRows(
+      tx,
+      "scanEvent",
+      fresh.map((scan) => scanRow(shipment, scan)),
+    );
     const deliveredAt = (changes.deliveredAt as Date | null | undefined) ?? shipment.deliveredAt;
     const before = (changes.status as ShipmentStatus | undefined) ?? shipment.status;
     const { status, ...followed } = followScans([...stored, ...fresh.map(storedScan)], { status: before, deliveredAt });
@@ -449,7 +522,14 @@ async function applyScans(
     change = { shipmentId: shipment.id, carrier: shipment.carrier, trackingCode: shipment.trackingCode, from: shipment.status, to: status };
   }
   const updated = Object.keys(changes).length
-    ? (await first(tx, q.updateTable("shipment").set({ ...changes, updatedAt: new Date() }).where("id", "=", shipment.id).returningAll()))!
+    ? (await first(
+        tx,
+        q
+          .updateTable("shipment")
+          .set({ ...changes, updatedAt: new Date() })
+          .where("id", "=", shipment.id)
+          .returningAll(),
+      ))!
     : shipment;
   return { added: fresh.length > 0, change, shipment: updated };
 }
@@ -496,7 +576,10 @@ export async function reconcileShipments(
   let added = plan.add.length > 0 || removed.length > 0;
   const removedAddresses: Array<string | null> = removed.flatMap((s) => [s.originId, s.destinationId]);
   const addresses = addressBatch(order.workspaceId);
-  const storedScans = await scansOf(tx, plan.keep.map((k) => k.id));
+  const storedScans = await scansOf(
+    tx,
+    plan.keep.map((k) => k.id),
+  );
   const updates: Array<{ shipment: Shipment; stored: ScanEvent[]; input: ShipmentInput; changes: Updateable<Database["shipment"]> }> = [];
   for (const { id, input } of plan.keep) {
     const shipment = existing.find((s) => s.id === id)!;
@@ -534,7 +617,8 @@ function givenShipmentFields(input: ShipmentInput): Updateable<Database["shipmen
   if (input.isReturn != null) changes.isReturn = input.isReturn;
   if (input.estimatedDeliveryAt !== undefined) changes.estimatedDeliveryAt = input.estimatedDeliveryAt;
   if (input.signedBy !== undefined) changes.signedBy = input.signedBy;
-  if (input.weight !== undefined) Object.assign(changes, { weight: input.weight, weightUnit: input.weight == null ? null : input.weightUnit });
+  if (input.weight !== undefined)
+    Object.assign(changes, { weight: input.weight, weightUnit: input.weight == null ? null : input.weightUnit });
   return changes;
 }
 
@@ -585,9 +669,15 @@ async function derivationInputs(tx: Sql, orderId: string): Promise<DerivationInp
 function derivationColumns(orderId: string) {
   return [
     jsonArrayFrom(q.selectFrom("lineItem").select(["quantity", "fulfilledQuantity"]).where("orderId", "=", orderId)).as("lineItems"),
-    jsonArrayFrom(q.selectFrom("shipment").select(["id", "status", "isReturn", "deliveredAt"]).where("orderId", "=", orderId)).as("shipments"),
+    jsonArrayFrom(q.selectFrom("shipment").select(["id", "status", "isReturn", "deliveredAt"]).where("orderId", "=", orderId)).as(
+      "shipments",
+    ),
     jsonArrayFrom(
-      q.selectFrom("scanEvent").innerJoin("shipment", "shipment.id", "scanEvent.shipmentId").selectAll("scanEvent").where("shipment.orderId", "=", orderId),
+      q
+        .selectFrom("scanEvent")
+        .innerJoin("shipment", "shipment.id", "scanEvent.shipmentId")
+        .selectAll("scanEvent")
+        .where("shipment.orderId", "=", orderId),
     ).as("scans"),
   ] as const;
 }
@@ -607,7 +697,9 @@ function derivationInputsOf(row: {
 }
 
 function deriveOrderFields(order: Order, { lineItems, shipments, scans }: DerivationInputs) {
-  const dates = orderShippingDates(shipments.map((s) => ({ ...s, shippedAt: shippedAtFromScans(scans.filter((scan) => scan.shipmentId === s.id)) })));
+  const dates = orderShippingDates(
+    shipments.map((s) => ({ ...s, shippedAt: shippedAtFromScans(scans.filter((scan) => scan.shipmentId === s.id)) })),
+  );
   const shippedAt = dates.shippedAt ?? order.shippedAt;
   const deliveredAt = shipments.length ? dates.deliveredAt : order.deliveredAt;
   let fulfillmentStatus: FulfillmentStatus = order.fulfillmentStatus;
@@ -676,7 +768,10 @@ export async function recordScans(
       .where("id", "=", shipmentId)
       .returningAll(),
   ))!;
-  const change = status === before.status ? null : { shipmentId, carrier: shipment.carrier, trackingCode: shipment.trackingCode, from: before.status, to: status };
+  const change =
+    status === before.status
+      ? null
+      : { shipmentId, carrier: shipment.carrier, trackingCode: shipment.trackingCode, from: before.status, to: status };
   const derived = deriveOrderFields(order, {
     ...inputs,
     shipments: inputs.shipments.map((s) => (s.id === shipmentId ? { ...s, status, deliveredAt } : s)),
@@ -705,11 +800,20 @@ export async function newOrderConflicts(sql: Sql, workspaceId: string, input: Or
     q.selectNoFrom((eb) => [
       eb
         .exists(
-          q.selectFrom("order").select("id").where("workspaceId", "=", workspaceId).where("source", "=", input.source).where("externalId", "=", input.externalId ?? null),
+          q
+            .selectFrom("order")
+            .select("id")
+            .where("workspaceId", "=", workspaceId)
+            .where("source", "=", input.source)
+            .where("externalId", "=", input.externalId ?? null),
         )
         .as("externalIdTaken"),
       jsonArrayFrom(
-        q.selectFrom("shipment").select(["carrier", "trackingCode"]).where("workspaceId", "=", workspaceId).where("trackingCode", "=", anyOf(shipments.map((s) => s.trackingCode))),
+        q
+          .selectFrom("shipment")
+          .select(["carrier", "trackingCode"])
+          .where("workspaceId", "=", workspaceId)
+          .where("trackingCode", "=", anyOf(shipments.map((s) => s.trackingCode))),
       ).as("held"),
       ...listenerColumns(workspaceId, topics, sourceValue(input.source)),
     ]),
@@ -732,7 +836,15 @@ export async function findTakenTrackingCode(
   ownOrderId: string | null,
 ): Promise<{ index: number; shipment: ShipmentInput } | null> {
   if (!shipments.length) return null;
-  return firstTaken(shipments, await heldTrackingCodes(sql, workspaceId, shipments.map((s) => s.trackingCode), ownOrderId));
+  return firstTaken(
+    shipments,
+    await heldTrackingCodes(
+      sql,
+      workspaceId,
+      shipments.map((s) => s.trackingCode),
+      ownOrderId,
+    ),
+  );
 }
 
 /** The first of `shipments` (with its index) among the `held` shipment keys. */
@@ -742,9 +854,18 @@ function firstTaken(shipments: readonly ShipmentInput[], held: ReadonlySet<strin
 }
 
 /** The shipment keys (carrier and code) among `codes` that orders of the workspace hold, other than `ownOrderId`. */
-export async function heldTrackingCodes(sql: Sql, workspaceId: string, codes: readonly string[], ownOrderId: string | null = null): Promise<Set<string>> {
+export async function heldTrackingCodes(
+  sql: Sql,
+  workspaceId: string,
+  codes: readonly string[],
+  ownOrderId: string | null = null,
+): Promise<Set<string>> {
   if (!codes.length) return new Set();
-  let query = q.selectFrom("shipment").select(["carrier", "trackingCode"]).where("workspaceId", "=", workspaceId).where("trackingCode", "=", anyOf([...new Set(codes)]));
+  let query = q
+    .selectFrom("shipment")
+    .select(["carrier", "trackingCode"])
+    .where("workspaceId", "=", workspaceId)
+    .where("trackingCode", "=", anyOf([...new Set(codes)]));
   if (ownOrderId) query = query.where("orderId", "!=", ownOrderId);
   return new Set((await run(sql, query)).map(shipmentKey));
 }

@@ -26,27 +26,74 @@ export type Table<T> = {
 
 export const ORDER: Table<Order> = {
   columns: {
-    id: "id", workspaceId: "workspace_id", source: "source", externalId: "external_id", sourceOrderId: "source_order_id",
-    sourceUpdatedAt: "source_updated_at", importHash: "import_hash", number: "number", email: "email", phone: "phone",
-    customerEmail: "customer_email", customerFirstName: "customer_first_name", customerLastName: "customer_last_name",
-    orderType: "order_type", status: "status", rawStatus: "raw_status", paymentStatus: "payment_status",
-    fulfillmentStatus: "fulfillment_status", processingState: "processing_state", processingErrorCode: "processing_error_code",
-    processingErrorMessage: "processing_error_message", processingErrorType: "processing_error_type",
-    processingErrorRetriable: "processing_error_retriable", currency: "currency", subtotal: "subtotal", discount: "discount",
-    total: "total", shippingAddressId: "shipping_address_id", billingAddressId: "billing_address_id",
-    promisedShipBy: "promised_ship_by", promisedDeliveryBy: "promised_delivery_by", shippedAt: "shipped_at",
-    deliveredAt: "delivered_at", cancelledAt: "cancelled_at", cancelReason: "cancel_reason", meta: "meta",
-    createdAt: "created_at", updatedAt: "updated_at", version: "version", syncState: "sync_state",
-    syncAttempts: "sync_attempts", syncError: "sync_error", syncedAt: "synced_at", note: "note", ownerNote: "owner_note",
-    customerId: "customer_id", rawStatusTitle: "raw_status_title", processingErrorSkus: "processing_error_skus",
-    shippingCost: "shipping_cost", discountCoupon: "discount_coupon", discountGateway: "discount_gateway", totalUsd: "total_usd",
-    shipMethod: "ship_method", paidAt: "paid_at", closedAt: "closed_at", cancellationRequestedAt: "cancellation_requested_at",
+    id: "id",
+    workspaceId: "workspace_id",
+    source: "source",
+    externalId: "external_id",
+    sourceOrderId: "source_order_id",
+    sourceUpdatedAt: "source_updated_at",
+    importHash: "import_hash",
+    number: "number",
+    email: "email",
+    phone: "phone",
+    customerEmail: "customer_email",
+    customerFirstName: "customer_first_name",
+    customerLastName: "customer_last_name",
+    orderType: "order_type",
+    status: "status",
+    rawStatus: "raw_status",
+    paymentStatus: "payment_status",
+    fulfillmentStatus: "fulfillment_status",
+    processingState: "processing_state",
+    processingErrorCode: "processing_error_code",
+    processingErrorMessage: "processing_error_message",
+    processingErrorType: "processing_error_type",
+    processingErrorRetriable: "processing_error_retriable",
+    currency: "currency",
+    subtotal: "subtotal",
+    discount: "discount",
+    total: "total",
+    shippingAddressId: "shipping_address_id",
+    billingAddressId: "billing_address_id",
+    promisedShipBy: "promised_ship_by",
+    promisedDeliveryBy: "promised_delivery_by",
+    shippedAt: "shipped_at",
+    deliveredAt: "delivered_at",
+    cancelledAt: "cancelled_at",
+    cancelReason: "cancel_reason",
+    meta: "meta",
+    createdAt: "created_at",
+    updatedAt: "updated_at",
+    version: "version",
+    syncState: "sync_state",
+    syncAttempts: "sync_attempts",
+    syncError: "sync_error",
+    syncedAt: "synced_at",
+    note: "note",
+    ownerNote: "owner_note",
+    customerId: "customer_id",
+    rawStatusTitle: "raw_status_title",
+    processingErrorSkus: "processing_error_skus",
+    shippingCost: "shipping_cost",
+    discountCoupon: "discount_coupon",
+    discountGateway: "discount_gateway",
+    totalUsd: "total_usd",
+    shipMethod: "ship_method",
+    paidAt: "paid_at",
+    closedAt: "closed_at",
+    cancellationRequestedAt: "cancellation_requested_at",
     localOnlyFields: "local_only_fields",
   },
   always: ["id", "createdAt"],
   fields: {
     customer: ["customerEmail", "customerFirstName", "customerLastName"],
-    processingError: ["processingErrorCode", "processingErrorMessage", "processingErrorType", "processingErrorRetriable", "processingErrorSkus"],
+    processingError: [
+      "processingErrorCode",
+      "processingErrorMessage",
+      "processingErrorType",
+      "processingErrorRetriable",
+      "processingErrorSkus",
+    ],
     shippingAddress: ["shippingAddressId"],
     billingAddress: ["billingAddressId"],
     sourceSync: ["syncState", "syncAttempts", "syncError", "syncedAt", "localOnlyFields"],
@@ -60,9 +107,20 @@ export const ORDER: Table<Order> = {
 export const ORDER_KEYS = Object.keys(ORDER.columns);
 export const ADDRESS: Table<Address> = {
   columns: {
-    id: "id", workspaceId: "workspace_id", firstName: "first_name", lastName: "last_name", name: "name", company: "company",
-    line1: "line1", line2: "line2", city: "city", state: "state", postalCode: "postal_code", country: "country",
-    countryCode: "country_code", phone: "phone",
+    id: "id",
+    workspaceId: "workspace_id",
+    firstName: "first_name",
+    lastName: "last_name",
+    name: "name",
+    company: "company",
+    line1: "line1",
+    line2: "line2",
+    city: "city",
+    state: "state",
+    postalCode: "postal_code",
+    country: "country",
+    countryCode: "country_code",
+    phone: "phone",
   },
   always: [],
   fields: { name: ["name", "firstName", "lastName"] },
@@ -70,10 +128,24 @@ export const ADDRESS: Table<Address> = {
 };
 export const LINE_ITEM: Table<LineItem> = {
   columns: {
-    id: "id", workspaceId: "workspace_id", orderId: "order_id", position: "position", sku: "sku", name: "name", quantity: "quantity",
-    fulfilledQuantity: "fulfilled_quantity", unitPrice: "unit_price::text", currency: "currency",
-    productId: "product_id", variantId: "variant_id", weight: "weight::text", weightUnit: "weight_unit", barcode: "barcode",
-    width: "width::text", height: "height::text", depth: "depth::text",
+    id: "id",
+    workspaceId: "workspace_id",
+    orderId: "order_id",
+    position: "position",
+    sku: "sku",
+    name: "name",
+    quantity: "quantity",
+    fulfilledQuantity: "fulfilled_quantity",
+    unitPrice: "unit_price::text",
+    currency: "currency",
+    productId: "product_id",
+    variantId: "variant_id",
+    weight: "weight::text",
+    weightUnit: "weight_unit",
+    barcode: "barcode",
+    width: "width::text",
+    height: "height::text",
+    depth: "depth::text",
   },
   always: [],
   fields: { dimensions: ["width", "height", "depth"] },
@@ -81,29 +153,68 @@ export const LINE_ITEM: Table<LineItem> = {
 };
 export const SHIPMENT: Table<Shipment> = {
   columns: {
-    id: "id", workspaceId: "workspace_id", orderId: "order_id", carrier: "carrier", trackingCode: "tracking_code",
-    carrierService: "carrier_service", trackingUrl: "tracking_url", status: "status", rawStatus: "raw_status",
-    originId: "origin_id", destinationId: "destination_id", estimatedDeliveryAt: "estimated_delivery_at",
-    deliveredAt: "delivered_at", isReturn: "is_return", signedBy: "signed_by", weight: "weight::text",
-    createdAt: "created_at", updatedAt: "updated_at", weightUnit: "weight_unit", carrierName: "carrier_name",
-    sourceShipmentId: "source_shipment_id", shippedAt: "shipped_at", estimatedShipAt: "estimated_ship_at",
-    guaranteedDeliveryAt: "guaranteed_delivery_at", originalEstimatedDeliveryAt: "original_estimated_delivery_at",
-    estimatedLocalDeliveryAt: "estimated_local_delivery_at", estimatedLocalDeliveryOn: "estimated_local_delivery_on",
-    firstDeliveryAttemptAt: "first_delivery_attempt_at", labelUrl: "label_url",
+    id: "id",
+    workspaceId: "workspace_id",
+    orderId: "order_id",
+    carrier: "carrier",
+    trackingCode: "tracking_code",
+    carrierService: "carrier_service",
+    trackingUrl: "tracking_url",
+    status: "status",
+    rawStatus: "raw_status",
+    originId: "origin_id",
+    destinationId: "destination_id",
+    estimatedDeliveryAt: "estimated_delivery_at",
+    deliveredAt: "delivered_at",
+    isReturn: "is_return",
+    signedBy: "signed_by",
+    weight: "weight::text",
+    createdAt: "created_at",
+    updatedAt: "updated_at",
+    weightUnit: "weight_unit",
+    carrierName: "carrier_name",
+    sourceShipmentId: "source_shipment_id",
+    shippedAt: "shipped_at",
+    estimatedShipAt: "estimated_ship_at",
+    guaranteedDeliveryAt: "guaranteed_delivery_at",
+    originalEstimatedDeliveryAt: "original_estimated_delivery_at",
+    estimatedLocalDeliveryAt: "estimated_local_delivery_at",
+    estimatedLocalDeliveryOn: "estimated_local_delivery_on",
+    firstDeliveryAttemptAt: "first_delivery_attempt_at",
+    labelUrl: "label_url",
   },
   always: [],
   fields: { origin: ["originId"], destination: ["destinationId"], order: ["orderId"], scanEvents: [] },
   dates: [
-    "estimatedDeliveryAt", "deliveredAt", "createdAt", "updatedAt", "shippedAt", "estimatedShipAt", "guaranteedDeliveryAt",
-    "originalEstimatedDeliveryAt", "firstDeliveryAttemptAt",
+    "estimatedDeliveryAt",
+    "deliveredAt",
+    "createdAt",
+    "updatedAt",
+    "shippedAt",
+    "estimatedShipAt",
+    "guaranteedDeliveryAt",
+    "originalEstimatedDeliveryAt",
+    "firstDeliveryAttemptAt",
   ],
 };
 export const SCAN_EVENT: Table<ScanEvent> = {
   columns: {
-    id: "id", workspaceId: "workspace_id", shipmentId: "shipment_id", scannedAt: "scanned_at", status: "status", rawStatus: "raw_status",
-    statusDetail: "status_detail", carrierCode: "carrier_code", description: "description", message: "message",
-    locationCity: "location_city", locationState: "location_state", locationPostalCode: "location_postal_code",
-    locationCountry: "location_country", source: "source", createdAt: "created_at",
+    id: "id",
+    workspaceId: "workspace_id",
+    shipmentId: "shipment_id",
+    scannedAt: "scanned_at",
+    status: "status",
+    rawStatus: "raw_status",
+    statusDetail: "status_detail",
+    carrierCode: "carrier_code",
+    description: "description",
+    message: "message",
+    locationCity: "location_city",
+    locationState: "location_state",
+    locationPostalCode: "location_postal_code",
+    locationCountry: "location_country",
+    source: "source",
+    createdAt: "created_at",
   },
   always: [],
   fields: { location: ["locationCity", "locationState", "locationPostalCode", "locationCountry"] },
@@ -111,14 +222,20 @@ export const SCAN_EVENT: Table<ScanEvent> = {
 };
 export const ORDER_EVENT: Table<OrderEvent> = {
   columns: {
-    id: "id", workspaceId: "workspace_id", orderId: "order_id", type: "type", label: "label", linkBackUrl: "link_back_url",
-    properties: "properties", occurredAt: "occurred_at", createdAt: "created_at",
+    id: "id",
+    workspaceId: "workspace_id",
+    orderId: "order_id",
+    type: "type",
+    label: "label",
+    linkBackUrl: "link_back_url",
+    properties: "properties",
+    occurredAt: "occurred_at",
+    createdAt: "created_at",
   },
   always: ["id", "occurredAt"],
   fields: {},
   dates: ["occurredAt", "createdAt"],
 };
-
 
 /** The model keys the GraphQL fields `names` read, or every key. */
 export function keysFor<T>(table: Table<T>, names: readonly string[]): string[] {
@@ -126,7 +243,7 @@ export function keysFor<T>(table: Table<T>, names: readonly string[]): string[] 
   for (const name of names) {
     if (name === "__typename") continue;
     const derived = table.fields[name] as readonly string[] | undefined;
-    if (derived) derived.forEach((key) => keys.add(key));
+    if (derived) for (const key of derived) keys.add(key);
     else if (name in table.columns) keys.add(name);
     else return Object.keys(table.columns);
   }
@@ -147,7 +264,6 @@ export function decode<T>(table: Table<T>, value: Record<string, unknown>): T {
   return value as T;
 }
 
-
 export type PrefetchPlan = {
   /** Model keys of the order row; every key when the row is also served to Shipment.order. */
   order: string[];
@@ -157,7 +273,6 @@ export type PrefetchPlan = {
   shipments: { keys: string[]; scanEvents: string[] | null } | null;
   events: { keys: string[]; args: PageArgs; request: PageRequest } | null;
 };
-
 
 /**
  * The select list for the plan, for an order row aliased `o`. Each relation is
@@ -171,7 +286,8 @@ function prefetchColumns(plan: PrefetchPlan): string {
     [plan.shippingAddress, "shipping_address_id", "prefetch_shipping_address"],
     [plan.billingAddress, "billing_address_id", "prefetch_billing_address"],
   ] as const) {
-    if (keys) columns.push(`(SELECT ${jsonObject(ADDRESS as Table<never>, "a", keys)} FROM address a WHERE a.id = o.${column}) AS ${alias}`);
+    if (keys)
+      columns.push(`(SELECT ${jsonObject(ADDRESS as Table<never>, "a", keys)} FROM address a WHERE a.id = o.${column}) AS ${alias}`);
   }
   if (plan.lineItems) {
     columns.push(`array_to_json(ARRAY(SELECT ${jsonObject(LINE_ITEM as Table<never>, "li", plan.lineItems)}
@@ -199,7 +315,6 @@ function prefetchColumns(plan: PrefetchPlan): string {
   return columns.join(", ");
 }
 
-
 export type PrefetchedRow = Order & {
   prefetchShippingAddress?: Record<string, unknown> | null;
   prefetchBillingAddress?: Record<string, unknown> | null;
@@ -207,7 +322,6 @@ export type PrefetchedRow = Order & {
   prefetchShipments?: Array<{ shipment: Record<string, unknown>; scanEvents?: Record<string, unknown>[] }>;
   prefetchEvents?: Record<string, unknown>[];
 };
-
 
 /** The newest order of the workspace that `lookup` names, with what `plan` asks of it. */
 export async function prefetchOne(sql: Sql, workspaceId: string, plan: PrefetchPlan, lookup: OrderLookup): Promise<PrefetchedRow | null> {
@@ -228,7 +342,8 @@ export type OrderLookup =
 
 function lookupSql(lookup: OrderLookup): { where: string; args: unknown[] } {
   if ("id" in lookup) return { where: "o.id = $2::uuid", args: [lookup.id] };
-  if ("externalId" in lookup) return { where: `o.source = $2::"OrderSource" AND o.external_id = $3`, args: [lookup.source, lookup.externalId] };
+  if ("externalId" in lookup)
+    return { where: `o.source = $2::"OrderSource" AND o.external_id = $3`, args: [lookup.source, lookup.externalId] };
   if ("sourceOrderId" in lookup) {
     return { where: `o.source = $2::"OrderSource" AND o.source_order_id = $3`, args: [lookup.source, lookup.sourceOrderId] };
   }
@@ -245,7 +360,13 @@ function lookupSql(lookup: OrderLookup): { where: string; args: unknown[] } {
  * One page of the workspace's orders matching `filter`, newest first (or
  * oldest first when paging backwards), limit + 1 rows; and how to count all.
  */
-export async function prefetchPage(sql: Sql, workspaceId: string, filter: OrderFilter | null | undefined, request: PageRequest, plan: PrefetchPlan) {
+export async function prefetchPage(
+  sql: Sql,
+  workspaceId: string,
+  filter: OrderFilter | null | undefined,
+  request: PageRequest,
+  plan: PrefetchPlan,
+) {
   const condition = orderFilterSql(workspaceId, filter);
   const { cursor, direction, limit } = request;
   const params = [...condition.args];
@@ -259,8 +380,13 @@ export async function prefetchPage(sql: Sql, workspaceId: string, filter: OrderF
   // The limit is a checked integer and stands in the text: a prepared
   // statement's generic plan then knows it and keeps the index scan.
   const prepare = condition.args.length === 1; // no filter: the same plan suits every workspace
-  const rows = await sql<PrefetchedRow>(`SELECT ${prefetchColumns(plan)} FROM "order" o WHERE ${where} ORDER BY ${order} LIMIT ${limit + 1}`, params, { prepare });
+  const rows = await sql<PrefetchedRow>(
+    `SELECT ${prefetchColumns(plan)} FROM "order" o WHERE ${where} ORDER BY ${order} LIMIT ${limit + 1}`,
+    params,
+    { prepare },
+  );
   const countAll = async () =>
-    (await sql<{ count: number }>(`SELECT count(*)::int AS count FROM "order" WHERE ${condition.where}`, condition.args, { prepare }))[0]!.count;
+    (await sql<{ count: number }>(`SELECT count(*)::int AS count FROM "order" WHERE ${condition.where}`, condition.args, { prepare }))[0]!
+      .count;
   return { rows, countAll };
 }

@@ -42,11 +42,18 @@ export function orderEventPages(sql: Sql, orderIds: readonly string[], request: 
   let numbered = q
     .selectFrom("orderEvent")
     .selectAll()
-    .select((eb) => eb.fn.agg<number>("row_number").over((over) => over.partitionBy("orderId").orderBy("occurredAt", direction).orderBy("id", direction)).as("rn"))
+    .select((eb) =>
+      eb.fn
+        .agg<number>("row_number")
+        .over((over) => over.partitionBy("orderId").orderBy("occurredAt", direction).orderBy("id", direction))
+        .as("rn"),
+    )
     .where("orderId", "=", anyOf(orderIds));
   if (request.cursor) {
     const { at, id } = request.cursor;
-    numbered = numbered.where((eb) => eb(eb.refTuple("occurredAt", "id"), forward ? ">" : "<", eb.tuple(rawSql<Date>`${at}::timestamptz`, rawSql<string>`${id}::uuid`)));
+    numbered = numbered.where((eb) =>
+      eb(eb.refTuple("occurredAt", "id"), forward ? ">" : "<", eb.tuple(rawSql<Date>`${at}::timestamptz`, rawSql<string>`${id}::uuid`)),
+    );
   }
   const query = q
     .selectFrom(numbered.as("numbered"))
@@ -63,7 +70,9 @@ export function eventsRecordedAfter(sql: Sql, orderId: string, after: { at: Date
     .selectFrom("orderEvent")
     .selectAll()
     .where("orderId", "=", orderId)
-    .where((eb) => eb(eb.refTuple("createdAt", "id"), ">", eb.tuple(rawSql<Date>`${after.at}::timestamptz`, rawSql<string>`${after.id}::uuid`)))
+    .where((eb) =>
+      eb(eb.refTuple("createdAt", "id"), ">", eb.tuple(rawSql<Date>`${after.at}::timestamptz`, rawSql<string>`${after.id}::uuid`)),
+    )
     .orderBy("createdAt")
     .orderBy("id");
   return run(sql, query);

@@ -5,18 +5,18 @@
 // models' camelCase names into the schema's snake_case columns and tables.
 import {
   CamelCasePlugin,
+  type ColumnType,
+  type Compilable,
+  type CompiledQuery,
   DummyDriver,
+  type Generated,
+  type Insertable,
   Kysely,
   PostgresAdapter,
   PostgresIntrospector,
   PostgresQueryCompiler,
-  sql as rawSql,
-  type ColumnType,
-  type Compilable,
-  type CompiledQuery,
-  type Generated,
-  type Insertable,
   type RawBuilder,
+  sql as rawSql,
 } from "kysely";
 import type {
   Address,
@@ -25,6 +25,7 @@ import type {
   LineItem,
   Order,
   OrderEvent,
+  Prisma,
   ScanEvent,
   Shipment,
   SourceConnection,
@@ -32,7 +33,6 @@ import type {
   WebhookDelivery,
   WebhookEndpoint,
 } from "../generated/prisma/client.js";
-import type { Prisma } from "../generated/prisma/client.js";
 import { camelCase, type Sql } from "./executor.js";
 
 /**
@@ -48,8 +48,19 @@ export type Database = {
   address: Table<Address, never>;
   order: Table<
     Order,
-    | "source" | "orderType" | "status" | "fulfillmentStatus" | "processingErrorRetriable" | "currency"
-    | "createdAt" | "updatedAt" | "version" | "syncState" | "syncAttempts" | "processingErrorSkus" | "localOnlyFields"
+    | "source"
+    | "orderType"
+    | "status"
+    | "fulfillmentStatus"
+    | "processingErrorRetriable"
+    | "currency"
+    | "createdAt"
+    | "updatedAt"
+    | "version"
+    | "syncState"
+    | "syncAttempts"
+    | "processingErrorSkus"
+    | "localOnlyFields"
   >;
   lineItem: Table<LineItem, "position" | "fulfilledQuantity">;
   shipment: Table<Shipment, "status" | "isReturn" | "createdAt" | "updatedAt">;

@@ -1,8 +1,9 @@
 // Orders with everything under them: as the outbox reads one in the writing
 // transaction (webhook documents, the sources' native bodies), and as a bulk
 // export reads them, a batch at a time.
-import type { Address, LineItem, Order, OrderEvent, ScanEvent, Shipment } from "../generated/prisma/client.js";
+
 import type { OrderFilter } from "../domain/order-filter.js";
+import type { Address, LineItem, Order, OrderEvent, ScanEvent, Shipment } from "../generated/prisma/client.js";
 import type { Sql } from "./executor.js";
 import { orderFilterSql } from "./order-filter.js";
 import { anyOf, first, q, run } from "./schema.js";
@@ -44,7 +45,9 @@ export async function storedOrdersAfter(
   // Outside a transaction, on the pool: the tables are read side by side.
   const [orders, history] = await Promise.all([
     run(sql, q.selectFrom("order").selectAll().where("id", "=", anyOf(orderIds)).orderBy("id")),
-    events ? run(sql, q.selectFrom("orderEvent").selectAll().where("orderId", "=", anyOf(orderIds)).orderBy("occurredAt").orderBy("id")) : [],
+    events
+      ? run(sql, q.selectFrom("orderEvent").selectAll().where("orderId", "=", anyOf(orderIds)).orderBy("occurredAt").orderBy("id"))
+      : [],
   ]);
   const stored = await withChildren(sql, orders, true);
   const byOrder = groupBy(history, (event) => event.orderId);
@@ -59,15 +62,28 @@ export async function storedOrdersAfter(
 async function withChildren(sql: Sql, orders: readonly Order[], together = false): Promise<StoredOrder[]> {
   const orderIds = orders.map((o) => o.id);
   const addressIds = orders.flatMap((o) => [o.shippingAddressId, o.billingAddressId]).filter((id): id is string => id != null);
-  const readLineItems = () => run(sql, q.selectFrom("lineItem").selectAll().where("orderId", "=", anyOf(orderIds)).orderBy("position").orderBy("id"));
+  const readLineItems = () =>
+    run(sql, q.selectFrom("lineItem").selectAll().where("orderId", "=", anyOf(orderIds)).orderBy("position").orderBy("id"));
   const readShipments = async () => {
-    const shipments = await run(sql, q.selectFrom("shipment").selectAll().where("orderId", "=", anyOf(orderIds)).orderBy("createdAt").orderBy("id"));
+    const shipments = await run(
+      sql,
+      q.selectFrom("shipment").selectAll().where("orderId", "=", anyOf(orderIds)).orderBy("createdAt").orderBy("id"),
+    );
     const scans = shipments.length
-      ? await run(sql, q.selectFrom("scanEvent").selectAll().where("shipmentId", "=", anyOf(shipments.map((s) => s.id))).orderBy("scannedAt").orderBy("id"))
+      ? await run(
+          sql,
+          q
+            .selectFrom("scanEvent")
+            .selectAll()
+            .where("shipmentId", "=", anyOf(shipments.map((s) => s.id)))
+            .orderBy("scannedAt")
+            .orderBy("id"),
+        )
       : [];
     return { shipments, scans };
   };
-  const readAddresses = async () => (addressIds.length ? run(sql, q.selectFrom("address").selectAll().where("id", "=", anyOf(addressIds))) : []);
+  const readAddresses = async () =>
+    addressIds.length ? run(sql, q.selectFrom("address").selectAll().where("id", "=", anyOf(addressIds))) : [];
   const [lineItems, { shipments, scans }, addressRows] = together
     ? await Promise.all([readLineItems(), readShipments(), readAddresses()])
     : [await readLineItems(), await readShipments(), await readAddresses()];

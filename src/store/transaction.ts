@@ -41,7 +41,8 @@ export function isUniqueViolation(error: unknown): boolean {
     if (error.code === "P2002") return true;
     cause = (error.meta?.driverAdapterError as { cause?: Cause } | undefined)?.cause;
   } else {
-    cause = (error as { name?: string; cause?: Cause } | null)?.name === "DriverAdapterError" ? (error as { cause?: Cause }).cause : undefined;
+    cause =
+      (error as { name?: string; cause?: Cause } | null)?.name === "DriverAdapterError" ? (error as { cause?: Cause }).cause : undefined;
   }
   return cause?.kind === "UniqueConstraintViolation" || cause?.code === "23505";
 }

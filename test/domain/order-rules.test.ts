@@ -6,7 +6,12 @@ describe("cancelRefusal", () => {
   const open = { status: "OPEN" as const, shippedAt: null, deliveredAt: null };
 
   it("allows an order whose shipments have not moved", () => {
-    expect(cancelRefusal(open, [{ status: "PRE_TRANSIT", isReturn: false }, { status: "UNKNOWN", isReturn: false }])).toBeNull();
+    expect(
+      cancelRefusal(open, [
+        { status: "PRE_TRANSIT", isReturn: false },
+        { status: "UNKNOWN", isReturn: false },
+      ]),
+    ).toBeNull();
   });
 
   it("refuses once a shipment moved or the order was delivered", () => {
@@ -70,7 +75,10 @@ describe("newScans", () => {
 describe("validateCreateOrder", () => {
   it("normalizes codes, trims text and fills defaults", () => {
     const result = validateCreateOrder({ currency: "eur", number: "  7 ", shippingAddress: { countryCode: "de" } });
-    expect(result).toMatchObject({ ok: true, value: { source: "API", currency: "EUR", number: "7", shippingAddress: { countryCode: "DE" } } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { source: "API", currency: "EUR", number: "7", shippingAddress: { countryCode: "DE" } },
+    });
   });
 
   it("reports errors with paths into the input", () => {

@@ -59,7 +59,11 @@ describe("toPage", () => {
 describe("newestFirst", () => {
   it("asks for the rows past the cursor in the page's direction, one more than the page", () => {
     const at = new Date("2026-12-01T00:00:00Z");
-    expect(newestFirst({ direction: "forward", limit: 20, cursor: null })).toEqual({ where: {}, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 21 });
+    expect(newestFirst({ direction: "forward", limit: 20, cursor: null })).toEqual({
+      where: {},
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: 21,
+    });
     expect(newestFirst({ direction: "backward", limit: 5, cursor: { at, id: "b" } })).toEqual({
       where: { OR: [{ createdAt: { gt: at } }, { createdAt: at, id: { gt: "b" } }] },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],

@@ -97,7 +97,10 @@ describe("followScans", () => {
       { scannedAt: at("2026-01-02T00:00:00Z"), status: "DELIVERED" as const },
       { scannedAt: at("2026-01-01T00:00:00Z"), status: "IN_TRANSIT" as const },
     ];
-    expect(followScans(scans, { status: "PRE_TRANSIT", deliveredAt: null })).toEqual({ status: "DELIVERED", deliveredAt: at("2026-01-02T00:00:00Z") });
+    expect(followScans(scans, { status: "PRE_TRANSIT", deliveredAt: null })).toEqual({
+      status: "DELIVERED",
+      deliveredAt: at("2026-01-02T00:00:00Z"),
+    });
     expect(followScans(scans.slice(1), { status: "PRE_TRANSIT", deliveredAt: null })).toEqual({ status: "IN_TRANSIT", deliveredAt: null });
     expect(followScans([], { status: "DELIVERY_FAILED", deliveredAt: null })).toEqual({ status: "DELIVERY_FAILED", deliveredAt: null });
   });

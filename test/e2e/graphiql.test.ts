@@ -12,47 +12,67 @@ import { createPostgresTestDatabase } from "../helpers.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 
-it.skipIf(!existsSync(CHROMIUM))("runs the example query in GraphiQL and shows the demo orders", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "gateway-e2e-"));
-  const database = process.env.DATABASE_URL ? await createPostgresTestDatabase() : null;
-  const { DATABASE_URL: _, ...inherited } = process.env;
-  const server = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: projectRoot,
-    env: { ...inherited, ...(database ? { DATABASE_URL: database.url } : { PGLITE_DIR: join(dir, "pglite") }), PORT: "0", NODE_ENV: "development", LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  try {
-    let output = "";
-    const url = await new Promise<string>((resolve, reject) => {
-      server.stdout!.on("data", (chunk) => {
-        output += chunk;
-        const match = /GraphQL and GraphiQL at (\S+)/.exec(output);
-        if (match && output.includes("demo API key:")) resolve(match[1]!);
-      });
-      server.stderr!.on("data", (chunk) => (output += chunk));
-      server.once("exit", () => reject(new Error(output)));
+it.skipIf(!existsSync(CHROMIUM))(
+  "runs the example query in GraphiQL and shows the demo orders",
+  async () => {
+    const dir = await mkdtemp(join(tmpdir(), "gateway-e2e-"));
+    const database = process.env.DATABASE_URL ? await createPostgresTestDatabase() : null;
+    const { DATABASE_URL: _, ...inherited } = process.env;
+    const server = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: projectRoot,
+      env: {
+        ...inherited,
+        ...(database ? { DATABASE_URL: database.url } : { PGLITE_DIR: join(dir, "pglite") }),
+        PORT: "0",
+        NODE_ENV: "development",
+        LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(url);
-    await page.locator(".graphiql-execute-button").click({ timeout: 30_000 });
-    const response = page.locator(".graphiql-response");
-    // The response editor renders the lines in view: the total and the
-    // newest demo order (Flexport's) are at the top.
-    // The editor lays text out with non-breaking spaces.
-    const shown = async () => (await response.innerText()).replace(/\s+/g, " ");
-    await expect.poll(shown, { timeout: 30_000 }).toContain('"totalCount": 5');
-    expect(await shown()).toContain('"source": "FLEXPORT"');
-    await mkdir(join(projectRoot, "test-results"), { recursive: true });
-    await page.screenshot({ path: join(projectRoot, "test-results", "graphiql.png") });
-  } finally {
-    await browser.close();
-    server.kill("SIGTERM");
-    await new Promise((resolve) => server.once("exit", resolve));
-    await database?.drop();
-    await rm(dir, { recursive: true, force: true });
-  }
-}, 120_000);
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    try {
+      let output = "";
+      const url = await new Promise<string>((resolve, reject) => {
+        server.stdout!.on("data", (chunk) => {
+          output += chunk;
+          const match = /GraphQL and GraphiQL at (\S+)/.exec(output);
+          if (match && output.includes("demo API key:")) resolve(match[1]!);
+        });
+        server.stderr!.on("data", (chunk) => (output += chunk));
+        server.once("exit", () => reject(new Error(output)));
+      });
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(url);
+      await page.locator(".graphiql-execute-button").click({ timeout: 30_000 });
+      const response = page.locator(".graphiql-response");
+      // The response editor renders the lines in view: the total and the
+      // newest demo order (Flexport's) are at the top.
+      // The editor lays text out with non-breaking spaces.
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text as shown, which the editor's lines need
+      const shown = async () => (await response.innerText()).replace(/\s+/g, " ");
+      await expect.poll(shown, { timeout: 30_000 }).toContain('"totalCount": 5');
+      expect(await shown()).toContain('"source": "FLEXPORT"');
+      await mkdir(join(projectRoot, "test-results"), { recursive: true });
+      await page.screenshot({ path: join(projectRoot, "test-results", "graphiql.png") });
+    } finally {
+      await browser.close();
+      server.kill("SIGTERM");
+      await new Promise((resolve) => server.once("exit", resolve));
+      await database?.drop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+  120_000,
+);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { SourcePayloadError } from "../../src/sources/common.js";
 import { mapFlexportOrder } from "../../src/sources/flexport.js";
 import { mapMalomoEvent, mapMalomoOrder } from "../../src/sources/malomo.js";
-import { SourcePayloadError } from "../../src/sources/common.js";
 import { mapStorefrontOrder } from "../../src/sources/storefront.js";
 import { mapTrackmageOrder } from "../../src/sources/trackmage.js";
 import { payload, rawFixture } from "./payloads.js";
@@ -25,7 +25,7 @@ describe("Malomo", () => {
     });
   });
 
-  it("reads zone-less timestamps as UTC and the string \"null\" as no value", () => {
+  it('reads zone-less timestamps as UTC and the string "null" as no value', () => {
     const shipment = order.shipments![0]!;
     expect(shipment).toMatchObject({
       carrier: "usps",
@@ -90,7 +90,16 @@ describe("Flexport", () => {
       processingError: null,
       currency: "USD",
       customer: { firstName: "Ada", lastName: "Lovelace" },
-      shippingAddress: { name: "Ada Lovelace", line1: "1 Dock Street", line2: "Suite 4", city: "Brooklyn", state: "NY", postalCode: "11201", countryCode: "US", company: "Harbor Goods" },
+      shippingAddress: {
+        name: "Ada Lovelace",
+        line1: "1 Dock Street",
+        line2: "Suite 4",
+        city: "Brooklyn",
+        state: "NY",
+        postalCode: "11201",
+        countryCode: "US",
+        company: "Harbor Goods",
+      },
       promisedShipBy: utc("2026-11-03T23:59:59Z"),
       promisedDeliveryBy: utc("2026-11-07T23:59:59Z"),
       shippedAt: utc("2026-11-03T16:05:00Z"),
@@ -159,11 +168,28 @@ describe("storefront", () => {
       total: "5660.00",
       meta: { extra: { "gift-wrap": "deluxe" } },
       createdAt: utc("2022-02-23T12:25:18Z"),
-      billingAddress: { name: "John Doe", line1: "Evergreen Terrace 742", city: "Springfield", state: "Oregon", postalCode: "97475", countryCode: "US", phone: "555-123-0413" },
+      billingAddress: {
+        name: "John Doe",
+        line1: "Evergreen Terrace 742",
+        city: "Springfield",
+        state: "Oregon",
+        postalCode: "97475",
+        countryCode: "US",
+        phone: "555-123-0413",
+      },
       shippingAddress: { line1: "Evergreen Terrace 742", city: "Springfield", countryCode: "US" },
     });
     expect(order.lineItems).toEqual([
-      expect.objectContaining({ sku: "12331471", name: "Pokeball", quantity: 1, fulfilledQuantity: 0, unitPrice: "5190.00", productId: "58208779", variantId: "169164456", weight: "0.50" }),
+      expect.objectContaining({
+        sku: "12331471",
+        name: "Pokeball",
+        quantity: 1,
+        fulfilledQuantity: 0,
+        unitPrice: "5190.00",
+        productId: "58208779",
+        variantId: "169164456",
+        weight: "0.50",
+      }),
     ]);
   });
 
@@ -197,7 +223,9 @@ describe("storefront", () => {
       shipping_tracking_url: "https://ups.example/1Z12345",
     });
     expect(order).toMatchObject({ status: "CANCELLED", cancelReason: "FRAUD", cancelledAt: utc("2022-02-24T10:00:00Z") });
-    expect(order.shipments).toEqual([expect.objectContaining({ carrier: "ups", trackingCode: "1Z12345", status: "PRE_TRANSIT", rawStatus: "unshipped" })]);
+    expect(order.shipments).toEqual([
+      expect.objectContaining({ carrier: "ups", trackingCode: "1Z12345", status: "PRE_TRANSIT", rawStatus: "unshipped" }),
+    ]);
   });
 });
 
@@ -220,8 +248,24 @@ describe("TrackMage", () => {
       subtotal: "199.9",
       total: "199.9",
       createdAt: utc("2021-01-10T00:00:00Z"),
-      shippingAddress: { firstName: "Dorothy", lastName: "Gale", line1: "567 East Cedar", line2: "Apartment 1", postalCode: "67901", countryCode: "US", country: "United States", state: "Kansas", company: "Acme, Inc." },
-      meta: { trackmage: { workspace: "/workspaces/cbe5589f-8869-4a9c-9d9c-3d7f70d66878", storeOrderId: "wo_1001", shipments: ["/shipments/cbe5589f-8869-4a9c-9d9c-3d7f70d66878"] } },
+      shippingAddress: {
+        firstName: "Dorothy",
+        lastName: "Gale",
+        line1: "567 East Cedar",
+        line2: "Apartment 1",
+        postalCode: "67901",
+        countryCode: "US",
+        country: "United States",
+        state: "Kansas",
+        company: "Acme, Inc.",
+      },
+      meta: {
+        trackmage: {
+          workspace: "/workspaces/cbe5589f-8869-4a9c-9d9c-3d7f70d66878",
+          storeOrderId: "wo_1001",
+          shipments: ["/shipments/cbe5589f-8869-4a9c-9d9c-3d7f70d66878"],
+        },
+      },
     });
   });
 
@@ -231,21 +275,43 @@ describe("TrackMage", () => {
   });
 
   it("refuses an orderType it does not document", () => {
-    expect(() => mapTrackmageOrder({ ...payload("trackmage-order.json"), orderType: "wholesale" })).toThrow(/orderType: must be "customer" or "vendor"/);
+    expect(() => mapTrackmageOrder({ ...payload("trackmage-order.json"), orderType: "wholesale" })).toThrow(
+      /orderType: must be "customer" or "vendor"/,
+    );
   });
 });
 
 describe("malformed payloads", () => {
   const cases: Array<[string, () => unknown, RegExp]> = [
-    ["the docs' Malomo text, which is not JSON", () => mapMalomoOrder(rawFixture("malomo-order.docs-raw.txt")), /\(payload\): .*expected object/],
+    [
+      "the docs' Malomo text, which is not JSON",
+      () => mapMalomoOrder(rawFixture("malomo-order.docs-raw.txt")),
+      /\(payload\): .*expected object/,
+    ],
     ["an array instead of an order", () => mapStorefrontOrder([]), /expected object/],
     ["null", () => mapFlexportOrder(null), /expected object/],
-    ["a quantity that is not a number", () => mapStorefrontOrder({ id: 1, products: [{ quantity: "lots" }] }), /products\[0\]\.quantity: must be a whole number/],
-    ["a negative quantity", () => mapFlexportOrder({ id: "x", lineItems: [{ logisticsSku: "a", quantity: -1 }] }), /lineItems\[0\]\.quantity/],
+    [
+      "a quantity that is not a number",
+      () => mapStorefrontOrder({ id: 1, products: [{ quantity: "lots" }] }),
+      /products\[0\]\.quantity: must be a whole number/,
+    ],
+    [
+      "a negative quantity",
+      () => mapFlexportOrder({ id: "x", lineItems: [{ logisticsSku: "a", quantity: -1 }] }),
+      /lineItems\[0\]\.quantity/,
+    ],
     ["a date that is not a date", () => mapMalomoOrder({ id: "x", created_at: "yesterday" }), /created_at: must be an ISO-8601 date-time/],
-    ["money that is not a decimal", () => mapTrackmageOrder({ id: "x", orderType: "customer", total: "12,50" }), /total: must be a decimal number/],
+    [
+      "money that is not a decimal",
+      () => mapTrackmageOrder({ id: "x", orderType: "customer", total: "12,50" }),
+      /total: must be a decimal number/,
+    ],
     ["shipments that are not a list", () => mapMalomoOrder({ id: "x", shipments: "usps" }), /shipments: .*expected array/],
-    ["a shipment without a tracking code", () => mapMalomoOrder({ id: "x", shipments: [{ carrier: "usps" }] }), /shipments\[0\]\.tracking_code/],
+    [
+      "a shipment without a tracking code",
+      () => mapMalomoOrder({ id: "x", shipments: [{ carrier: "usps" }] }),
+      /shipments\[0\]\.tracking_code/,
+    ],
     ["a storefront order without an id", () => mapStorefrontOrder({ number: 1 }), /^Invalid storefront order: id: /],
     ["a Flexport order without line items", () => mapFlexportOrder({ id: "x" }), /lineItems: .*expected array/],
     ["a huge string", () => mapMalomoOrder({ id: "x", number: "9".repeat(5000) }), /number: must be at most 2000 characters/],

@@ -43,9 +43,17 @@ export async function startStandIn(handler: Handler): Promise<StandIn> {
     } catch {
       json = undefined;
     }
-    const recorded: Recorded = { method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers: req.headers, body, json, at: Date.now() };
+    const recorded: Recorded = {
+      method: req.method ?? "GET",
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      json,
+      at: Date.now(),
+    };
     requests.push(recorded);
-    waiters.forEach((wake) => wake());
+    for (const wake of waiters) wake();
     const reply = faults.shift() ?? (await handler(recorded));
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
     if (res.destroyed) return;

@@ -2,7 +2,7 @@
 // orders in memory and answer the documented operations with the documented
 // shapes. Requests without the expected bearer token get a 401.
 import { randomUUID } from "node:crypto";
-import { startStandIn, type Recorded, type Reply, type StandIn } from "./http-stand-in.js";
+import { type Recorded, type Reply, type StandIn, startStandIn } from "./http-stand-in.js";
 
 export const STAND_IN_TOKEN = "sk_test_stand_in_token_9f3c";
 
@@ -13,7 +13,9 @@ function authorized(request: Recorded): Reply | null {
 }
 
 /** Malomo: POST/PUT/DELETE /orders, POST /orders/:id/events, GET /orders?next=<id> (pages of `pageSize`). */
-export async function startMalomo(options: { orders?: Record<string, any>[]; pageSize?: number } = {}): Promise<StandIn & { orders: Orders }> {
+export async function startMalomo(
+  options: { orders?: Record<string, any>[]; pageSize?: number } = {},
+): Promise<StandIn & { orders: Orders }> {
   const orders: Orders = new Map((options.orders ?? []).map((order) => [String(order.id), order]));
   const pageSize = options.pageSize ?? 2;
   const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
@@ -29,7 +31,13 @@ export async function startMalomo(options: { orders?: Record<string, any>[]; pag
       return { json: all.slice(start, start + pageSize) };
     }
     if (request.method === "POST" && !id) {
-      const created = { id: randomUUID(), created_at: now(), updated_at: now(), ...request.json, shipments: (request.json.shipments ?? []).map((s: any) => ({ ...s, id: randomUUID(), status: "pending", scan_events: [] })) };
+      const created = {
+        id: randomUUID(),
+        created_at: now(),
+        updated_at: now(),
+        ...request.json,
+        shipments: (request.json.shipments ?? []).map((s: any) => ({ ...s, id: randomUUID(), status: "pending", scan_events: [] })),
+      };
       orders.set(created.id, created);
       return { json: created };
     }
@@ -74,7 +82,8 @@ export async function startFlexport(): Promise<StandIn & { orders: Orders }> {
     const order = orders.get(id);
     if (!order) return { status: 404, json: { message: "Order not found" } };
     if (action === "cancel") {
-      if (order.state.fulfillmentStatus === "SHIPPED") return { status: 422, json: { message: "Order has already shipped and cannot be cancelled" } };
+      if (order.state.fulfillmentStatus === "SHIPPED")
+        return { status: 422, json: { message: "Order has already shipped and cannot be cancelled" } };
       order.state = { ...order.state, internalStatus: "CANCELLED", fulfillmentStatus: "CANCELLED" };
       return { json: order };
     }

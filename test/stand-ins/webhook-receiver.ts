@@ -3,7 +3,7 @@
 // "{id}.{timestamp}.{body}" keyed by the secret's base64 key).
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { Webhook } from "standardwebhooks";
-import { startStandIn, type Handler, type Recorded, type StandIn } from "./http-stand-in.js";
+import { type Handler, type Recorded, type StandIn, startStandIn } from "./http-stand-in.js";
 
 export async function startReceiver(handler: Handler = () => ({ status: 204 })): Promise<StandIn> {
   return startStandIn(handler);
@@ -17,7 +17,12 @@ export function verifySignature(secret: string, request: Recorded): boolean {
   const expected = createHmac("sha256", key).update(`${id}.${timestamp}.${request.body}`).digest("base64");
   const byHand = signature.split(" ").some((entry) => {
     const [version, value] = entry.split(",");
-    return version === "v1" && value !== undefined && value.length === expected.length && timingSafeEqual(Buffer.from(value), Buffer.from(expected));
+    return (
+      version === "v1" &&
+      value !== undefined &&
+      value.length === expected.length &&
+      timingSafeEqual(Buffer.from(value), Buffer.from(expected))
+    );
   });
   let byLibrary = true;
   try {

@@ -16,7 +16,10 @@ const existing = {
 
 describe("order columns", () => {
   it("gives a new order the defaults for what its input leaves out", () => {
-    const columns = orderColumns({ email: "a@example.com", customer: { firstName: "Ann" }, processingError: { message: "stuck", retriable: true } }, null);
+    const columns = orderColumns(
+      { email: "a@example.com", customer: { firstName: "Ann" }, processingError: { message: "stuck", retriable: true } },
+      null,
+    );
     expect(columns).toMatchObject({
       email: "a@example.com",
       orderType: "CUSTOMER",
@@ -49,7 +52,12 @@ describe("order columns", () => {
 
   it("changes only what a patch gives, and resets a nulled field to its default", () => {
     expect(patchColumns({ paymentStatus: "paid" })).toEqual({ paymentStatus: "paid" });
-    expect(patchColumns({ currency: null, orderType: null, email: null, meta: null })).toEqual({ currency: "USD", orderType: "CUSTOMER", email: null, meta: null });
+    expect(patchColumns({ currency: null, orderType: null, email: null, meta: null })).toEqual({
+      currency: "USD",
+      orderType: "CUSTOMER",
+      email: null,
+      meta: null,
+    });
     expect(patchColumns({ customer: null })).toEqual({ customerEmail: null, customerFirstName: null, customerLastName: null });
   });
 });
