@@ -1,5 +1,5 @@
 import type { ImportSource } from "../services/imports.js";
-import type { Connector } from "./connector.js";
+import type { Connector, WriteOperation, WriteRoute } from "./connector.js";
 import { flexport } from "./flexport.js";
 import { malomo } from "./malomo.js";
 import { storefront } from "./storefront.js";
@@ -13,6 +13,11 @@ export const connectors: Record<ImportSource, Connector> = {
   STOREFRONT: storefront,
   TRACKMAGE: { writes: {} },
 };
+
+/** How a source (a connection's, stored as text) takes `operation`; undefined when its docs have no such operation. */
+export function routeFor(source: string, operation: string): WriteRoute | undefined {
+  return connectors[source as ImportSource]?.writes[operation as WriteOperation];
+}
 
 /** The source's name as people write it, for messages. */
 export const sourceLabel = (source: string) =>

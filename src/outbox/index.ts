@@ -5,7 +5,7 @@
 // same transaction, so nothing is sent for a change that rolled back and
 // nothing is lost when the process dies after the commit.
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import { connectors, sourceLabel, type WriteOperation } from "../connectors/index.js";
+import { routeFor, sourceLabel, type WriteOperation } from "../connectors/index.js";
 import type { OrderEvent, OrderSource, WebhookTopic } from "../generated/prisma/client.js";
 import { type JobQueue, QUEUES } from "../jobs/queue.js";
 import type { Sql } from "../store/executor.js";
@@ -68,7 +68,7 @@ export function createOutbox(jobs: JobQueue): Outbox {
   const recordTo = async (tx: Sql, change: OrderChange, targets: Listeners): Promise<boolean> => {
     const topics = topicsOf(change);
     const connection = targets.connection;
-    const found = change.write && connection ? connectors[connection.source as keyof typeof connectors]?.writes[change.write] : undefined;
+    const found = change.write && connection ? routeFor(connection.source, change.write) : undefined;
     // What of the change the source cannot receive: an operation it does not have, or fields its write does not carry.
     const uncarried = found?.carries ? (change.fields ?? []).filter((field) => !found.carries!.includes(field)) : [];
     const carriesNothing =

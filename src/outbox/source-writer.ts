@@ -2,7 +2,7 @@
 // an attempt already made (a redelivered job) is skipped; a failure worth
 // retrying queues the next attempt, spaced by backoff or the source's
 // Retry-After, in the same transaction that records this one.
-import { connectors, sourceHeaders, sourceLabel, sourceUrl, type WriteOperation } from "../connectors/index.js";
+import { routeFor, sourceHeaders, sourceLabel, sourceUrl } from "../connectors/index.js";
 import { isRetryableStatus, remoteErrorMessage } from "../domain/delivery.js";
 import type { SourceConnection, SourceWrite } from "../generated/prisma/client.js";
 import { type AttemptJob, QUEUES } from "../jobs/queue.js";
@@ -39,9 +39,8 @@ async function attempt(deps: OutboundDeps, write: SourceWrite & { connection: So
     select: { id: true },
   });
   if (earlier) return { kind: "waiting" };
-  const source = write.connection.source as keyof typeof connectors;
-  const label = sourceLabel(source);
-  const route = connectors[source]?.writes[write.operation as WriteOperation];
+  const label = sourceLabel(write.connection.source);
+  const route = routeFor(write.connection.source, write.operation);
   if (!route) return { kind: "failed", status: null, error: `${label} has no ${write.operation} operation.` };
   if (!write.connection.enabled) return { kind: "failed", status: null, error: `The ${label} connection is disabled.` };
   const sourceOrderId = write.sourceOrderId ?? (await currentSourceOrderId(deps, write.orderId));
@@ -99,7 +98,7 @@ async function record(
   write: SourceWrite & { connection: SourceConnection },
   outcome: Exclude<Outcome, { kind: "waiting" }>,
 ): Promise<void> {
-  const route = connectors[write.connection.source as keyof typeof connectors]?.writes[write.operation as WriteOperation];
+  const route = routeFor(write.connection.source, write.operation);
   const attempts = write.attempts + 1;
   const now = new Date();
   deps.metrics.attempt(QUEUES.sourceWrite, outcome.kind);

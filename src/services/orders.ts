@@ -1,7 +1,7 @@
 // The mutations' work: each runs in one transaction and returns either its
 // result or the user errors that stopped it, leaving the data as it was.
 import { createHash } from "node:crypto";
-import { connectors, type WriteOperation } from "../connectors/index.js";
+import { routeFor, type WriteOperation } from "../connectors/index.js";
 import type { OrderEventInput, OrderInput, ShipmentInput } from "../domain/order-input.js";
 import { cancelRefusal, retryRefusal } from "../domain/order-rules.js";
 import {
@@ -242,7 +242,7 @@ export async function cancelOrder(
 /** Whether the order's connected source must accept `write` before it takes effect here. */
 function awaitsSource(listeners: Listeners, write: WriteOperation): boolean {
   const connection = listeners.connection;
-  return connection != null && connectors[connection.source as keyof typeof connectors]?.writes[write]?.awaitsSource === true;
+  return connection != null && routeFor(connection.source, write)?.awaitsSource === true;
 }
 
 /**
