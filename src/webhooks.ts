@@ -4,21 +4,15 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Plugin } from "graphql-yoga";
 import type { Caller } from "./auth/api-keys.js";
-import { RequestRefused } from "./auth/authenticate.js";
 import { BodyTooLarge } from "./auth/door.js";
 import { jsonFault, MAX_JSON_DEPTH } from "./domain/json-shape.js";
 import { type PubSub, publishImported } from "./events.js";
 import type { OrderSource } from "./generated/prisma/client.js";
+import { admitCaller, jsonReply } from "./json-route.js";
 import type { Outbox } from "./outbox/index.js";
-import { type ImportSource, importPayloads, MAX_PAYLOADS_PER_IMPORT } from "./services/imports.js";
+import { importPayloads, MAX_PAYLOADS_PER_IMPORT } from "./services/imports.js";
+import { SOURCE_NAMES, sourceNamed } from "./sources/index.js";
 import type { TransactionalSql } from "./store/executor.js";
-
-const SOURCES: Record<string, ImportSource> = {
-  malomo: "MALOMO",
-  flexport: "FLEXPORT",
-  storefront: "STOREFRONT",
-  trackmage: "TRACKMAGE",
-};
 
 export function sourceWebhooks(options: {
   store: TransactionalSql;
@@ -30,24 +24,12 @@ export function sourceWebhooks(options: {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       const match = /^\/webhooks\/([^/]+)\/?$/.exec(url.pathname);
       if (!match) return;
-      const reply = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-        endResponse(
-          new fetchAPI.Response(JSON.stringify(body), {
-            status,
-            headers: { "content-type": "application/json; charset=utf-8", ...headers },
-          }),
-        );
-      const source = SOURCES[match[1]!.toLowerCase()];
-      if (!source)
-        return reply(404, { error: `No webhook for ${JSON.stringify(match[1])}; use one of ${Object.keys(SOURCES).join(", ")}.` });
+      const reply = jsonReply(endResponse, fetchAPI);
+      const source = sourceNamed(match[1]!);
+      if (!source) return reply(404, { error: `No webhook for ${JSON.stringify(match[1])}; use one of ${SOURCE_NAMES.join(", ")}.` });
       if (request.method !== "POST") return reply(405, { error: "Send orders with POST." }, { allow: "POST" });
-      let caller: Caller;
-      try {
-        caller = await options.admit(request);
-      } catch (error) {
-        if (error instanceof RequestRefused) return reply(error.status, { error: error.message }, error.headers);
-        throw error;
-      }
+      const caller = await admitCaller(options.admit, request, reply);
+      if (!caller) return;
       if (caller.scope !== "WRITE") return reply(403, { error: "This API key may only read; webhooks need a key with the write scope." });
       if (!/^application\/(.+\+)?json\b/i.test(request.headers.get("content-type") ?? "")) {
         return reply(415, { error: "Send the order as JSON (content-type: application/json)." });

@@ -6,17 +6,15 @@
 import { Readable } from "node:stream";
 import type { Plugin } from "graphql-yoga";
 import type { Caller } from "../auth/api-keys.js";
-import { RequestRefused } from "../auth/authenticate.js";
 import { BodyTooLarge } from "../auth/door.js";
 import { parseRange } from "../domain/byte-range.js";
 import type { OrderSource } from "../generated/prisma/client.js";
+import { admitCaller, jsonReply } from "../json-route.js";
 import { parseGlobalId } from "../schema/global-id.js";
-import type { ImportSource } from "../services/imports.js";
+import { SOURCE_NAMES, sourceNamed } from "../sources/index.js";
 import { type BulkService, UploadTooLarge } from "./operations.js";
 import type { BulkStorage } from "./storage.js";
 import { bulkOperationDocument } from "./worker.js";
-
-const SOURCES: Record<string, ImportSource> = { malomo: "MALOMO", flexport: "FLEXPORT", storefront: "STOREFRONT", trackmage: "TRACKMAGE" };
 
 export function bulkRoutes(options: {
   admit: (request: Request) => Promise<Caller>;
@@ -26,26 +24,15 @@ export function bulkRoutes(options: {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (!url.pathname.startsWith("/bulk/")) return;
-      const reply = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-        endResponse(
-          new fetchAPI.Response(JSON.stringify(body), {
-            status,
-            headers: { "content-type": "application/json; charset=utf-8", ...headers },
-          }),
-        );
-      let caller: Caller;
-      try {
-        caller = await options.admit(request);
-      } catch (error) {
-        if (error instanceof RequestRefused) return reply(error.status, { error: error.message }, error.headers);
-        throw error;
-      }
+      const reply = jsonReply(endResponse, fetchAPI);
+      const caller = await admitCaller(options.admit, request, reply);
+      if (!caller) return;
 
       if (url.pathname.replace(/\/$/, "") === "/bulk/imports") {
         if (request.method !== "POST") return reply(405, { error: "Upload an import with POST." }, { allow: "POST" });
         if (caller.scope !== "WRITE") return reply(403, { error: "This API key may only read; imports need a key with the write scope." });
-        const source = SOURCES[(url.searchParams.get("source") ?? "").toLowerCase()];
-        if (!source) return reply(400, { error: `Name the payloads' source: ?source=${Object.keys(SOURCES).join("|")}.` });
+        const source = sourceNamed(url.searchParams.get("source") ?? "");
+        if (!source) return reply(400, { error: `Name the payloads' source: ?source=${SOURCE_NAMES.join("|")}.` });
         if (request.headers.has("content-encoding")) {
           return reply(415, {
             error: "Send a gzip file as the body itself, without Content-Encoding: it is recognised by its first bytes.",

@@ -10,11 +10,11 @@ import cliProgress from "cli-progress";
 import { DEMO_WORKSPACE, ensureWorkspace } from "../db/workspaces.js";
 import { crossesStatisticsMark } from "../domain/statistics.js";
 import { bulkImportConcurrency, type ImportOutcome, type ImportSource, importPayloads } from "../services/imports.js";
+import { sourceNamed } from "../sources/index.js";
 import type { TransactionalSql } from "../store/executor.js";
 import { refreshStatistics } from "../store/orders.js";
 import { fail, openCliDatabase } from "./common.js";
 
-const SOURCES: Record<string, ImportSource> = { malomo: "MALOMO", flexport: "FLEXPORT", storefront: "STOREFRONT", trackmage: "TRACKMAGE" };
 const USAGE = "usage: npm run import -- --source <malomo|flexport|storefront|trackmage> [--workspace <slug>] <file.json|file.ndjson>";
 
 type Item = { label: string; payload: unknown } | { label: string; unreadable: string };
@@ -131,7 +131,7 @@ async function main() {
     console.log(USAGE);
     return;
   }
-  const source = SOURCES[(args.values.source ?? "").toLowerCase()];
+  const source = sourceNamed(args.values.source ?? "");
   const file = args.positionals[0];
   if (!source || !file || args.positionals.length > 1) fail(USAGE);
   const size = await stat(file).then(

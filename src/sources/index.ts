@@ -14,6 +14,15 @@ export { SourcePayloadError } from "./common.js";
  */
 export const MAPPING_VERSION = 2;
 
+/** The sources by the names paths, query strings and command lines use (lower case). */
+export const SOURCE_NAMES = ["malomo", "flexport", "storefront", "trackmage"] as const;
+
+/** The source a name stands for, in any case; undefined for none. */
+export function sourceNamed(name: string): Exclude<OrderSource, "API"> | undefined {
+  const lower = name.toLowerCase();
+  return (SOURCE_NAMES as readonly string[]).includes(lower) ? (lower.toUpperCase() as Exclude<OrderSource, "API">) : undefined;
+}
+
 /** One mapper per source: native order JSON -> canonical order input. */
 export const mappers: Record<Exclude<OrderSource, "API">, (payload: unknown) => OrderInput> = {
   MALOMO: mapMalomoOrder,
