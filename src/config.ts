@@ -336,6 +336,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
   const e = parsed.data;
+  // A job may take at least as long as one outbound call.
+  const jobTimeoutSeconds = Math.max(e.JOB_TIMEOUT_SECONDS, Math.ceil(e.SOURCE_TIMEOUT_MS / 1000) + 1);
   const config: Config = {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -385,7 +387,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobs: {
       enabled: e.JOBS,
       pollSeconds: e.JOB_POLL_SECONDS,
-      timeoutSeconds: Math.max(e.JOB_TIMEOUT_SECONDS, Math.ceil(e.SOURCE_TIMEOUT_MS / 1000) + 1),
+      timeoutSeconds: jobTimeoutSeconds,
       pullCheckSeconds: e.PULL_CHECK_SECONDS,
       pullPageSize: e.PULL_PAGE_SIZE,
       pullLeaseSeconds: e.PULL_LEASE_SECONDS,
@@ -396,7 +398,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxFileBytes: e.BULK_MAX_FILE_BYTES,
       maxWorkspaceBytes: e.BULK_MAX_WORKSPACE_BYTES,
       exportsPerWorkspace: e.BULK_EXPORTS_PER_WORKSPACE,
-      sliceMs: e.BULK_SLICE_MS ?? Math.min(10_000, Math.max(e.JOB_TIMEOUT_SECONDS, Math.ceil(e.SOURCE_TIMEOUT_MS / 1000) + 1) * 250),
+      sliceMs: e.BULK_SLICE_MS ?? Math.min(10_000, jobTimeoutSeconds * 250),
     },
   };
   if (e.DATABASE_REPLICA_URLS?.length && !e.DATABASE_URL) {

@@ -4,15 +4,14 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import type { Config } from "../config.js";
-import type { OrderFilter } from "../domain/order-filter.js";
-import { customerIdsOf, searchTerms } from "../domain/order-filter.js";
+import { checkOrderFilter, type OrderFilter } from "../domain/order-filter.js";
 import { fail, ok, type Result } from "../domain/user-error.js";
 import type { BulkOperation, PrismaClient } from "../generated/prisma/client.js";
-import { type JobQueue, QUEUES } from "../jobs/queue.js";
+import type { JobQueue } from "../jobs/queue.js";
 import type { ImportSource } from "../services/imports.js";
 import { newId } from "../store/ids.js";
 import type { BulkStorage } from "./storage.js";
-import { EXPORT_RELATIONS, type ExportRelation, importKey } from "./worker.js";
+import { EXPORT_RELATIONS, type ExportRelation, importKey, queueBulkJob } from "./worker.js";
 
 export type BulkService = ReturnType<typeof bulkService>;
 
@@ -33,11 +32,6 @@ async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Buffe
 export class UploadTooLarge extends Error {}
 
 export function bulkService(prisma: PrismaClient, jobs: JobQueue, storage: BulkStorage, config: Config["bulk"]) {
-  const queue = async (id: string) => {
-    await prisma.$transaction((tx) => jobs.enqueue(tx, QUEUES.bulkOperation, { id, attempt: 0 }));
-    jobs.wake(QUEUES.bulkOperation);
-  };
-
   /** Bytes the workspace's bulk files hold now (finished or being written). */
   const held = async (workspaceId: string) => {
     const sum = await prisma.bulkOperation.aggregate({
@@ -55,8 +49,7 @@ export function bulkService(prisma: PrismaClient, jobs: JobQueue, storage: BulkS
     ): Promise<Result<BulkOperation>> {
       try {
         // The filter's own rules, checked now rather than in the worker.
-        searchTerms(filter?.q);
-        customerIdsOf(filter);
+        checkOrderFilter(filter);
       } catch (error) {
         return fail("VALIDATION", (error as Error).message, ["filter"]);
       }
@@ -77,7 +70,7 @@ export function bulkService(prisma: PrismaClient, jobs: JobQueue, storage: BulkS
           include: [...new Set(include ?? EXPORT_RELATIONS)],
         },
       });
-      await queue(id);
+      await queueBulkJob(prisma, jobs, id);
       return ok(operation);
     },
 
@@ -121,7 +114,7 @@ export function bulkService(prisma: PrismaClient, jobs: JobQueue, storage: BulkS
       const operation = await prisma.bulkOperation.create({
         data: { id, workspaceId, kind: "IMPORT", source, inputKey: key, fileSize: BigInt(size) },
       });
-      await queue(id);
+      await queueBulkJob(prisma, jobs, id);
       return operation;
     },
 

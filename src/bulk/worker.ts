@@ -65,7 +65,7 @@ export async function runBulkOperation(deps: BulkDeps, job: AttemptJob): Promise
   if (op.kind === "EXPORT" && op.status === "CREATED") {
     const running = await prisma.bulkOperation.count({ where: { workspaceId: op.workspaceId, kind: "EXPORT", status: "RUNNING" } });
     if (running >= deps.config.bulk.exportsPerWorkspace) {
-      await again(deps, op.id, 2000);
+      await queueBulkJob(deps.prisma, deps.jobs, op.id, 2000);
       return;
     }
   }
@@ -79,7 +79,7 @@ export async function runBulkOperation(deps: BulkDeps, job: AttemptJob): Promise
     const done = op.kind === "EXPORT" ? await exportSlice(deps, op, deadline) : await importSlice(deps, op, deadline);
     if (done === "cancelled") await deps.storage.remove(op.kind === "EXPORT" ? exportKey(op.id) : resultKey(op.id));
     else if (done) await finish(deps, op);
-    else await again(deps, op.id);
+    else await queueBulkJob(deps.prisma, deps.jobs, op.id);
   } catch (error) {
     deps.logger.error({ err: error, operationId: op.id }, "bulk operation failed");
     await deps.storage.remove(op.kind === "EXPORT" ? exportKey(op.id) : resultKey(op.id));
@@ -87,11 +87,12 @@ export async function runBulkOperation(deps: BulkDeps, job: AttemptJob): Promise
   }
 }
 
-async function again(deps: BulkDeps, id: string, delayMs = 0) {
-  await deps.prisma.$transaction((tx) =>
-    deps.jobs.enqueue(tx, QUEUES.bulkOperation, { id, attempt: 0 }, delayMs ? new Date(Date.now() + delayMs) : undefined),
+/** Queues work on the operation: now (waking this process's worker), or after `delayMs`. */
+export async function queueBulkJob(prisma: PrismaClient, jobs: JobQueue, id: string, delayMs = 0) {
+  await prisma.$transaction((tx) =>
+    jobs.enqueue(tx, QUEUES.bulkOperation, { id, attempt: 0 }, delayMs ? new Date(Date.now() + delayMs) : undefined),
   );
-  if (!delayMs) deps.jobs.wake(QUEUES.bulkOperation);
+  if (!delayMs) jobs.wake(QUEUES.bulkOperation);
 }
 
 // ---------------------------------------------------------------- export
@@ -347,6 +348,11 @@ async function settle(deps: BulkDeps, op: BulkOperation, data: Ending) {
   );
 }
 
+/** Where the operation's file is downloaded, once it is COMPLETED and until the file expires. */
+export function bulkOperationUrl(op: Pick<BulkOperation, "id" | "status" | "resultKey">): string | null {
+  return op.resultKey && op.status === "COMPLETED" ? `/bulk/${encodeGlobalID("BulkOperation", op.id)}` : null;
+}
+
 /** A bulk operation as the API shows it, for the BULK_OPERATION_FINISHED webhook. */
 export function bulkOperationDocument(op: BulkOperation) {
   const id = encodeGlobalID("BulkOperation", op.id);
@@ -358,7 +364,7 @@ export function bulkOperationDocument(op: BulkOperation) {
     failedCount: op.failedCount,
     fileSize: op.fileSize == null ? null : Number(op.fileSize),
     error: op.error,
-    url: op.resultKey ? `/bulk/${id}` : null,
+    url: bulkOperationUrl(op),
     completedAt: op.completedAt?.toISOString() ?? null,
   };
 }

@@ -27,6 +27,12 @@ export function customerIdsOf(filter: OrderFilter | null | undefined): string[] 
 }
 const MAX_SEARCH_TERMS = 5;
 
+/** Throws DomainRuleError when the filter breaks one of its rules (as reading with it would). */
+export function checkOrderFilter(filter: OrderFilter | null | undefined): void {
+  searchTerms(filter?.q);
+  customerIdsOf(filter);
+}
+
 /** "john smith" matches orders where each word is in the number, a name or an email. */
 export function searchTerms(q: string | null | undefined): string[] {
   if (q == null) return [];

@@ -1,7 +1,6 @@
 // Bulk operations: a workspace's orders out as one gzip JSONL file (export),
 // or a file of native payloads in (POST /bulk/imports), run in the background.
-import { encodeGlobalID } from "@pothos/plugin-relay";
-import { EXPORT_RELATIONS, type ExportRelation } from "../bulk/worker.js";
+import { bulkOperationUrl, EXPORT_RELATIONS, type ExportRelation } from "../bulk/worker.js";
 import { newestFirst, parsePageArgs, toPage } from "../domain/pagination.js";
 import { asClientError } from "../errors.js";
 import { type BulkOperation, BulkOperationKind, BulkOperationStatus } from "../generated/prisma/client.js";
@@ -49,7 +48,7 @@ builder.node(BulkOperationRef, {
       nullable: true,
       description:
         "Where to download the result with the same workspace's API key (GET, Range supported): the export's gzip JSONL, or an import's failed lines as JSONL. Null until COMPLETED and after expiresAt.",
-      resolve: (op) => (op.resultKey && op.status === "COMPLETED" ? `/bulk/${encodeGlobalID("BulkOperation", op.id)}` : null),
+      resolve: bulkOperationUrl,
     }),
     error: t.exposeString("error", { nullable: true }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),

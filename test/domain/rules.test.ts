@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { deriveFulfillmentStatus } from "../../src/domain/fulfillment.js";
 import { formatMoney } from "../../src/domain/money.js";
-import { searchTerms } from "../../src/domain/order-filter.js";
+import { checkOrderFilter, searchTerms } from "../../src/domain/order-filter.js";
 import {
   deliveredAtFromScans,
   followScans,
@@ -103,5 +103,14 @@ describe("followScans", () => {
     });
     expect(followScans(scans.slice(1), { status: "PRE_TRANSIT", deliveredAt: null })).toEqual({ status: "IN_TRANSIT", deliveredAt: null });
     expect(followScans([], { status: "DELIVERY_FAILED", deliveredAt: null })).toEqual({ status: "DELIVERY_FAILED", deliveredAt: null });
+  });
+});
+
+describe("checkOrderFilter", () => {
+  it("refuses what reading with the filter would refuse, and takes the rest", () => {
+    expect(() => checkOrderFilter({ q: "x".repeat(201) })).toThrow(/at most 200 characters/);
+    expect(() => checkOrderFilter({ customerIds: Array.from({ length: 101 }, (_, i) => String(i)) })).toThrow(/at most 100 ids/);
+    expect(() => checkOrderFilter({ q: "ana", customerIds: ["101"] })).not.toThrow();
+    expect(() => checkOrderFilter(null)).not.toThrow();
   });
 });
