@@ -1,13 +1,12 @@
 // Bulk operations: a workspace's orders out as one gzip JSONL file (export),
 // or a file of native payloads in (POST /bulk/imports), run in the background.
 import { bulkOperationUrl, EXPORT_RELATIONS, type ExportRelation } from "../bulk/worker.js";
-import { newestFirst, parsePageArgs, toPage } from "../domain/pagination.js";
-import { asClientError } from "../errors.js";
 import { type BulkOperation, BulkOperationKind, BulkOperationStatus } from "../generated/prisma/client.js";
 import { inOrderOf } from "../loaders/index.js";
 import { builder } from "./builder.js";
 import { OrderSourceEnum } from "./enums.js";
 import { databaseId } from "./global-id.js";
+import { newestFirstPage } from "./newest-first.js";
 import { OrderFilterInput } from "./order-filter.js";
 import { payload, toPayload } from "./payloads.js";
 
@@ -70,17 +69,10 @@ builder.queryFields((t) => ({
   bulkOperations: t.connection({
     type: BulkOperationRef,
     description: "The workspace's bulk operations, newest first.",
-    resolve: async (_root, args, ctx) => {
-      let request;
-      try {
-        request = parsePageArgs(args, ctx.config.maxPageSize);
-      } catch (error) {
-        throw asClientError(error);
-      }
-      const page = newestFirst(request);
-      const rows = await ctx.prisma.bulkOperation.findMany({ ...page, where: { workspaceId: ctx.workspaceId, ...page.where } });
-      return toPage(rows, request, (row) => ({ at: row.createdAt, id: row.id }));
-    },
+    resolve: (_root, args, ctx) =>
+      newestFirstPage(args, ctx.config.maxPageSize, (page) =>
+        ctx.prisma.bulkOperation.findMany({ ...page, where: { workspaceId: ctx.workspaceId, ...page.where } }),
+      ),
   }),
 }));
 

@@ -1,15 +1,14 @@
 // Partner webhooks: endpoints that receive signed order events, and the
 // deliveries made to them. The signing secret is shown once, at creation.
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import { newestFirst, parsePageArgs, toPage } from "../domain/pagination.js";
 import type { UserError } from "../domain/user-error.js";
-import { asClientError } from "../errors.js";
 import type { WebhookDelivery, WebhookEndpoint } from "../generated/prisma/client.js";
 import { inOrderOf } from "../loaders/index.js";
 import * as connections from "../services/connections.js";
 import { builder } from "./builder.js";
 import { DeliveryStatusEnum, WebhookTopicEnum } from "./enums.js";
 import { databaseId } from "./global-id.js";
+import { newestFirstPage } from "./newest-first.js";
 import { DeletePayload, toPayload } from "./payloads.js";
 import { UserErrorRef } from "./user-error.js";
 
@@ -53,21 +52,17 @@ builder.node(WebhookEndpointRef, {
       {
         type: WebhookDeliveryRef,
         description: "Deliveries to this endpoint, newest first.",
-        resolve: async (endpoint, args, ctx) => {
-          let request;
-          try {
-            request = parsePageArgs(args, ctx.config.maxPageSize);
-          } catch (error) {
-            throw asClientError(error);
-          }
-          const page = newestFirst(request);
-          const rows = await ctx.prisma.webhookDelivery.findMany({
-            ...page,
-            where: { endpointId: endpoint.id, ...page.where },
-            omit: { body: true },
-          });
-          return toPage(rows as WebhookDelivery[], request, (row) => ({ at: row.createdAt, id: row.id }));
-        },
+        resolve: (endpoint, args, ctx) =>
+          newestFirstPage(
+            args,
+            ctx.config.maxPageSize,
+            async (page) =>
+              (await ctx.prisma.webhookDelivery.findMany({
+                ...page,
+                where: { endpointId: endpoint.id, ...page.where },
+                omit: { body: true },
+              })) as WebhookDelivery[],
+          ),
       },
       { name: "WebhookDeliveryConnection" },
       { name: "WebhookDeliveryEdge" },
