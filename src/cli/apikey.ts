@@ -1,10 +1,9 @@
 // npm run apikey -- create --workspace <slug> [--scope read|write] [--label <text>]
 // npm run apikey -- revoke <key-prefix>
 // npm run apikey -- list --workspace <slug>
-import { parseArgs } from "node:util";
 import { createApiKey, revokeApiKey } from "../auth/api-keys.js";
 import { ensureWorkspace } from "../db/workspaces.js";
-import { fail, openCliDatabase } from "./common.js";
+import { fail, openCliDatabase, parseCommandLine } from "./common.js";
 
 const USAGE = `usage:
   npm run apikey -- create --workspace <slug> [--scope read|write] [--label <text>]
@@ -12,15 +11,7 @@ const USAGE = `usage:
   npm run apikey -- list --workspace <slug>`;
 
 async function main() {
-  let args;
-  try {
-    args = parseArgs({
-      options: { workspace: { type: "string" }, scope: { type: "string" }, label: { type: "string" } },
-      allowPositionals: true,
-    });
-  } catch (error) {
-    fail(`${(error as Error).message}\n${USAGE}`);
-  }
+  const args = parseCommandLine({ workspace: { type: "string" }, scope: { type: "string" }, label: { type: "string" } }, USAGE);
   const [command, ...rest] = args.positionals;
   const slug = args.values.workspace;
   if (command === "create" || command === "list") {

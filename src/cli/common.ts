@@ -1,11 +1,21 @@
 // What the command-line tools share: configuration and the database, with
 // failures said plainly on stderr.
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config.js";
 import { type Database, openDatabase } from "../db/index.js";
 
 export function fail(message: string): never {
   console.error(message);
   process.exit(1);
+}
+
+/** The command line's options and positionals; bad usage is said with `usage`, and the process exits 1. */
+export function parseCommandLine<const T extends NonNullable<ParseArgsConfig["options"]>>(options: T, usage: string) {
+  try {
+    return parseArgs({ options, allowPositionals: true });
+  } catch (error) {
+    fail(`${(error as Error).message}\n${usage}`);
+  }
 }
 
 /** The database the environment names (as the server would open it). */

@@ -6,14 +6,13 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { parseArgs } from "node:util";
 import { createGzip } from "node:zlib";
 import cliProgress from "cli-progress";
 import { EXPORT_GZIP_LEVEL, EXPORT_RELATIONS, type ExportRelation, exportBatches, writeLines } from "../bulk/worker.js";
 import { DEMO_WORKSPACE, ensureWorkspace } from "../db/workspaces.js";
 import type { Sql } from "../store/executor.js";
 import { q, run } from "../store/schema.js";
-import { fail, openCliDatabase } from "./common.js";
+import { fail, openCliDatabase, parseCommandLine } from "./common.js";
 
 const USAGE = `usage: npm run export -- [--workspace <slug>] [--include ${EXPORT_RELATIONS.join(",")}] <file.jsonl[.gz]>`;
 
@@ -35,15 +34,7 @@ export async function exportOrders(options: {
 }
 
 async function main() {
-  let args;
-  try {
-    args = parseArgs({
-      options: { workspace: { type: "string" }, include: { type: "string" }, help: { type: "boolean" } },
-      allowPositionals: true,
-    });
-  } catch (error) {
-    fail(`${(error as Error).message}\n${USAGE}`);
-  }
+  const args = parseCommandLine({ workspace: { type: "string" }, include: { type: "string" }, help: { type: "boolean" } }, USAGE);
   if (args.values.help) {
     console.log(USAGE);
     return;

@@ -5,7 +5,6 @@
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { DEMO_WORKSPACE, ensureWorkspace } from "../db/workspaces.js";
 import { crossesStatisticsMark } from "../domain/statistics.js";
@@ -13,7 +12,7 @@ import { bulkImportConcurrency, type ImportOutcome, type ImportSource, importPay
 import { sourceNamed } from "../sources/index.js";
 import type { TransactionalSql } from "../store/executor.js";
 import { refreshStatistics } from "../store/orders.js";
-import { fail, openCliDatabase } from "./common.js";
+import { fail, openCliDatabase, parseCommandLine } from "./common.js";
 
 const USAGE = "usage: npm run import -- --source <malomo|flexport|storefront|trackmage> [--workspace <slug>] <file.json|file.ndjson>";
 
@@ -118,15 +117,7 @@ async function* readItems(file: string, onBytes: (bytes: number) => void): Async
 }
 
 async function main() {
-  let args;
-  try {
-    args = parseArgs({
-      options: { source: { type: "string" }, workspace: { type: "string" }, help: { type: "boolean" } },
-      allowPositionals: true,
-    });
-  } catch (error) {
-    fail(`${(error as Error).message}\n${USAGE}`);
-  }
+  const args = parseCommandLine({ source: { type: "string" }, workspace: { type: "string" }, help: { type: "boolean" } }, USAGE);
   if (args.values.help) {
     console.log(USAGE);
     return;
