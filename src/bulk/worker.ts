@@ -75,14 +75,16 @@ export async function runBulkOperation(deps: BulkDeps, job: AttemptJob): Promise
   });
   if (!claimed.count) return;
   const deadline = Date.now() + deps.config.bulk.sliceMs;
+  // The file the operation writes: dropped when it is cancelled or fails.
+  const outputKey = op.kind === "EXPORT" ? exportKey(op.id) : resultKey(op.id);
   try {
     const done = op.kind === "EXPORT" ? await exportSlice(deps, op, deadline) : await importSlice(deps, op, deadline);
-    if (done === "cancelled") await deps.storage.remove(op.kind === "EXPORT" ? exportKey(op.id) : resultKey(op.id));
+    if (done === "cancelled") await deps.storage.remove(outputKey);
     else if (done) await finish(deps, op);
     else await queueBulkJob(deps.prisma, deps.jobs, op.id);
   } catch (error) {
     deps.logger.error({ err: error, operationId: op.id }, "bulk operation failed");
-    await deps.storage.remove(op.kind === "EXPORT" ? exportKey(op.id) : resultKey(op.id));
+    await deps.storage.remove(outputKey);
     await settle(deps, op, { status: "FAILED", error: `The operation failed: ${(error as Error).message}`, completedAt: new Date() });
   }
 }
