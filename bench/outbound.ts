@@ -7,7 +7,8 @@ import { loadConfig } from "../src/config.js";
 import { openPostgres } from "../src/db/index.js";
 import { ensureWorkspace } from "../src/db/workspaces.js";
 import { createGateway } from "../src/server.js";
-import { createWebhookEndpoint, upsertSourceConnection } from "../src/services/connections.js";
+import { upsertSourceConnection } from "../src/services/connections.js";
+import { createWebhookEndpoint } from "../src/services/webhooks.js";
 import { freshDatabase } from "./database.js";
 import { nativeOrder } from "./native-orders.js";
 

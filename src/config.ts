@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { parseRetrySchedule } from "./domain/delivery.js";
 
 const booleanFlag = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -158,13 +159,7 @@ export const envSchema = z.object({
     .max(120_000)
     .default(10_000)
     .meta({ description: "timeout of each call to a source or a webhook endpoint" }),
-  DELIVERY_MAX_ATTEMPTS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(50)
-    .default(8)
-    .meta({ description: "attempts per source write or webhook delivery" }),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8).meta({ description: "attempts per source write" }),
   RETRY_BASE_MS: z.coerce
     .number()
     .int()
@@ -180,6 +175,38 @@ export const envSchema = z.object({
     .max(1000)
     .default(20)
     .meta({ description: "failed attempts in a row that disable a webhook endpoint" }),
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default("0, 5s, 5m, 30m, 2h, 5h, 10h, 10h")
+    .transform((text, context) => {
+      const schedule = parseRetrySchedule(text);
+      if (Array.isArray(schedule)) return schedule;
+      context.addIssue({ code: "custom", message: schedule.problem });
+      return z.NEVER;
+    })
+    .meta({
+      description: "waits before each attempt of a webhook delivery (ms, s, m, h, d), ±20 % jitter; its length is the number of attempts",
+    }),
+  WEBHOOK_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(200)
+    .meta({ description: "webhook deliveries in flight at once in this process" }),
+  WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(10)
+    .meta({ description: "deliveries in flight at once to one endpoint, so a slow partner never starves the others" }),
+  WEBHOOK_EVENT_RETENTION_DAYS: z.coerce
+    .number()
+    .min(0.001)
+    .max(3650)
+    .default(30)
+    .meta({ description: "how long the events feed (`webhookEvents`) keeps an event" }),
   ALLOW_PRIVATE_TARGETS: booleanFlag.optional().meta({
     description: "allow source and webhook URLs on loopback, private or link-local addresses",
     default: "`true` (`false` in production)",
@@ -291,13 +318,20 @@ export type Config = {
     /** AES-256-GCM key for source tokens and webhook secrets at rest. */
     encryptionKey: Buffer;
     timeoutMs: number;
-    /** Attempts per write or delivery before it is FAILED. */
+    /** Attempts per source write before it is FAILED. */
     maxAttempts: number;
     /** Exponential backoff: base * 2^(attempt-1), with jitter, at most max. */
     retryBaseMs: number;
     retryMaxMs: number;
     /** Consecutive failed attempts after which a webhook endpoint is disabled. */
     webhookDisableAfter: number;
+    /** Waits before each attempt of a webhook delivery; its length is the number of attempts. */
+    webhookSchedule: number[];
+    /** Deliveries in flight in this process, and to one endpoint. */
+    webhookConcurrency: number;
+    webhookEndpointConcurrency: number;
+    /** How long the events feed keeps an event. */
+    eventRetentionMs: number;
     /** Whether targets may resolve to loopback, private or link-local addresses (not in production). */
     allowPrivateTargets: boolean;
   };
@@ -382,6 +416,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: e.RETRY_BASE_MS,
       retryMaxMs: e.RETRY_MAX_MS,
       webhookDisableAfter: e.WEBHOOK_DISABLE_AFTER_FAILURES,
+      webhookSchedule: e.WEBHOOK_RETRY_SCHEDULE,
+      webhookConcurrency: e.WEBHOOK_CONCURRENCY,
+      webhookEndpointConcurrency: e.WEBHOOK_ENDPOINT_CONCURRENCY,
+      eventRetentionMs: e.WEBHOOK_EVENT_RETENTION_DAYS * 86_400_000,
       allowPrivateTargets: e.ALLOW_PRIVATE_TARGETS ?? e.NODE_ENV !== "production",
     },
     jobs: {

@@ -154,7 +154,8 @@ describe("partner webhooks", () => {
     }
     const shown = await eventually(async () => {
       const result = await gw.graphql(
-        `query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { enabled deliveries { nodes { status attempts lastError } } } } }`,
+        `query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { enabled disabledAt disabledReason
+          deliveries { nodes { status attempts lastError } } } } }`,
         { id },
       );
       expect(result.data.node.enabled).toBe(false);
@@ -167,8 +168,10 @@ describe("partner webhooks", () => {
     expect(shown.deliveries.nodes.map((d: { status: string }) => d.status)).toEqual(["FAILED", "FAILED"]);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(receiver.requests).toHaveLength(sent);
+    expect(shown.disabledReason).toBe("4 failed attempts in a row");
+    expect(Date.parse(shown.disabledAt)).toBeGreaterThan(Date.now() - 60_000);
     expect(shown.deliveries.nodes.map((d: { lastError: string }) => d.lastError)).toContain(
-      "The endpoint was disabled after 4 failed attempts in a row.",
+      "Not sent: the endpoint was disabled (4 failed attempts in a row)",
     );
   });
 

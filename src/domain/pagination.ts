@@ -141,3 +141,16 @@ export function newestFirst(request: PageRequest) {
     take: request.limit + 1,
   };
 }
+
+/** A place in the events feed: after the event written by transaction txId as row seq (both decimal text). */
+export type FeedCursor = { txId: string; seq: string };
+
+export function encodeFeedCursor(cursor: FeedCursor): string {
+  return Buffer.from(`feed:${cursor.txId}:${cursor.seq}`).toString("base64url");
+}
+
+export function decodeFeedCursor(value: string): FeedCursor {
+  const match = /^feed:(\d{1,20}):(\d{1,19})$/.exec(Buffer.from(value, "base64url").toString());
+  if (!match) throw new PaginationError(`Invalid cursor: ${JSON.stringify(value)}.`);
+  return { txId: match[1]!, seq: match[2]! };
+}

@@ -10,17 +10,20 @@ import type { Config } from "../config.js";
 import type { Database } from "../db/index.js";
 import type { Result } from "../domain/user-error.js";
 import { createOutboundHttp } from "../outbound/http.js";
+import { createWebhookDispatcher, type WebhookDispatcher } from "../outbox/dispatcher.js";
 import { createOutbox, type Outbox } from "../outbox/index.js";
 import { noMetrics, outboundMetrics } from "../outbox/metrics.js";
 import { sendSourceWrite } from "../outbox/source-writer.js";
-import { sendWebhook } from "../outbox/webhook-sender.js";
 import { bulkImportConcurrency, type ImportResult, type ImportSource } from "../services/imports.js";
 import { type PullSummary, pullSource } from "../services/pull.js";
 import { schedulePulls } from "./pull-schedule.js";
 import { QUEUES, startJobQueue } from "./queue.js";
+import { pruneWebhookEvents } from "./retention.js";
 
 export type Outbound = {
   outbox: Outbox;
+  /** Sends partner webhooks (polling for due deliveries only where the workers run). */
+  webhooks: WebhookDispatcher;
   /** Bulk exports and imports (files in BULK_DIR, work on the job queue). */
   bulk: BulkService;
   /** Pulls a source's orders now, for the caller's workspace. */
@@ -46,6 +49,16 @@ export async function startOutbound(
     metrics: options.registry ? outboundMetrics(options.registry, db.prisma) : noMetrics,
     logger,
   };
+  const webhooks = createWebhookDispatcher({
+    store: db.sql,
+    http,
+    outbox,
+    config: config.outbound,
+    metrics: deps.metrics,
+    logger,
+    // At least four looks a second: a change reaches partners well within a second.
+    pollMs: config.jobs.enabled ? Math.min(250, config.jobs.pollSeconds * 1000) : null,
+  });
   const pull = (workspaceId: string, source: ImportSource) =>
     pullSource(
       {
@@ -67,7 +80,6 @@ export async function startOutbound(
   let sweeper: NodeJS.Timeout | null = null;
   if (config.jobs.enabled) {
     await jobs.work(QUEUES.sourceWrite, 4, (job) => sendSourceWrite(deps, job));
-    await jobs.work(QUEUES.webhookDelivery, 8, (job) => sendWebhook(deps, job));
     const bulkDeps = {
       prisma: db.prisma,
       sql: db.sql,
@@ -81,20 +93,25 @@ export async function startOutbound(
     };
     await jobs.work(QUEUES.bulkOperation, 2, (job) => runBulkOperation(bulkDeps, job));
     scheduler = schedulePulls(db.prisma, config.jobs.pullCheckSeconds, pull, logger);
-    sweeper = setInterval(
-      () => bulk.sweepExpired().catch((error) => logger.error({ err: error }, "bulk file sweep failed")),
-      3_600_000,
-    ).unref();
+    const sweep = () => {
+      bulk.sweepExpired().catch((error) => logger.error({ err: error }, "bulk file sweep failed"));
+      pruneWebhookEvents(db.sql, config.outbound.eventRetentionMs).catch((error) =>
+        logger.error({ err: error }, "events feed prune failed"),
+      );
+    };
+    sweeper = setInterval(sweep, 3_600_000).unref();
   }
   let stopping: Promise<void> | null = null;
   return {
     outbox,
+    webhooks,
     bulk,
     pull,
     stop() {
       stopping ??= (async () => {
         if (sweeper) clearInterval(sweeper);
         await scheduler?.stop();
+        await webhooks.stop();
         await jobs.stop();
         await http.close();
       })();

@@ -15,8 +15,6 @@ export type JobTransaction = Sql | Prisma.TransactionClient;
 export const QUEUES = {
   /** One attempt to send a SourceWrite to its source. */
   sourceWrite: "source-write",
-  /** One attempt to deliver a WebhookDelivery to a partner. */
-  webhookDelivery: "webhook-delivery",
   /** A slice of work on a BulkOperation (export or import). */
   bulkOperation: "bulk-operation",
 } as const;

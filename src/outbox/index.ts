@@ -1,9 +1,11 @@
 // The transactional outbox. A change to an order records, in the transaction
 // that makes it, what must leave the gateway: the write to the order's source
 // (when it is connected and its docs have that operation) and one delivery per
-// partner endpoint subscribed to the change's topic. Each gets a job in the
-// same transaction, so nothing is sent for a change that rolled back and
-// nothing is lost when the process dies after the commit.
+// partner endpoint subscribed to the change's topic, with the event in the
+// workspace's events feed. The source write gets a job in the same
+// transaction; the deliveries are the webhook dispatcher's queue themselves.
+// So nothing is sent for a change that rolled back and nothing is lost when
+// the process dies after the commit.
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { routeFor, sourceLabel, type WriteOperation } from "../connectors/index.js";
 import type { OrderEvent, OrderSource, WebhookTopic } from "../generated/prisma/client.js";
@@ -12,9 +14,10 @@ import type { Sql } from "../store/executor.js";
 import { newId } from "../store/ids.js";
 import { findListeners, type Listeners, sourceOfOrder, sourceValue } from "../store/listeners.js";
 import type { ShipmentStatusChange } from "../store/orders.js";
-import { insertRows, updateSync } from "../store/orders.js";
+import { updateSync } from "../store/orders.js";
 import { json, q, run } from "../store/schema.js";
 import { loadStoredOrder } from "../store/stored-order.js";
+import { insertEvent } from "../store/webhooks.js";
 import { orderDocument } from "./order-document.js";
 
 export type { ShipmentStatusChange };
@@ -53,13 +56,19 @@ export type Outbox = {
 export const silentOutbox: Outbox = { record: async () => false, recordAll: async () => {}, recordEvent: async () => {} };
 
 export function createOutbox(jobs: JobQueue): Outbox {
-  /** One event to each of `endpoints`: a delivery row and its job, with one event id. */
-  const deliver = async (tx: Sql, endpoints: Listeners["endpoints"], topic: WebhookTopic, occurredAt: string, data: unknown) => {
-    const eventId = newId();
-    const body = JSON.stringify({ id: eventId, topic, occurredAt, data });
-    const deliveries = endpoints.map((endpoint) => ({ id: newId(), endpointId: endpoint.id, eventId, topic, body }));
-    await insertRows(tx, "webhookDelivery", deliveries);
-    for (const delivery of deliveries) await jobs.enqueue(tx, QUEUES.webhookDelivery, { id: delivery.id, attempt: 0 });
+  /** One event in the feed, and a delivery of it to each enabled one of `endpoints`. */
+  const deliver = async (
+    tx: Sql,
+    workspaceId: string,
+    endpoints: Listeners["endpoints"],
+    topic: WebhookTopic,
+    occurredAt: Date,
+    data: unknown,
+  ) => {
+    const id = newId();
+    const body = JSON.stringify({ id, topic, occurredAt, data });
+    const enabled = endpoints.filter((endpoint) => endpoint.enabled).map((endpoint) => endpoint.id);
+    await insertEvent(tx, { id, workspaceId, topic, body, occurredAt }, enabled);
   };
 
   const topicsOf = (change: OrderChange): WebhookTopic[] =>
@@ -116,7 +125,7 @@ export function createOutbox(jobs: JobQueue): Outbox {
 
     if (endpoints.length) {
       const document = orderDocument(order);
-      const occurredAt = new Date().toISOString();
+      const occurredAt = new Date();
       for (const topic of topics) {
         const subscribed = endpoints.filter((endpoint) => endpoint.topics.includes(topic));
         if (!subscribed.length) continue;
@@ -127,7 +136,7 @@ export function createOutbox(jobs: JobQueue): Outbox {
                 shipment: { id: encodeGlobalID("Shipment", shipmentId), ...shipment },
               }))
             : [{ order: document }];
-        for (const data of events) await deliver(tx, subscribed, topic, occurredAt, data);
+        for (const data of events) await deliver(tx, change.workspaceId, subscribed, topic, occurredAt, data);
       }
     }
     return movedSync || (route !== undefined && change.write !== "deleteOrder");
@@ -152,7 +161,7 @@ export function createOutbox(jobs: JobQueue): Outbox {
     async recordEvent(tx, workspaceId, topic, data) {
       // API orders have no source connection: only the endpoints are read.
       const { endpoints } = await findListeners(tx, workspaceId, [topic], sourceValue("API"));
-      if (endpoints.length) await deliver(tx, endpoints, topic, new Date().toISOString(), data);
+      if (endpoints.length) await deliver(tx, workspaceId, endpoints, topic, new Date(), data);
     },
   };
 }

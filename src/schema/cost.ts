@@ -21,8 +21,8 @@ import type { Context } from "../context.js";
 import { DEFAULT_PAGE_SIZE, LIST_CAPS, type ListWindowArgs, listWindow } from "../domain/pagination.js";
 import { MAX_USER_ERRORS } from "../domain/user-error.js";
 import { asClientError, clientError } from "../errors.js";
-import { MAX_WEBHOOK_ENDPOINTS } from "../services/connections.js";
 import { MAX_PAYLOADS_PER_IMPORT } from "../services/imports.js";
+import { MAX_WEBHOOK_ENDPOINTS } from "../services/webhooks.js";
 
 /**
  * The most items each list of objects answers. Every such list in the schema
@@ -36,6 +36,8 @@ export const LIST_SIZES: Record<string, ListSize> = {
   // At most one per source.
   "Query.sourceConnections": 4,
   "Query.webhookEndpoints": MAX_WEBHOOK_ENDPOINTS,
+  // One per attempt: the retry schedule has at most 50 (a redelivery is a new delivery).
+  "WebhookDelivery.attemptLog": 50,
   // One result per payload: the mutation's own argument sizes them (past
   // the maximum, the call is refused whole and answers none).
   "Mutation.importOrders": { perItemOf: "payloads", max: MAX_PAYLOADS_PER_IMPORT },

@@ -31,6 +31,7 @@ import "./subscription.js";
 import "./source-sync.js";
 import "./source-connection.js";
 import "./webhook-endpoint.js";
+import "./webhook-event.js";
 import "./bulk-operation.js";
 
 export const schema = builder.toSchema();

@@ -1,22 +1,17 @@
-// Source connections and partner webhook endpoints: validated, with their
-// secrets encrypted at rest and targets checked (no private addresses in
-// production). Each workspace has at most one connection per source.
-import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Config } from "../config.js";
 import { connectors, sourceLabel } from "../connectors/index.js";
 import { fail, MAX_USER_ERRORS, ok, type Result, type UserError } from "../domain/user-error.js";
-import type { OrderSource, PrismaClient, SourceConnection, WebhookEndpoint, WebhookTopic } from "../generated/prisma/client.js";
+import type { OrderSource, PrismaClient, SourceConnection } from "../generated/prisma/client.js";
 import { targetProblem } from "../outbound/http.js";
 import { encryptSecret } from "../outbound/secrets.js";
 import type { TransactionalSql } from "../store/executor.js";
 import { abandonPendingSync } from "../store/orders.js";
 import { first, q, run } from "../store/schema.js";
 
-export const MAX_WEBHOOK_ENDPOINTS = 25;
 export const MIN_PULL_INTERVAL_SECONDS = 60;
 
-type Deps = { prisma: PrismaClient; store: TransactionalSql; config: Pick<Config, "outbound"> };
+export type Deps = { prisma: PrismaClient; store: TransactionalSql; config: Pick<Config, "outbound"> };
 
 const connectionInput = z.object({
   source: z.string(),
@@ -37,7 +32,7 @@ const connectionInput = z.object({
 
 export type SourceConnectionInput = z.input<typeof connectionInput>;
 
-function issues(error: z.ZodError, prefix: string[]): UserError[] {
+export function issues(error: z.ZodError, prefix: string[]): UserError[] {
   return error.issues.slice(0, MAX_USER_ERRORS).map((issue) => ({
     code: "VALIDATION",
     message: `${issue.path.join(".")} ${issue.message}`,
@@ -92,42 +87,4 @@ export async function deleteSourceConnection(deps: Deps, workspaceId: string, id
     await run(tx, q.deleteFrom("sourceConnection").where("id", "=", id));
     return ok(id);
   });
-}
-
-// ---------------------------------------------------------------- webhook endpoints
-
-const endpointInput = z.object({
-  url: z.string().trim().min(1, "is required").max(2000, "must be at most 2000 characters"),
-  topics: z.array(z.string()).min(1, "must name at least one topic").max(10),
-});
-
-export async function createWebhookEndpoint(
-  deps: Deps,
-  workspaceId: string,
-  raw: { url: string; topics: WebhookTopic[] },
-): Promise<Result<{ endpoint: WebhookEndpoint; signingSecret: string }>> {
-  const parsed = endpointInput.safeParse(raw);
-  if (!parsed.success) return { ok: false, errors: issues(parsed.error, []) };
-  const problem = await targetProblem(parsed.data.url, deps.config.outbound.allowPrivateTargets);
-  if (problem) return fail("VALIDATION", `url ${problem}.`, ["url"]);
-  const count = await deps.prisma.webhookEndpoint.count({ where: { workspaceId } });
-  if (count >= MAX_WEBHOOK_ENDPOINTS) {
-    return fail("VALIDATION", `A workspace may have at most ${MAX_WEBHOOK_ENDPOINTS} webhook endpoints; delete one first.`, ["url"]);
-  }
-  // Standard Webhooks secrets: "whsec_" and the base64 of the HMAC key.
-  const signingSecret = `whsec_${randomBytes(32).toString("base64")}`;
-  const endpoint = await deps.prisma.webhookEndpoint.create({
-    data: {
-      workspaceId,
-      url: parsed.data.url,
-      topics: [...new Set(parsed.data.topics)] as WebhookTopic[],
-      secretEncrypted: encryptSecret(deps.config.outbound.encryptionKey, signingSecret),
-    },
-  });
-  return ok({ endpoint, signingSecret });
-}
-
-export async function deleteWebhookEndpoint(deps: Deps, workspaceId: string, id: string): Promise<Result<string>> {
-  const deleted = await deps.prisma.webhookEndpoint.deleteMany({ where: { id, workspaceId } });
-  return deleted.count ? ok(id) : fail("NOT_FOUND", "No webhook endpoint with that id.", ["id"]);
 }

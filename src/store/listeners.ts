@@ -1,6 +1,7 @@
 // Who hears of a change to an order: the workspace's connection to the
 // order's source (for a write-through) and its webhook endpoints subscribed
-// to one of the change's topics. Read in the writing transaction, and where
+// to one of the change's topics (disabled ones too: their events go to the
+// feed, though not to them). Read in the writing transaction, and where
 // possible in the same statement as the order's lock, to save a round trip.
 import { type Expression, sql as rawSql } from "kysely";
 import { jsonArrayFrom, jsonObjectFrom } from "kysely/helpers/postgres";
@@ -8,7 +9,10 @@ import type { OrderSource, WebhookTopic } from "../generated/prisma/client.js";
 import type { Sql } from "./executor.js";
 import { nested, q, run } from "./schema.js";
 
-export type Listeners = { connection: { id: string; source: string } | null; endpoints: Array<{ id: string; topics: WebhookTopic[] }> };
+export type Listeners = {
+  connection: { id: string; source: string } | null;
+  endpoints: Array<{ id: string; topics: WebhookTopic[]; enabled: boolean }>;
+};
 
 /** The two columns (listeningConnection, listeningEndpoints) that read the listeners in any statement. */
 export function listenerColumns(workspaceId: string, topics: readonly WebhookTopic[], source: Expression<OrderSource>) {
@@ -24,9 +28,8 @@ export function listenerColumns(workspaceId: string, topics: readonly WebhookTop
     jsonArrayFrom(
       q
         .selectFrom("webhookEndpoint")
-        .select(["id", "topics"])
+        .select(["id", "topics", "enabled"])
         .where("workspaceId", "=", workspaceId)
-        .where("enabled", "=", true)
         .where("topics", "&&", rawSql<WebhookTopic[]>`${topics}::text[]::"WebhookTopic"[]`),
     ).as("listeningEndpoints"),
   ] as const;

@@ -218,7 +218,7 @@ export async function insertRows<T extends TableName>(tx: Sql, table: T, rows: R
 }
 
 /** INSERT INTO `table` of `rows` (keys in camelCase) as one JSON array; null when there are none. */
-function insertInto<T extends TableName>(table: T, rows: ReadonlyArray<NewRow<T>>) {
+export function insertInto<T extends TableName>(table: T, rows: ReadonlyArray<NewRow<T>>) {
   if (!rows.length) return null;
   const keys = new Set<string>();
   for (const row of rows) for (const key in row) if ((row as Record<string, unknown>)[key] !== undefined) keys.add(key);

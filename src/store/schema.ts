@@ -30,8 +30,10 @@ import type {
   Shipment,
   SourceConnection,
   SourceWrite,
+  WebhookAttempt,
   WebhookDelivery,
   WebhookEndpoint,
+  WebhookEvent,
 } from "../generated/prisma/client.js";
 import { camelCase, type Sql } from "./executor.js";
 
@@ -71,7 +73,10 @@ export type Database = {
   sourceConnection: Table<SourceConnection, "enabled" | "createdAt" | "updatedAt">;
   sourceWrite: Table<SourceWrite, "state" | "attempts" | "createdAt">;
   webhookEndpoint: Table<WebhookEndpoint, "enabled" | "consecutiveFailures" | "createdAt">;
-  webhookDelivery: Table<WebhookDelivery, "status" | "attempts" | "createdAt">;
+  webhookDelivery: Table<WebhookDelivery, "status" | "attempts" | "createdAt" | "nextAttemptAt">;
+  webhookAttempt: Table<WebhookAttempt, never>;
+  /** tx_id (xid8) is not a model field: the feed's statements name it in SQL. */
+  webhookEvent: Table<WebhookEvent, "seq">;
 };
 export type TableName = keyof Database;
 export type NewRow<T extends TableName> = Insertable<Database[T]>;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { isRetryableStatus, parseRetryAfter, remoteErrorMessage, retryDelayMs } from "../../src/domain/delivery.js";
+import {
+  isRetryableStatus,
+  parseRetryAfter,
+  parseRetrySchedule,
+  remoteErrorMessage,
+  retryDelayMs,
+  scheduledRetryDelayMs,
+  webhookVerdict,
+} from "../../src/domain/delivery.js";
 
 describe("delivery rules", () => {
   it("retries throttling, timeouts and server errors, not other refusals", () => {
@@ -32,5 +40,37 @@ describe("delivery rules", () => {
     expect(remoteErrorMessage(409, "conflict\n")).toBe("HTTP 409: conflict");
     expect(remoteErrorMessage(404, "")).toBe("HTTP 404");
     expect(remoteErrorMessage(400, "x".repeat(2000)).length).toBeLessThan(520);
+  });
+});
+
+describe("webhook retry schedule", () => {
+  it("reads durations with their units, the length being the attempts", () => {
+    expect(parseRetrySchedule("0, 5s, 5m, 30m, 2h, 5h, 10h, 10h")).toEqual([
+      0, 5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+    ]);
+    expect(parseRetrySchedule("0,250ms,1.5s,1d")).toEqual([0, 250, 1500, 86_400_000]);
+    expect(parseRetrySchedule("0, soon")).toEqual({ problem: '"soon" is not a duration (a number with ms, s, m, h or d)' });
+    expect(parseRetrySchedule("")).toEqual({ problem: '"" is not a duration (a number with ms, s, m, h or d)' });
+  });
+
+  it("waits the scheduled time within ±20 %, and stops when the schedule is spent", () => {
+    const schedule = [0, 5000, 300_000];
+    expect(scheduledRetryDelayMs(schedule, 1, {}, new Date(), () => 0)).toBe(4000);
+    expect(scheduledRetryDelayMs(schedule, 1, {}, new Date(), () => 1)).toBe(6000);
+    expect(scheduledRetryDelayMs(schedule, 2, {}, new Date(), () => 0.5)).toBe(300_000);
+    expect(scheduledRetryDelayMs(schedule, 3)).toBeNull();
+  });
+
+  it("waits at least what a 429's Retry-After asks, up to a day", () => {
+    const schedule = [0, 1000, 2000];
+    expect(scheduledRetryDelayMs(schedule, 1, { status: 429, retryAfter: "30" }, new Date(), () => 0.5)).toBe(30_000);
+    expect(scheduledRetryDelayMs(schedule, 1, { status: 429, retryAfter: "999999" }, new Date(), () => 0.5)).toBe(86_400_000);
+    expect(scheduledRetryDelayMs(schedule, 1, { status: 500, retryAfter: "30" }, new Date(), () => 0.5)).toBe(1000);
+  });
+
+  it("delivers on 2xx only, and stops for good on 410", () => {
+    expect([200, 204, 299].map(webhookVerdict)).toEqual(["delivered", "delivered", "delivered"]);
+    expect([301, 302, 400, 404, 500].map(webhookVerdict)).toEqual(["failed", "failed", "failed", "failed", "failed"]);
+    expect(webhookVerdict(410)).toBe("gone");
   });
 });

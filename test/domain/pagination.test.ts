@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { decodeCursor, encodeCursor, newestFirst, PaginationError, parsePageArgs, toPage } from "../../src/domain/pagination.js";
+import {
+  decodeCursor,
+  decodeFeedCursor,
+  encodeCursor,
+  encodeFeedCursor,
+  newestFirst,
+  PaginationError,
+  parsePageArgs,
+  toPage,
+} from "../../src/domain/pagination.js";
 
 const id = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`;
 
@@ -69,5 +78,15 @@ describe("newestFirst", () => {
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       take: 6,
     });
+  });
+});
+
+describe("events feed cursors", () => {
+  it("round-trips a position and refuses anything else", () => {
+    const cursor = encodeFeedCursor({ txId: "18446744073709551615", seq: "42" });
+    expect(decodeFeedCursor(cursor)).toEqual({ txId: "18446744073709551615", seq: "42" });
+    expect(() => decodeFeedCursor(encodeCursor({ at: new Date(0), id: "0190a000-0000-7000-8000-000000000000" }))).toThrow(PaginationError);
+    expect(() => decodeFeedCursor("feed:1:2")).toThrow("Invalid cursor");
+    expect(() => decodeFeedCursor(Buffer.from("feed:1:-2").toString("base64url"))).toThrow("Invalid cursor");
   });
 });
