@@ -250,8 +250,12 @@ const outbound = await outboundBench(OUTBOUND_ORDERS);
 log();
 log(
   `9. Pull: ${outbound.orders} Malomo orders from a local stand-in (pages of 100) in ${outbound.pullSeconds.toFixed(1)} s = ` +
-    `${Math.round(outbound.orders / outbound.pullSeconds)} orders/s. Partner webhooks: ${outbound.deliveries} signed deliveries to a local ` +
-    `receiver in ${outbound.deliverySeconds.toFixed(1)} s = ${Math.round(outbound.deliveries / outbound.deliverySeconds)} deliveries/s.`,
+    `${Math.round(outbound.orders / outbound.pullSeconds)} orders/s. Partner webhooks, ${outbound.endpoints} endpoints on a local receiver: ` +
+    `every order updated by a pull, ${outbound.throughput.deliveries} signed deliveries in ${outbound.throughput.seconds.toFixed(1)} s = ` +
+    `${Math.round(outbound.throughput.perSecond)} deliveries/s. At ${Math.round(outbound.latency.perSecond)} deliveries/s (50 updateOrder calls a second), ` +
+    `event to arrival p50 ${outbound.latency.p50Ms} ms, p99 ${outbound.latency.p99Ms} ms, max ${outbound.latency.maxMs} ms. ` +
+    `With one endpoint answering after 5 s, the other nine took ${outbound.isolation.deliveries} deliveries at ` +
+    `${Math.round(outbound.isolation.perSecond)}/s = ${outbound.isolation.ratio.toFixed(2)} of their share of the throughput above.`,
 );
 // ---- bulk operations
 const exported = await exportBench(url, BENCH_WORKSPACE_ID);

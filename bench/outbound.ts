@@ -1,8 +1,16 @@
 // Outbound throughput: orders pulled from a local Malomo stand-in (pages of
-// 100 served from memory), and partner webhook deliveries to a local receiver
-// that answers 204 at once. The gateway runs in-process on a fresh database.
+// 100 served from memory), and partner webhook deliveries to ten local
+// endpoints that answer 204 at once. The gateway runs in-process on a fresh
+// database. Deliveries are measured three ways:
+// - throughput: every pulled order changes, ten endpoints hear of each;
+// - latency: 50 order updates a second (500 deliveries a second) through the
+//   API, from each event's occurredAt (stamped in the writing transaction)
+//   to its arrival;
+// - isolation: as throughput, with one endpoint answering after 5 s.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import { createApiKey } from "../src/auth/api-keys.js";
 import { loadConfig } from "../src/config.js";
 import { openPostgres } from "../src/db/index.js";
 import { ensureWorkspace } from "../src/db/workspaces.js";
@@ -12,13 +20,29 @@ import { createWebhookEndpoint } from "../src/services/webhooks.js";
 import { freshDatabase } from "./database.js";
 import { nativeOrder } from "./native-orders.js";
 
-export type OutboundBenchResult = { orders: number; pullSeconds: number; deliveries: number; deliverySeconds: number };
+const ENDPOINTS = 10;
+
+export type OutboundBenchResult = {
+  orders: number;
+  pullSeconds: number;
+  endpoints: number;
+  /** All ten endpoints answering at once. */
+  throughput: { deliveries: number; seconds: number; perSecond: number };
+  /** At a steady 500 deliveries/s: milliseconds from the event to its arrival. */
+  latency: { deliveries: number; perSecond: number; p50Ms: number; p99Ms: number; maxMs: number };
+  /** One endpoint answering after 5 s: the other nine's deliveries per second, and that as a share of theirs in `throughput`. */
+  isolation: { deliveries: number; perSecond: number; ratio: number };
+};
+
+type Arrival = { endpoint: number; at: number; occurredAt: number };
 
 async function listen(handler: Parameters<typeof createServer>[1]) {
-  const server = createServer(handler);
+  const server = createServer({ keepAliveTimeout: 60_000 }, handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 
 export async function outboundBench(count: number): Promise<OutboundBenchResult> {
   let orders = Array.from({ length: count }, (_, n) => nativeOrder("MALOMO", n, "pull") as Record<string, unknown>);
@@ -27,11 +51,18 @@ export async function outboundBench(count: number): Promise<OutboundBenchResult>
     const start = after ? orders.findIndex((order) => order.id === after) + 1 : 0;
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(orders.slice(start, start + 100)));
   });
-  const received: number[] = [];
+  let arrivals: Arrival[] = [];
+  let slowEndpoint = -1;
   const receiver = await listen((req, res) => {
-    req.resume().on("end", () => {
-      received.push(performance.now());
-      res.writeHead(204).end();
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const at = Date.now();
+      const endpoint = Number(req.url!.split("/").at(-1));
+      const event = JSON.parse(Buffer.concat(chunks).toString()) as { occurredAt: string };
+      arrivals.push({ endpoint, at, occurredAt: Date.parse(event.occurredAt) });
+      if (endpoint === slowEndpoint) setTimeout(() => res.writeHead(204).end(), 5000);
+      else res.writeHead(204).end();
     });
   });
 
@@ -57,16 +88,78 @@ export async function outboundBench(count: number): Promise<OutboundBenchResult>
   const pullSeconds = (performance.now() - started) / 1000;
   if (!pulled.ok || pulled.value.created !== count) throw new Error(`pull failed: ${JSON.stringify(pulled)}`);
 
-  // Deliveries: a newer version of every order, each an ORDER_UPDATED event for the endpoint.
-  await createWebhookEndpoint(deps, workspace.id, { url: `${receiver.url}/hook`, topics: ["ORDER_UPDATED"] });
-  orders = orders.map((order) => ({ ...order, email: "changed@example.com", updated_at: "2026-12-01T00:00:00Z" }));
-  await gateway.outbound.pull(workspace.id, "MALOMO");
-  while (received.length < count) await new Promise((resolve) => setTimeout(resolve, 50));
-  const deliverySeconds = (received.at(-1)! - received[0]!) / 1000;
+  for (let n = 0; n < ENDPOINTS; n++) {
+    await createWebhookEndpoint(deps, workspace.id, { url: `${receiver.url}/hook/${n}`, topics: ["ORDER_UPDATED"] });
+  }
+  let round = 0;
+  /** A newer version of every order, pulled: an ORDER_UPDATED for each endpoint. Resolves when those of `endpoints` arrived. */
+  const changeAll = async (endpoints: number, counted: (arrival: Arrival) => boolean) => {
+    round++;
+    orders = orders.map((order) => ({ ...order, email: `changed-${round}@example.com`, updated_at: `2026-12-0${round}T00:00:00Z` }));
+    arrivals = [];
+    await gateway.outbound.pull(workspace.id, "MALOMO");
+    while (arrivals.filter(counted).length < count * endpoints) await new Promise((resolve) => setTimeout(resolve, 50));
+    const kept = arrivals.filter(counted);
+    return { deliveries: kept.length, seconds: (Math.max(...kept.map((a) => a.at)) - Math.min(...kept.map((a) => a.at))) / 1000 };
+  };
+
+  const all = await changeAll(ENDPOINTS, () => true);
+  const throughput = { ...all, perSecond: all.deliveries / all.seconds };
+
+  // Latency at 500 deliveries/s: 50 updates a second for 10 s through the API.
+  const { key } = await createApiKey(db.prisma, workspace.id, "WRITE", "bench");
+  const ids = (await db.prisma.order.findMany({ where: { workspaceId: workspace.id }, select: { id: true }, take: 500 })).map((o) =>
+    encodeGlobalID("Order", o.id),
+  );
+  arrivals = [];
+  const updates: Promise<unknown>[] = [];
+  for (let n = 0; n < 500; n++) {
+    const body = JSON.stringify({
+      query: `mutation($id: ID!, $note: String!) { updateOrder(id: $id, input: { note: $note }) { errors { code } } }`,
+      variables: { id: ids[n % ids.length], note: `latency ${n}` },
+    });
+    updates.push(
+      Promise.resolve(
+        gateway.yoga.fetch("http://localhost/graphql", {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+          body,
+        }),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await Promise.all(updates);
+  while (arrivals.length < 500 * ENDPOINTS) await new Promise((resolve) => setTimeout(resolve, 50));
+  const waits = arrivals.map((a) => a.at - a.occurredAt).sort((a, b) => a - b);
+  const span = (Math.max(...arrivals.map((a) => a.at)) - Math.min(...arrivals.map((a) => a.at))) / 1000;
+  const latency = {
+    deliveries: arrivals.length,
+    perSecond: arrivals.length / span,
+    p50Ms: percentile(waits, 50),
+    p99Ms: percentile(waits, 99),
+    maxMs: waits.at(-1) ?? 0,
+  };
+
+  // Isolation: endpoint 0 answers after 5 s.
+  slowEndpoint = 0;
+  const nine = await changeAll(ENDPOINTS - 1, (arrival) => arrival.endpoint !== 0);
+  const isolation = {
+    deliveries: nine.deliveries,
+    perSecond: nine.deliveries / nine.seconds,
+    ratio: nine.deliveries / nine.seconds / (throughput.perSecond * ((ENDPOINTS - 1) / ENDPOINTS)),
+  };
 
   await gateway.close();
   await db.close();
   source.server.close();
+  receiver.server.closeAllConnections();
   receiver.server.close();
-  return { orders: count, pullSeconds, deliveries: count, deliverySeconds };
+  return { orders: count, pullSeconds, endpoints: ENDPOINTS, throughput, latency, isolation };
+}
+
+// node --import tsx bench/outbound.ts [orders]: this section alone.
+if (process.argv[1]?.endsWith("outbound.ts")) {
+  console.log(JSON.stringify(await outboundBench(Number(process.argv[2] ?? 2000)), null, 2));
+  process.exit(0);
 }

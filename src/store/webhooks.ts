@@ -80,6 +80,8 @@ export function claimDue(
 ): Promise<ClaimedDelivery[]> {
   const busyIds = [...options.inFlight.keys()];
   const busyCounts = [...options.inFlight.values()];
+  // Endpoints with no room are left out before their deliveries are looked at.
+  const saturated = busyIds.filter((_, i) => busyCounts[i]! >= options.perEndpoint);
   const claimable = q
     .selectFrom("webhookEndpoint as e")
     .innerJoinLateral(
@@ -103,6 +105,7 @@ export function claimDue(
     )
     .select("due.id")
     .where("e.enabled", "=", true)
+    .$if(saturated.length > 0, (query) => query.where("e.id", "<>", rawSql<string>`all(${saturated}::uuid[])`))
     .limit(options.limit);
   return run(
     sql,
@@ -279,9 +282,10 @@ export async function disableEndpoints(
 export type FeedPosition = { txId: string; seq: string };
 export type FeedEvent = { id: string; topic: WebhookTopic; body: string; occurredAt: Date } & FeedPosition;
 
-const txId = rawSql<string>`tx_id`;
+// Qualified: the select's own txId and seq (their text) would otherwise be what ORDER BY sorts.
+const txId = rawSql<string>`webhook_event.tx_id`;
 /** Rows of transactions older than every one still running: no row can commit before them any more. */
-const settled = rawSql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())`;
+const settled = rawSql<boolean>`webhook_event.tx_id < pg_snapshot_xmin(pg_current_snapshot())`;
 
 /** The workspace's events after `after`, in order, of `topics` (all when null), settled ones only. */
 export function eventsAfter(
@@ -297,13 +301,13 @@ export function eventsAfter(
       .where("workspaceId", "=", workspaceId)
       .where(settled)
       .$if(options.after !== null, (query) =>
-        query.where(rawSql<boolean>`(${txId}, seq) > (${options.after!.txId}::xid8, ${options.after!.seq}::bigint)`),
+        query.where(rawSql<boolean>`(${txId}, webhook_event.seq) > (${options.after!.txId}::xid8, ${options.after!.seq}::bigint)`),
       )
       .$if(options.topics !== null, (query) => query.where("topic", "=", anyOf(options.topics! as WebhookTopic[])))
       .$if(options.occurredFrom !== undefined, (query) => query.where("occurredAt", ">=", options.occurredFrom!))
       .$if(options.occurredUntil !== undefined, (query) => query.where("occurredAt", "<", options.occurredUntil!))
       .orderBy(txId)
-      .orderBy("seq")
+      .orderBy("webhookEvent.seq")
       .limit(options.limit),
   );
 }
