@@ -376,3 +376,44 @@ describe("durability", () => {
     expect(standIn.requests[0]!.json).toMatchObject({ alternate_id: "restart-1" });
   });
 });
+
+describe("throttling", () => {
+  it("pauses only the throttled connection until its Retry-After, and shows each connection's write queue", async () => {
+    const before = malomo.requests.length;
+    malomo.fail({ status: 429, headers: { "retry-after": "2" }, json: { message: "Slow down" } });
+    const first = await createOrder({ source: "MALOMO", externalId: "wt-throttled-1" });
+    const paused = await eventually(async () => {
+      const result = await gw.graphql(
+        `{ sourceConnections { source writeQueue { depth lastSucceededAt lastError nextAttemptAt throttledUntil } } }`,
+      );
+      const queue = result.data.sourceConnections.find((c: { source: string }) => c.source === "MALOMO").writeQueue;
+      expect(queue.throttledUntil).not.toBeNull();
+      return queue;
+    });
+    expect(paused).toMatchObject({ depth: 1, lastError: "Malomo refused createOrder: HTTP 429: Slow down" });
+    expect(Date.parse(paused.throttledUntil)).toBeGreaterThan(Date.now());
+    expect(Date.parse(paused.nextAttemptAt)).toBeGreaterThan(Date.now());
+
+    // Another Malomo write waits for the pause; Flexport's goes through meanwhile.
+    const second = await createOrder({ source: "MALOMO", externalId: "wt-throttled-2" });
+    const elsewhere = await createOrder({
+      source: "FLEXPORT",
+      externalId: "fx-unthrottled",
+      shippingAddress: { firstName: "Ana", line1: "1 Main St", city: "Austin", state: "TX", postalCode: "78701", countryCode: "US" },
+      lineItems: [{ sku: "SKU-1", quantity: 1, unitPrice: "9.50" }],
+    });
+    await synced(elsewhere.id);
+    const throttledUntil = Date.parse(paused.throttledUntil);
+    expect(Date.now()).toBeLessThan(throttledUntil);
+    await Promise.all([synced(first.id), synced(second.id)]);
+    const posts = malomo.requests.slice(before).filter((r) => r.method === "POST");
+    expect(posts).toHaveLength(3);
+    expect(posts.slice(1).every((r) => r.at >= throttledUntil - 50)).toBe(true);
+    const after = await gw.graphql(`{ sourceConnections { source writeQueue { depth lastSucceededAt throttledUntil } } }`);
+    expect(after.data.sourceConnections.find((c: { source: string }) => c.source === "MALOMO").writeQueue).toMatchObject({
+      depth: 0,
+      lastSucceededAt: expect.any(String),
+      throttledUntil: null,
+    });
+  });
+});

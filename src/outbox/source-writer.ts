@@ -1,7 +1,9 @@
 // Sends one attempt of a SourceWrite. The write's row is the truth: a job for
 // an attempt already made (a redelivered job) is skipped; a failure worth
 // retrying queues the next attempt, spaced by backoff or the source's
-// Retry-After, in the same transaction that records this one.
+// Retry-After, in the same transaction that records this one. A 429 or 503
+// with Retry-After pauses every write to that connection until then, and only
+// to that one: other sources and workspaces keep going.
 import { routeFor, sourceHeaders, sourceLabel, sourceUrl } from "../connectors/index.js";
 import { isRetryableStatus, remoteErrorMessage } from "../domain/delivery.js";
 import type { SourceConnection, SourceWrite } from "../generated/prisma/client.js";
@@ -17,17 +19,18 @@ import { createOutbox } from "./index.js";
 
 type Outcome =
   | { kind: "succeeded"; status: number; createdId?: string }
-  | { kind: "retrying"; status: number | null; error: string; delayMs: number }
+  | { kind: "retrying"; status: number | null; error: string; delayMs: number; throttle: boolean }
   | { kind: "failed"; status: number | null; error: string }
-  | { kind: "waiting" };
+  /** Not attempted: an earlier write of the order goes first, or the connection is paused until `until`. */
+  | { kind: "waiting"; until?: Date };
 
 export async function sendSourceWrite(deps: OutboundDeps, job: AttemptJob): Promise<void> {
   const write = await deps.prisma.sourceWrite.findUnique({ where: { id: job.id }, include: { connection: true } });
   if (write?.state !== "PENDING" || write.attempts !== job.attempt) return;
   const outcome = await attempt(deps, write);
   if (outcome.kind === "waiting") {
-    // An earlier write of the same order goes first; look again shortly.
-    await deps.prisma.$transaction((tx) => deps.jobs.enqueue(tx, QUEUES.sourceWrite, job, new Date(Date.now() + 1000)));
+    const at = outcome.until ?? new Date(Date.now() + 1000);
+    await deps.prisma.$transaction((tx) => deps.jobs.enqueue(tx, QUEUES.sourceWrite, job, at));
     return;
   }
   await record(deps, write, outcome);
@@ -39,6 +42,8 @@ async function attempt(deps: OutboundDeps, write: SourceWrite & { connection: So
     select: { id: true },
   });
   if (earlier) return { kind: "waiting" };
+  const paused = write.connection.throttledUntil;
+  if (paused && paused.getTime() > Date.now()) return { kind: "waiting", until: paused };
   const label = sourceLabel(write.connection.source);
   const route = routeFor(write.connection.source, write.operation);
   if (!route) return { kind: "failed", status: null, error: `${label} has no ${write.operation} operation.` };
@@ -86,6 +91,7 @@ function retryOrFail(deps: OutboundDeps, attemptNumber: number, status: number |
     status,
     error,
     delayMs: nextAttemptDelayMs(deps.config, attemptNumber, { status: status ?? undefined, retryAfter }),
+    throttle: (status === 429 || status === 503) && retryAfter !== null,
   };
 }
 
@@ -114,6 +120,7 @@ async function record(
           state: outcome.kind === "succeeded" ? "SYNCED" : outcome.kind === "failed" ? "FAILED" : "PENDING",
           lastError: outcome.kind === "succeeded" ? null : outcome.error,
           completedAt: outcome.kind === "retrying" ? null : now,
+          nextAttemptAt: outcome.kind === "retrying" ? new Date(now.getTime() + outcome.delayMs) : null,
         })
         .where("id", "=", write.id)
         .where("state", "=", "PENDING")
@@ -146,6 +153,15 @@ async function record(
       });
     } else if (outcome.kind === "retrying") {
       await updateSync(tx, write.orderId, { syncAttempts: attempts, syncError: outcome.error });
+      if (outcome.throttle) {
+        await run(
+          tx,
+          q
+            .updateTable("sourceConnection")
+            .set({ throttledUntil: new Date(now.getTime() + outcome.delayMs) })
+            .where("id", "=", write.connectionId),
+        );
+      }
       await deps.jobs.enqueue(tx, QUEUES.sourceWrite, { id: write.id, attempt: attempts }, new Date(now.getTime() + outcome.delayMs));
     } else if (route?.awaitsSource && write.operation === "cancelOrder") {
       await updateSync(tx, write.orderId, { syncState: "FAILED", syncAttempts: attempts, syncError: outcome.error });

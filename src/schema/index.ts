@@ -30,6 +30,7 @@ import "./import-mutations.js";
 import "./subscription.js";
 import "./source-sync.js";
 import "./source-connection.js";
+import "./source-write-queue.js";
 import "./webhook-endpoint.js";
 import "./webhook-event.js";
 import "./bulk-operation.js";

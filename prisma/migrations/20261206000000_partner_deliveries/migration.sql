@@ -55,3 +55,8 @@ ALTER TABLE "webhook_event" ADD CONSTRAINT "webhook_event_workspace_id_fkey" FOR
 ALTER TABLE "webhook_delivery" SET (fillfactor = 70, toast_tuple_target = 128);
 -- The due index (PENDING rows) answers every lookup by status
 DROP INDEX "webhook_delivery_status_idx";
+
+-- A source that answers 429 or 503 with Retry-After pauses its own connection's writes until then
+ALTER TABLE "source_connection" ADD COLUMN "throttled_until" TIMESTAMPTZ(3);
+ALTER TABLE "source_write" ADD COLUMN "next_attempt_at" TIMESTAMPTZ(3);
+CREATE INDEX "source_write_connection_id_created_at_idx" ON "source_write"("connection_id", "created_at");
