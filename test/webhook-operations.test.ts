@@ -162,6 +162,17 @@ describe("endpoint management", () => {
       { responseStatus: 302, error: "HTTP 302" },
       { responseStatus: 204, error: null },
     ]);
+    const filtered = async (filter: Record<string, unknown>) =>
+      (
+        await gw.graphql(
+          `query($id: ID!, $filter: WebhookDeliveryFilter) { node(id: $id) { ... on WebhookEndpoint { deliveries(filter: $filter) { nodes { topic status } } } } }`,
+          { id, filter },
+        )
+      ).data.node.deliveries.nodes;
+    expect(await filtered({ status: "DELIVERED", topic: "ORDER_CREATED" })).toEqual([{ topic: "ORDER_CREATED", status: "DELIVERED" }]);
+    expect(await filtered({ status: "FAILED" })).toEqual([]);
+    expect(await filtered({ topic: "ORDER_CANCELLED" })).toEqual([]);
+    expect(await filtered({ since: new Date(Date.now() + 60_000).toISOString() })).toEqual([]);
   });
 });
 
