@@ -14,8 +14,10 @@ export default async function setup(project: TestProject) {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     try {
-      const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [TEMPLATE_DATABASE]);
-      if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
+      // Made afresh each run: a template kept from an earlier checkout could
+      // hold a migration of the same name with other contents.
+      await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
     } finally {
       await admin.end();
     }
