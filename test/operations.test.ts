@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import pg from "pg";
@@ -7,7 +8,7 @@ import { openPostgres } from "../src/db/index.js";
 import { projectRoot } from "../src/db/migrate.js";
 import { createGateway } from "../src/server.js";
 import { createPostgresTestDatabase, createTestGateway, type TestGateway, testConfig } from "./helpers.js";
-import { type ServerProcess, startServerProcess, stopServerProcess } from "./processes.js";
+import { type ServerProcess, type StartCommand, startServerProcess, stopServerProcess } from "./processes.js";
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -142,30 +143,39 @@ describe("request log", () => {
 });
 
 describe("shutdown", () => {
-  it("stops gracefully and closes its port when the process `npm start` created gets SIGTERM", async () => {
-    const database = process.env.DATABASE_URL ? await createPostgresTestDatabase() : null;
-    const env: Record<string, string> = database
-      ? { DATABASE_URL: database.url }
-      : { PGLITE_DIR: join(projectRoot, ".data", `shutdown-${process.pid}`) };
-    let server: ServerProcess | undefined;
-    try {
-      server = await startServerProcess(env, "npm start");
-      expect((await fetch(`${server.base}/health`)).status).toBe(200);
-      const stoppedAt = Date.now();
-      const exited = new Promise<number | null>((resolve) => server!.child.once("exit", resolve));
-      server.child.kill("SIGTERM");
-      expect(await exited).toBe(0);
-      expect(Date.now() - stoppedAt).toBeLessThan(10_000);
-      expect(server.output()).toContain("SIGTERM: shutting down");
-      // Nothing is left answering: the server itself stopped, not only npm.
-      await expect(fetch(`${server.base}/health`)).rejects.toThrow();
-    } finally {
-      if (server) await stopServerProcess(server.child, "SIGKILL");
-      await database?.drop();
-      if (!database)
-        await import("node:fs/promises").then((fs) =>
-          fs.rm(env.PGLITE_DIR!, { recursive: true, force: true }).then(() => fs.rm(`${env.PGLITE_DIR}.lock`, { force: true })),
-        );
-    }
-  }, 120_000);
+  beforeAll(() => {
+    // The production build is what `npm run start:production` runs: built here so it is never stale.
+    execFileSync("npm", ["run", "build", "--silent"], { cwd: projectRoot, stdio: "pipe" });
+  }, 180_000);
+
+  it.each<StartCommand>(["npm start", "npm run start:production"])(
+    "stops gracefully and closes its port when the process `%s` created gets SIGTERM",
+    async (how) => {
+      const database = process.env.DATABASE_URL ? await createPostgresTestDatabase() : null;
+      const env: Record<string, string> = database
+        ? { DATABASE_URL: database.url }
+        : { PGLITE_DIR: join(projectRoot, ".data", `shutdown-${process.pid}`) };
+      let server: ServerProcess | undefined;
+      try {
+        server = await startServerProcess(env, how);
+        expect((await fetch(`${server.base}/health`)).status).toBe(200);
+        const stoppedAt = Date.now();
+        const exited = new Promise<number | null>((resolve) => server!.child.once("exit", resolve));
+        server.child.kill("SIGTERM");
+        expect(await exited).toBe(0);
+        expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+        expect(server.output()).toContain("SIGTERM: shutting down");
+        // Nothing is left answering: the server itself stopped, not only npm.
+        await expect(fetch(`${server.base}/health`)).rejects.toThrow();
+      } finally {
+        if (server) await stopServerProcess(server.child, "SIGKILL");
+        await database?.drop();
+        if (!database)
+          await import("node:fs/promises").then((fs) =>
+            fs.rm(env.PGLITE_DIR!, { recursive: true, force: true }).then(() => fs.rm(`${env.PGLITE_DIR}.lock`, { force: true })),
+          );
+      }
+    },
+    120_000,
+  );
 });

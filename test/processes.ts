@@ -6,10 +6,18 @@ import { projectRoot } from "../src/db/migrate.js";
 
 export type ServerProcess = { base: string; child: ChildProcess; output(): string };
 
-/** A server started as `node --import tsx src/main.ts`, or as a user would start it: `npm start`. */
-export function startServerProcess(env: Record<string, string>, how: "node" | "npm start" = "node"): Promise<ServerProcess> {
+export type StartCommand = "node" | "npm start" | "npm run start:production";
+
+/**
+ * A server started as `node --import tsx src/main.ts`, or as a user would
+ * start it: `npm start` (the sources), `npm run start:production` (dist/).
+ */
+export function startServerProcess(env: Record<string, string>, how: StartCommand = "node"): Promise<ServerProcess> {
   const { DATABASE_URL: _, ...inherited } = process.env;
-  const [command, args] = how === "node" ? [process.execPath, ["--import", "tsx", "src/main.ts"]] : ["npm", ["start", "--silent"]];
+  const [command, args] =
+    how === "node"
+      ? [process.execPath, ["--import", "tsx", "src/main.ts"]]
+      : ["npm", how === "npm start" ? ["start", "--silent"] : ["run", "start:production", "--silent"]];
   const child = spawn(command, args, {
     cwd: projectRoot,
     env: { ...inherited, PORT: "0", DEMO_DATA: "false", LOG_LEVEL: "warn", ...env },
