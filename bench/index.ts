@@ -4,7 +4,10 @@
 //
 // BENCH_ORDERS (100000), BENCH_SECONDS per run (10), BENCH_CONNECTIONS (16),
 // BENCH_ROUNDS of each read workload per target, best kept (3),
-// BENCH_SOAK_SECONDS (300; 0 skips the soak), BENCH_IMPORT_ORDERS (10000).
+// BENCH_SOAK_SECONDS (300; 0 skips the soak), BENCH_MEMORY_SECONDS under load
+// per server in the memory comparison (60; 0 skips it), BENCH_IMPORT_ORDERS (10000).
+// The gateway runs as production does: `npm run build`, then node dist/main.js.
+import { execFileSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import { join } from "node:path";
@@ -29,6 +32,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 300);
+const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 60);
 const IMPORT_ORDERS = Number(process.env.BENCH_IMPORT_ORDERS ?? 10_000);
 const OUTBOUND_ORDERS = Number(process.env.BENCH_OUTBOUND_ORDERS ?? 2_000);
 // BENCH_READS=0 skips the read workloads and the soak (the write sections
@@ -108,9 +112,12 @@ const env = {
   GRAPHILE_ENV: "production",
   LOG_LEVEL: "warn",
 };
+// The gateway as production runs it: compiled, on production dependencies' code.
+execFileSync("npm", ["run", "build", "--silent"], { cwd: projectRoot, stdio: "inherit" });
+const GATEWAY = "dist/main.js";
 const servers: Record<Target, Child> = READS
   ? {
-      gateway: await startChild("gateway", "src/main.ts", 5677, env, "/health"),
+      gateway: await startChild("gateway", GATEWAY, 5677, env, "/health"),
       postgraphile: await startChild("postgraphile", "bench/postgraphile-server.ts", 5678, env),
       floor: await startChild("floor", "bench/sql-floor-server.ts", 5679, { ...env, WORKSPACE_ID: BENCH_WORKSPACE_ID }, "/none"),
     }
@@ -191,6 +198,45 @@ if (READS && SOAK_SECONDS > 0) {
 }
 await Promise.all(children.map((child) => child.stop()));
 
+// ---- memory: each server fresh, under workload 1 for MEMORY_SECONDS, one after another
+if (READS && MEMORY_SECONDS > 0) {
+  const contenders: Array<{ label: string; target: Target; script: string; ready: string }> = [
+    { label: "gateway, `node dist/main.js`", target: "gateway", script: GATEWAY, ready: "/health" },
+    { label: "gateway, `node --import tsx src/main.ts`", target: "gateway", script: "src/main.ts", ready: "/health" },
+    {
+      label: "PostGraphile 5 (its server script through tsx)",
+      target: "postgraphile",
+      script: "bench/postgraphile-server.ts",
+      ready: "/graphql",
+    },
+  ];
+  log();
+  log(`Memory: each server started fresh, then workload 1 for ${MEMORY_SECONDS} s (${CONNECTIONS} connections), RSS read every second:`);
+  log();
+  log(`| server | RSS at start | peak | at end | req/s |`);
+  log(`| --- | ---: | ---: | ---: | ---: |`);
+  for (const [n, contender] of contenders.entries()) {
+    const server = await startChild(contender.target, contender.script, 5690 + n, env, contender.ready);
+    children.push(server);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const start = server.rssMb();
+    let peak = start;
+    const sampler = setInterval(() => (peak = Math.max(peak, server.rssMb())), 1000);
+    const run = await load(server.url, workloads[0]!.requests[contender.target], {
+      connections: CONNECTIONS,
+      seconds: MEMORY_SECONDS,
+      headers: headersFor(contender.target),
+    });
+    clearInterval(sampler);
+    const end = server.rssMb();
+    peak = Math.max(peak, end);
+    log(
+      `| ${contender.label} | ${Math.round(start)} MB | ${Math.round(peak)} MB | ${Math.round(end)} MB | ${Math.round(run.requestsPerSecond)} |`,
+    );
+    await server.stop();
+  }
+}
+
 // ---- mutation mix, on a copy of the seeded database so that reads stay
 // comparable from run to run (gateway only: PostGraphile's generated CRUD has
 // none of these semantics)
@@ -201,7 +247,7 @@ const mutationRun = async (name: "gateway" | "floor") => {
   const mutationEnv = { ...env, DATABASE_URL: urlFor("gateway_bench_mutations"), WORKSPACE_ID: BENCH_WORKSPACE_ID };
   const server =
     name === "gateway"
-      ? await startChild("gateway", "src/main.ts", 5676, mutationEnv, "/health")
+      ? await startChild("gateway", GATEWAY, 5676, mutationEnv, "/health")
       : await startChild("floor", "bench/sql-floor-server.ts", 5675, mutationEnv, "/none");
   children.push(server);
   const mix = mutationMix(ORDERS, `run${Date.now().toString(36)}`);

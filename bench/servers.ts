@@ -16,7 +16,9 @@ export async function startChild(
 ): Promise<Child> {
   const profile =
     process.env.BENCH_PROFILE_DIR && name === "gateway" ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", join(projectRoot, script)], {
+  // TypeScript through tsx; compiled JavaScript (dist/) as it is.
+  const loader = script.endsWith(".ts") ? ["--import", "tsx"] : [];
+  const child = spawn(process.execPath, [...profile, ...loader, join(projectRoot, script)], {
     cwd: projectRoot,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
