@@ -9,6 +9,8 @@
 // The gateway runs as production does: `npm run build`, then node dist/main.js.
 import { execFileSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -235,6 +237,37 @@ if (READS && MEMORY_SECONDS > 0) {
     );
     await server.stop();
   }
+}
+
+// ---- tracing overhead: the compiled gateway with and without OpenTelemetry
+// (OTLP/HTTP to a local sink that answers 200), taking turns on workload 1
+if (READS && ROUNDS > 0) {
+  const sink = createServer((req, res) => req.resume().on("end", () => res.writeHead(200).end()));
+  await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
+  const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
+  const plain = await startChild("gateway", GATEWAY, 5695, env, "/health");
+  const traced = await startChild("gateway", GATEWAY, 5696, { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl }, "/health");
+  children.push(plain, traced);
+  const best = { plain: 0, traced: 0 };
+  for (const server of [plain, traced])
+    await load(server.url, workloads[0]!.requests.gateway, { connections: CONNECTIONS, seconds: 3, headers: auth });
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, server] of [
+      ["plain", plain],
+      ["traced", traced],
+    ] as const) {
+      const run = await load(server.url, workloads[0]!.requests.gateway, { connections: CONNECTIONS, seconds: SECONDS, headers: auth });
+      best[name] = Math.max(best[name], run.requestsPerSecond);
+    }
+  }
+  await Promise.all([plain.stop(), traced.stop()]);
+  sink.close();
+  log();
+  log(
+    `Tracing: workload 1 on the compiled gateway, best of ${ROUNDS} runs each, taking turns: ${Math.round(best.plain)} req/s untraced, ` +
+      `${Math.round(best.traced)} req/s with OpenTelemetry on (every request traced, batches sent over OTLP/HTTP to a local sink): ` +
+      `${(100 * (1 - best.traced / best.plain)).toFixed(1)} % fewer.`,
+  );
 }
 
 // ---- mutation mix, on a copy of the seeded database so that reads stay

@@ -234,6 +234,12 @@ export const envSchema = z.object({
     .max(3600)
     .default(120)
     .meta({ description: "how long a pull holds its connection without progress before another may take over" }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional().meta({
+    description:
+      "send OpenTelemetry traces over OTLP/HTTP to this collector (the standard `OTEL_EXPORTER_OTLP_*` variables apply); unset: no tracing",
+  }),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional().meta({ description: "the same, for traces only (turns tracing on too)" }),
+  OTEL_SERVICE_NAME: z.string().min(1).default("order-gateway").meta({ description: "the service name traces carry" }),
   BULK_DIR: z
     .string()
     .min(1)
@@ -345,6 +351,8 @@ export type Config = {
     pullPageSize: number;
     pullLeaseSeconds: number;
   };
+  /** OpenTelemetry traces: on when an OTLP endpoint is configured. */
+  tracing: { enabled: boolean; serviceName: string };
   /** Bulk exports and imports: where their files live and how much they may take. */
   bulk: {
     /** A directory every instance shares (a volume or network mount when there are several). */
@@ -429,6 +437,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pullCheckSeconds: e.PULL_CHECK_SECONDS,
       pullPageSize: e.PULL_PAGE_SIZE,
       pullLeaseSeconds: e.PULL_LEASE_SECONDS,
+    },
+    tracing: {
+      enabled: Boolean(e.OTEL_EXPORTER_OTLP_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT),
+      serviceName: e.OTEL_SERVICE_NAME,
     },
     bulk: {
       dir: resolve(e.BULK_DIR),

@@ -1,6 +1,7 @@
 // Entry point: reads the environment, starts the server, stops on SIGTERM.
 import { ConfigError, loadConfig } from "./config.js";
 import { startServer } from "./server.js";
+import { startTracing } from "./tracing.js";
 
 async function main() {
   let config;
@@ -19,6 +20,8 @@ async function main() {
       ? "database: PostgreSQL (DATABASE_URL)"
       : `database: embedded PostgreSQL (PGlite) in ${config.database.dataDir}`,
   );
+  const tracing = config.tracing.enabled ? startTracing({ serviceName: config.tracing.serviceName }) : null;
+  if (tracing) console.log("tracing: OpenTelemetry over OTLP/HTTP");
   const server = await startServer(config);
 
   // Handlers first: whoever reads the address below may signal at once.
@@ -28,6 +31,7 @@ async function main() {
     stopping = true;
     console.log(`${signal}: shutting down`);
     await server.close();
+    await tracing?.shutdown(); // sends the spans still batched
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

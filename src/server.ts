@@ -25,6 +25,7 @@ import { type Outbound, startOutbound } from "./jobs/index.js";
 import { limitPlugins } from "./limits.js";
 import { createLogger, metrics, metricsRefusal, readiness, requestLog } from "./operations.js";
 import { schema } from "./schema/index.js";
+import { tracingPlugin } from "./tracing.js";
 import { sourceWebhooks } from "./webhooks.js";
 
 export type Gateway = {
@@ -132,6 +133,7 @@ export async function createGateway(
       }
     },
     plugins: guardRoutes(logger, [
+      ...(config.tracing.enabled ? [tracingPlugin()] : []),
       requestLog(logger),
       ...(registry ? [metrics(registry, metricsAccess(config, config.metrics.port === undefined))] : []),
       frontDoor({

@@ -15,6 +15,7 @@ import { OutboundError, type OutboundHttp } from "../outbound/http.js";
 import { decryptSecret } from "../outbound/secrets.js";
 import type { TransactionalSql } from "../store/executor.js";
 import { type AttemptOutcome, type ClaimedDelivery, claimByIds, claimDue, disableEndpoints, recordAttempts } from "../store/webhooks.js";
+import { traceQueuedWork } from "../tracing.js";
 import type { Outbox } from "./index.js";
 import type { OutboundMetrics } from "./metrics.js";
 
@@ -184,7 +185,7 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
 
   function start(delivery: ClaimedDelivery): Promise<void> {
     inFlight.set(delivery.endpointId, (inFlight.get(delivery.endpointId) ?? 0) + 1);
-    const work = attempt(delivery)
+    const work = traceQueuedWork("webhook.deliver", delivery.traceParent, () => attempt(delivery))
       .then(record)
       .catch((error) => deps.logger.error({ err: error, deliveryId: delivery.id }, "webhook attempt failed"))
       .finally(() => {

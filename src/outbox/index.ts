@@ -18,6 +18,7 @@ import { updateSync } from "../store/orders.js";
 import { json, q, run } from "../store/schema.js";
 import { loadStoredOrder } from "../store/stored-order.js";
 import { insertEvent } from "../store/webhooks.js";
+import { currentTraceParent } from "../tracing.js";
 import { orderDocument } from "./order-document.js";
 
 export type { ShipmentStatusChange };
@@ -115,6 +116,7 @@ export function createOutbox(jobs: JobQueue): Outbox {
           operation: change.write!,
           sourceOrderId: order.sourceOrderId,
           body: json(body),
+          traceParent: currentTraceParent(),
         }),
       );
       // The order says so until the write is sent; fields the write does not carry stay local only.

@@ -14,6 +14,7 @@ import { settleCancel } from "../services/orders.js";
 import { SourcePayloadError } from "../sources/common.js";
 import { addEvents, sourceOrderIdOf, updateSync } from "../store/orders.js";
 import { first, q, run } from "../store/schema.js";
+import { traceQueuedWork } from "../tracing.js";
 import { nextAttemptDelayMs, type OutboundDeps } from "./deps.js";
 import { createOutbox } from "./index.js";
 
@@ -27,7 +28,7 @@ type Outcome =
 export async function sendSourceWrite(deps: OutboundDeps, job: AttemptJob): Promise<void> {
   const write = await deps.prisma.sourceWrite.findUnique({ where: { id: job.id }, include: { connection: true } });
   if (write?.state !== "PENDING" || write.attempts !== job.attempt) return;
-  const outcome = await attempt(deps, write);
+  const outcome = await traceQueuedWork("source.write", write.traceParent, () => attempt(deps, write));
   if (outcome.kind === "waiting") {
     const at = outcome.until ?? new Date(Date.now() + 1000);
     await deps.prisma.$transaction((tx) => deps.jobs.enqueue(tx, QUEUES.sourceWrite, job, at));

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type { PGlite, Transaction as PGliteTransaction } from "@electric-sql/pglite";
 import pg from "pg";
 import { Prisma } from "../generated/prisma/client.js";
+import { traceStatement } from "../tracing.js";
 
 /**
  * `prepare: false` for statements whose best plan depends on the values
@@ -74,7 +75,9 @@ export function createPgliteSql(pglite: PGlite, report: StatementListener = () =
     (target: PGlite | PGliteTransaction): Sql =>
     async <T>(text: string, args: readonly unknown[] = []) => {
       report(text);
-      const result = await target.query<unknown[]>(text, parameters(args), { rowMode: "array", parsers: pgliteParsers });
+      const result = await traceStatement(text, () =>
+        target.query<unknown[]>(text, parameters(args), { rowMode: "array", parsers: pgliteParsers }),
+      );
       return rowsOf<T>(result.fields, result.rows);
     };
   return Object.assign(over(pglite), {
@@ -112,7 +115,9 @@ export function createPreparedSql(pool: pg.Pool, report: StatementListener = () 
     async <T>(text: string, args: readonly unknown[] = [], options: SqlOptions = {}) => {
       report(text);
       const name = options.prepare === false ? undefined : nameFor(text);
-      const result = await target.query({ name, text, values: parameters(args), rowMode: "array", types: pgParsers });
+      const result = await traceStatement(text, () =>
+        target.query({ name, text, values: parameters(args), rowMode: "array", types: pgParsers }),
+      );
       return rowsOf<T>(result.fields, result.rows);
     };
   return Object.assign(over(pool), {

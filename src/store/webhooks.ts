@@ -3,6 +3,7 @@
 // batches), and the log of every attempt.
 import { sql as rawSql } from "kysely";
 import type { DeliveryStatus, WebhookTopic } from "../generated/prisma/client.js";
+import { currentTraceParent } from "../tracing.js";
 import type { Sql } from "./executor.js";
 import { newId } from "./ids.js";
 import { insertInto, insertRows } from "./orders.js";
@@ -15,12 +16,14 @@ export type NewEvent = { id: string; workspaceId: string; topic: WebhookTopic; b
  * to each of `endpointIds`. Returns the deliveries' ids.
  */
 export async function insertEvent(tx: Sql, event: NewEvent, endpointIds: readonly string[]): Promise<string[]> {
+  const traceParent = currentTraceParent();
   const deliveries = endpointIds.map((endpointId) => ({
     id: newId(),
     endpointId,
     eventId: event.id,
     topic: event.topic,
     body: event.body,
+    traceParent,
   }));
   const eventInsert = insertInto("webhookEvent", [event])!;
   const deliveryInsert = insertInto("webhookDelivery", deliveries);
@@ -33,7 +36,8 @@ export async function insertDeliveries(
   tx: Sql,
   deliveries: ReadonlyArray<{ endpointId: string; eventId: string; topic: WebhookTopic; body: string }>,
 ): Promise<string[]> {
-  const rows = deliveries.map((delivery) => ({ id: newId(), ...delivery }));
+  const traceParent = currentTraceParent();
+  const rows = deliveries.map((delivery) => ({ id: newId(), ...delivery, traceParent }));
   await insertRows(tx, "webhookDelivery", rows);
   return rows.map((row) => row.id);
 }
@@ -47,6 +51,7 @@ export type ClaimedDelivery = {
   body: string;
   /** Attempts made before this one. */
   attempts: number;
+  traceParent: string | null;
   url: string;
   secretEncrypted: string;
   previousSecretEncrypted: string | null;
@@ -59,6 +64,7 @@ const claimedColumns = [
   "webhookDelivery.eventId",
   "webhookDelivery.body",
   "webhookDelivery.attempts",
+  "webhookDelivery.traceParent",
   "e.url",
   "e.secretEncrypted",
   "e.previousSecretEncrypted",

@@ -60,3 +60,7 @@ DROP INDEX "webhook_delivery_status_idx";
 ALTER TABLE "source_connection" ADD COLUMN "throttled_until" TIMESTAMPTZ(3);
 ALTER TABLE "source_write" ADD COLUMN "next_attempt_at" TIMESTAMPTZ(3);
 CREATE INDEX "source_write_connection_id_created_at_idx" ON "source_write"("connection_id", "created_at");
+
+-- The trace (W3C traceparent) of the request that queued the work, so its own trace links back to it
+ALTER TABLE "webhook_delivery" ADD COLUMN "trace_parent" TEXT;
+ALTER TABLE "source_write" ADD COLUMN "trace_parent" TEXT;

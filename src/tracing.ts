@@ -1,0 +1,124 @@
+// OpenTelemetry traces, off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (the
+// standard variables configure the exporter). One trace per request: a
+// server span, with spans for parsing, validating and executing the
+// operation (Yoga's own instrumentation hooks), one per SQL statement (the
+// store's executor, the one door every statement goes through, on PostgreSQL
+// and PGlite alike; the text without values), and one per outbound call
+// (undici's instrumentation). Work the request queued (a webhook delivery, a
+// source write) gets a trace of its own, linked to the request's.
+import { type Context, context, type Link, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { registerInstrumentations } from "@opentelemetry/instrumentation";
+import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, TracerProvider } from "@opentelemetry/sdk-trace";
+import type { Plugin } from "graphql-yoga";
+
+const tracer = trace.getTracer("order-gateway");
+
+export type Tracing = { shutdown(): Promise<void> };
+
+/**
+ * Starts tracing for the process: OTLP over HTTP by default, or `exporter`
+ * (tests pass an in-memory one, exported span by span).
+ */
+export function startTracing(options: { serviceName: string; exporter?: SpanExporter }): Tracing {
+  const processor = options.exporter
+    ? new SimpleSpanProcessor({ exporter: options.exporter })
+    : new BatchSpanProcessor({ exporter: new OTLPTraceExporter() });
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ "service.name": options.serviceName }),
+    spanProcessors: [processor],
+  });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+  const unregister = registerInstrumentations({ tracerProvider: provider, instrumentations: [new UndiciInstrumentation()] });
+  return {
+    async shutdown() {
+      unregister();
+      await provider.shutdown();
+      trace.disable();
+      context.disable();
+      propagation.disable();
+    },
+  };
+}
+
+/** Runs `work` in a span that ends when it settles, recording a thrown error. */
+function inSpan<T>(name: string, options: { kind?: SpanKind; attributes?: Record<string, string>; links?: Link[] }, work: () => T): T {
+  return tracer.startActiveSpan(name, options, (span) => {
+    const fail = (error: unknown) => {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+      throw error;
+    };
+    try {
+      const result = work();
+      if (result instanceof Promise) {
+        return result.then((value) => {
+          span.end();
+          return value;
+        }, fail) as T;
+      }
+      span.end();
+      return result;
+    } catch (error) {
+      return fail(error);
+    }
+  });
+}
+
+/** A span for one SQL statement: the text (parameters are never in it), no values. */
+export function traceStatement<T>(text: string, work: () => Promise<T>): Promise<T> {
+  if (!trace.getSpan(context.active())) return work(); // outside any trace (startup, untraced work): nothing to add to
+  return inSpan("sql", { kind: SpanKind.CLIENT, attributes: { "db.system.name": "postgresql", "db.query.text": text } }, work);
+}
+
+/** The active trace as a `traceparent` header, for work queued now; null when not tracing. */
+export function currentTraceParent(): string | null {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent ?? null;
+}
+
+/** Runs queued work in a trace of its own, linked to the trace that queued it. */
+export function traceQueuedWork<T>(name: string, traceParent: string | null, work: () => Promise<T>): Promise<T> {
+  const links: Link[] = [];
+  if (traceParent) {
+    const queuedBy = trace.getSpanContext(propagation.extract(context.active(), { traceparent: traceParent }));
+    if (queuedBy) links.push({ context: queuedBy });
+  }
+  // A new root: the request that queued the work has long ended.
+  return context.with(trace.deleteSpan(context.active()), () => inSpan(name, { kind: SpanKind.CONSUMER, links }, work));
+}
+
+/** Yoga's instrumentation hooks as spans: the request (continuing a caller's traceparent), parse, validate, execute. */
+export function tracingPlugin(): Plugin {
+  const phase =
+    (name: string) =>
+    (_payload: unknown, wrapped: () => unknown): unknown =>
+      inSpan(name, {}, wrapped);
+  return {
+    instrumentation: {
+      request: ({ request }, wrapped) => {
+        const parent: Context = propagation.extract(context.active(), Object.fromEntries(request.headers));
+        const path = new URL(request.url).pathname;
+        return context.with(parent, () =>
+          inSpan(
+            `${request.method} ${path}`,
+            { kind: SpanKind.SERVER, attributes: { "http.request.method": request.method, "url.path": path } },
+            wrapped,
+          ),
+        ) as Promise<void>;
+      },
+      parse: phase("graphql.parse") as never,
+      validate: phase("graphql.validate") as never,
+      execute: phase("graphql.execute") as never,
+      subscribe: phase("graphql.subscribe") as never,
+    },
+  };
+}
