@@ -58,8 +58,9 @@ function inSpan<T>(name: string, options: { kind?: SpanKind; attributes?: Record
     };
     try {
       const result = work();
-      if (result instanceof Promise) {
-        return result.then((value) => {
+      // Yoga's hooks may hand back any thenable, not only a Promise.
+      if (typeof (result as { then?: unknown } | null)?.then === "function") {
+        return Promise.resolve(result).then((value) => {
           span.end();
           return value;
         }, fail) as T;
