@@ -24,5 +24,6 @@ COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 4000
 # Migrations run at start (prisma migrate deploy takes a lock, so instances
-# starting together do not race).
-CMD ["node", "dist/main.js"]
+# starting together do not race). A young generation of 16 MB semi-spaces
+# keeps the resident set about 100 MB lower under load (docs/operations.md).
+CMD ["node", "--max-semi-space-size=16", "dist/main.js"]
