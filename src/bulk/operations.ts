@@ -6,12 +6,12 @@ import { createGunzip } from "node:zlib";
 import type { Config } from "../config.js";
 import { checkOrderFilter, type OrderFilter } from "../domain/order-filter.js";
 import { fail, ok, type Result } from "../domain/user-error.js";
-import type { BulkOperation, PrismaClient } from "../generated/prisma/client.js";
-import type { JobQueue } from "../jobs/queue.js";
+import type { BulkOperation, Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { type JobQueue, QUEUES } from "../jobs/queue.js";
 import type { ImportSource } from "../services/imports.js";
 import { newId } from "../store/ids.js";
 import type { BulkStorage } from "./storage.js";
-import { EXPORT_RELATIONS, type ExportRelation, importKey, queueBulkJob } from "./worker.js";
+import { EXPORT_RELATIONS, type ExportRelation, importKey } from "./worker.js";
 
 export type BulkService = ReturnType<typeof bulkService>;
 
@@ -41,6 +41,17 @@ export function bulkService(prisma: PrismaClient, jobs: JobQueue, storage: BulkS
     return Number(sum._sum.fileSize ?? 0n);
   };
 
+  /** An operation with its first job, in one transaction: none is left without its work. */
+  const createQueued = async (data: Prisma.BulkOperationUncheckedCreateInput) => {
+    const operation = await prisma.$transaction(async (tx) => {
+      const created = await tx.bulkOperation.create({ data });
+      await jobs.enqueue(tx, QUEUES.bulkOperation, { id: created.id, attempt: 0 });
+      return created;
+    });
+    jobs.wake(QUEUES.bulkOperation);
+    return operation;
+  };
+
   return {
     async startExport(
       workspaceId: string,
@@ -60,18 +71,15 @@ export function bulkService(prisma: PrismaClient, jobs: JobQueue, storage: BulkS
           [],
         );
       }
-      const id = newId();
-      const operation = await prisma.bulkOperation.create({
-        data: {
-          id,
+      return ok(
+        await createQueued({
+          id: newId(),
           workspaceId,
           kind: "EXPORT",
           filter: filter ? JSON.parse(JSON.stringify(filter)) : undefined,
           include: [...new Set(include ?? EXPORT_RELATIONS)],
-        },
-      });
-      await queueBulkJob(prisma, jobs, id);
-      return ok(operation);
+        }),
+      );
     },
 
     /**
@@ -111,11 +119,7 @@ export function bulkService(prisma: PrismaClient, jobs: JobQueue, storage: BulkS
         await storage.remove(key);
         throw error;
       }
-      const operation = await prisma.bulkOperation.create({
-        data: { id, workspaceId, kind: "IMPORT", source, inputKey: key, fileSize: BigInt(size) },
-      });
-      await queueBulkJob(prisma, jobs, id);
-      return operation;
+      return createQueued({ id, workspaceId, kind: "IMPORT", source, inputKey: key, fileSize: BigInt(size) });
     },
 
     /** The workspace's operation, or null (another workspace's behaves as unknown). */

@@ -89,8 +89,8 @@ export async function runBulkOperation(deps: BulkDeps, job: AttemptJob): Promise
   }
 }
 
-/** Queues work on the operation: now (waking this process's worker), or after `delayMs`. */
-export async function queueBulkJob(prisma: PrismaClient, jobs: JobQueue, id: string, delayMs = 0) {
+/** Queues more work on the operation (a hand-over): now (waking this process's worker), or after `delayMs`. */
+async function queueBulkJob(prisma: PrismaClient, jobs: JobQueue, id: string, delayMs = 0) {
   await prisma.$transaction((tx) =>
     jobs.enqueue(tx, QUEUES.bulkOperation, { id, attempt: 0 }, delayMs ? new Date(Date.now() + delayMs) : undefined),
   );
