@@ -96,11 +96,11 @@ describe("endpoint management", () => {
     const pinged = await gw.graphql(`mutation($id: ID!) { sendTestWebhook(endpointId: $id) { errors { code } } }`, { id }, stranger);
     expect(pinged.data.sendTestWebhook.errors).toEqual([{ code: "NOT_FOUND" }]);
     const replayed = await gw.graphql(
-      `mutation($id: ID!) { replayWebhooks(endpointId: $id, since: "2026-01-01T00:00:00Z") { queued errors { code } } }`,
+      `mutation($id: ID!) { replayWebhooks(endpointId: $id, since: "2026-01-01T00:00:00Z") { queued errors { code path } } }`,
       { id },
       stranger,
     );
-    expect(replayed.data.replayWebhooks).toEqual({ queued: null, errors: [{ code: "NOT_FOUND" }] });
+    expect(replayed.data.replayWebhooks).toEqual({ queued: null, errors: [{ code: "NOT_FOUND", path: ["endpointId"] }] });
   });
 
   it("disables an endpoint that answers 410 Gone at once, tells the workspace's other endpoints, and re-enables it", async () => {

@@ -48,7 +48,7 @@ async function urlProblem(deps: Deps, url: string | undefined) {
   return problem ? fail("VALIDATION", `url ${problem}.`, ["url"]) : null;
 }
 
-const notFound = () => fail("NOT_FOUND", "No webhook endpoint with that id.", ["id"]);
+const notFound = (path = "id") => fail("NOT_FOUND", "No webhook endpoint with that id.", [path]);
 
 export async function createWebhookEndpoint(
   deps: Deps,
@@ -153,12 +153,12 @@ export async function deleteWebhookEndpoint(deps: Deps, workspaceId: string, id:
   return deleted.count ? ok(id) : notFound();
 }
 
-/** An enabled endpoint of the workspace, or why not. */
-async function enabledEndpoint(deps: Deps, workspaceId: string, id: string): Promise<Result<WebhookEndpoint>> {
+/** An enabled endpoint of the workspace, or why not (a mistake in the argument at `path`). */
+async function enabledEndpoint(deps: Deps, workspaceId: string, id: string, path: string): Promise<Result<WebhookEndpoint>> {
   const endpoint = await deps.prisma.webhookEndpoint.findFirst({ where: { id, workspaceId } });
-  if (!endpoint) return notFound();
+  if (!endpoint) return notFound(path);
   if (!endpoint.enabled) {
-    return fail("VALIDATION", "The endpoint is disabled: enable it with updateWebhookEndpoint first.", ["id"]);
+    return fail("VALIDATION", "The endpoint is disabled: enable it with updateWebhookEndpoint first.", [path]);
   }
   return ok(endpoint);
 }
@@ -172,7 +172,7 @@ async function sendNow(deps: WebhookDeps, delivery: Parameters<typeof insertDeli
 
 /** A signed PING to the endpoint, sent at once; it is retried like any delivery if it fails. */
 export async function sendTestWebhook(deps: WebhookDeps, workspaceId: string, endpointId: string): Promise<Result<{ id: string }>> {
-  const endpoint = await enabledEndpoint(deps, workspaceId, endpointId);
+  const endpoint = await enabledEndpoint(deps, workspaceId, endpointId, "endpointId");
   if (!endpoint.ok) return endpoint;
   const eventId = newId();
   const body = JSON.stringify({
@@ -188,7 +188,7 @@ export async function sendTestWebhook(deps: WebhookDeps, workspaceId: string, en
 export async function redeliverWebhook(deps: WebhookDeps, workspaceId: string, deliveryId: string): Promise<Result<{ id: string }>> {
   const original = await deps.prisma.webhookDelivery.findFirst({ where: { id: deliveryId, endpoint: { workspaceId } } });
   if (!original) return fail("NOT_FOUND", "No webhook delivery with that id.", ["deliveryId"]);
-  const endpoint = await enabledEndpoint(deps, workspaceId, original.endpointId);
+  const endpoint = await enabledEndpoint(deps, workspaceId, original.endpointId, "deliveryId");
   if (!endpoint.ok) return endpoint;
   const { endpointId, eventId, topic, body } = original;
   return ok(await sendNow(deps, { endpointId, eventId, topic, body }));
@@ -206,7 +206,7 @@ export async function replayWebhooks(
 ): Promise<Result<number>> {
   const until = range.until ?? new Date();
   if (until <= range.since) return fail("VALIDATION", "until must be later than since.", ["until"]);
-  const endpoint = await enabledEndpoint(deps, workspaceId, endpointId);
+  const endpoint = await enabledEndpoint(deps, workspaceId, endpointId, "endpointId");
   if (!endpoint.ok) return endpoint;
   const topics = endpoint.value.topics;
   try {
