@@ -56,8 +56,9 @@ export async function startOutbound(
     config: config.outbound,
     metrics: deps.metrics,
     logger,
-    // At least four looks a second: a change reaches partners well within a second.
-    pollMs: config.jobs.enabled ? Math.min(250, config.jobs.pollSeconds * 1000) : null,
+    // Four looks a second while deliveries come, so a change reaches partners well within a
+    // second; idle, one every JOB_POLL_SECONDS.
+    poll: config.jobs.enabled ? { activeMs: Math.min(250, config.jobs.pollSeconds * 1000), idleMs: config.jobs.pollSeconds * 1000 } : null,
   });
   const pull = (workspaceId: string, source: ImportSource) =>
     pullSource(

@@ -34,8 +34,12 @@ export type DispatcherDeps = {
   config: Config["outbound"];
   metrics: OutboundMetrics;
   logger: Logger;
-  /** How often to look for due deliveries; null: only deliverNow sends (an instance without workers). */
-  pollMs: number | null;
+  /**
+   * How often to look for due deliveries while there are some, and at most
+   * how long to wait while there are none (the wait doubles from pollMs).
+   * Null: only deliverNow sends (an instance without workers).
+   */
+  poll: { activeMs: number; idleMs: number } | null;
 };
 
 /** The part of an answer kept in the attempt log. */
@@ -201,12 +205,14 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
 
   let claiming = false;
   let claimAgain = false;
-  async function claim(): Promise<void> {
+  /** Claims and starts what is due; returns how many (or -1 when a claim was already under way). */
+  async function claim(): Promise<number> {
     if (claiming) {
       claimAgain = true;
-      return;
+      return -1;
     }
     claiming = true;
+    let started = 0;
     try {
       do {
         claimAgain = false;
@@ -214,6 +220,7 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
           const limit = Math.min(CLAIM_BATCH, config.webhookConcurrency - running.size);
           const claimed = await claimDue(deps.store, { limit, perEndpoint: config.webhookEndpointConcurrency, inFlight, leaseMs });
           for (const delivery of claimed) start(delivery);
+          started += claimed.length;
           if (claimed.length < limit) break;
         }
       } while (claimAgain && !stopped);
@@ -222,21 +229,28 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
     } finally {
       claiming = false;
     }
+    return started;
   }
 
   // Completions come in bursts: one claim serves all that end within a few milliseconds.
   let soonTimer: NodeJS.Timeout | null = null;
   function soon() {
-    if (stopped || deps.pollMs === null || soonTimer) return;
+    if (stopped || deps.poll === null || soonTimer) return;
     soonTimer = setTimeout(() => {
       soonTimer = null;
       void claim();
     }, 2);
   }
 
-  const poller = deps.pollMs === null ? null : setInterval(() => void claim(), deps.pollMs);
-  poller?.unref();
-  if (deps.pollMs !== null) void claim();
+  // Polls: often while deliveries keep coming, backing off while none do.
+  let poller: NodeJS.Timeout | null = null;
+  const poll = async (waitMs: number) => {
+    const found = await claim();
+    if (stopped || !deps.poll) return;
+    const next = found !== 0 || running.size > 0 ? deps.poll.activeMs : Math.min(waitMs * 2, deps.poll.idleMs);
+    poller = setTimeout(() => void poll(next), next).unref();
+  };
+  if (deps.poll) void poll(deps.poll.activeMs);
 
   return {
     wake: soon,
@@ -246,7 +260,7 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
     },
     async stop() {
       stopped = true;
-      if (poller) clearInterval(poller);
+      if (poller) clearTimeout(poller);
       if (soonTimer) clearTimeout(soonTimer);
       await Promise.all(running);
       await recording;
