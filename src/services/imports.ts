@@ -140,6 +140,10 @@ async function importTogether(
     }
   }
   if (!fresh.length) return rest;
+  // In one order whatever the batch's: concurrent batches over the same
+  // orders then meet at the same first row, and one waits for the other
+  // rather than each holding a row the other needs (a deadlock).
+  fresh.sort((a, b) => byExternalId(a.input.externalId, b.input.externalId));
   try {
     const created = await sql.transaction(async (tx) => {
       const orders = await store.insertOrders(
@@ -165,6 +169,9 @@ async function importTogether(
     return [...fresh, ...rest].sort((a, b) => a.index - b.index);
   }
 }
+
+const byExternalId = (a: string | null | undefined, b: string | null | undefined) =>
+  (a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0;
 
 /**
  * What tells a payload from another: a hash of the native payload (keys in
