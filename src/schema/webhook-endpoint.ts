@@ -185,8 +185,7 @@ builder.mutationFields((t) => ({
     args: { endpointId: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const id = endpointId(args.endpointId, "endpointId");
-      const deps = { ...ctx, webhooks: ctx.outbound.webhooks };
-      return deliveryPayload(ctx, id.ok ? await webhooks.sendTestWebhook(deps, ctx.workspaceId, id.value) : id);
+      return deliveryPayload(ctx, id.ok ? await webhooks.sendTestWebhook(ctx, ctx.workspaceId, id.value) : id);
     },
   }),
 
@@ -196,8 +195,7 @@ builder.mutationFields((t) => ({
     args: { deliveryId: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const id = databaseId(args.deliveryId, "WebhookDelivery", "deliveryId");
-      const deps = { ...ctx, webhooks: ctx.outbound.webhooks };
-      return deliveryPayload(ctx, id.ok ? await webhooks.redeliverWebhook(deps, ctx.workspaceId, id.value) : id);
+      return deliveryPayload(ctx, id.ok ? await webhooks.redeliverWebhook(ctx, ctx.workspaceId, id.value) : id);
     },
   }),
 
@@ -212,9 +210,8 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const id = endpointId(args.endpointId, "endpointId");
-      const deps = { ...ctx, webhooks: ctx.outbound.webhooks };
       const result = id.ok
-        ? await webhooks.replayWebhooks(deps, ctx.workspaceId, id.value, { since: args.since, until: args.until ?? null })
+        ? await webhooks.replayWebhooks(ctx, ctx.workspaceId, id.value, { since: args.since, until: args.until ?? null })
         : id;
       return result.ok ? { queued: result.value, errors: [] } : { queued: null, errors: result.errors };
     },

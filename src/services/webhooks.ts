@@ -22,7 +22,8 @@ export const MAX_REPLAY_EVENTS = 100_000;
 /** Rolls a replay back whole when its range is too long. */
 class TooManyEvents extends Error {}
 
-type WebhookDeps = Deps & { webhooks: WebhookDispatcher };
+/** What sends: the outbound side's dispatcher (the request context carries it). */
+type WebhookDeps = Deps & { outbound: { webhooks: WebhookDispatcher } };
 
 const topicsInput = z
   .array(z.string())
@@ -166,7 +167,7 @@ async function enabledEndpoint(deps: Deps, workspaceId: string, id: string, path
 /** Sends one attempt of a new delivery now and answers it as recorded. */
 async function sendNow(deps: WebhookDeps, delivery: Parameters<typeof insertDeliveries>[1][number]): Promise<{ id: string }> {
   const [id] = await insertDeliveries(deps.store, [delivery]);
-  await deps.webhooks.deliverNow([id!]);
+  await deps.outbound.webhooks.deliverNow([id!]);
   return { id: id! };
 }
 
@@ -225,7 +226,7 @@ export async function replayWebhooks(
         after = events.at(-1)!;
       }
     });
-    deps.webhooks.wake();
+    deps.outbound.webhooks.wake();
     return ok(queued);
   } catch (error) {
     if (!(error instanceof TooManyEvents)) throw error;
