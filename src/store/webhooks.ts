@@ -10,34 +10,27 @@ import { insertInto, insertRows } from "./orders.js";
 import { anyOf, q, run } from "./schema.js";
 
 export type NewEvent = { id: string; workspaceId: string; topic: WebhookTopic; body: string; occurredAt: Date };
+type NewDelivery = { endpointId: string; eventId: string; topic: WebhookTopic; body: string };
 
-/**
- * Records an event in the feed and, in the same statement, a delivery of it
- * to each of `endpointIds`. Returns the deliveries' ids.
- */
-export async function insertEvent(tx: Sql, event: NewEvent, endpointIds: readonly string[]): Promise<string[]> {
+/** Delivery rows, due now, each with its id and the trace of the work that queues it. */
+function deliveryRows(deliveries: readonly NewDelivery[]) {
   const traceParent = currentTraceParent();
-  const deliveries = endpointIds.map((endpointId) => ({
-    id: newId(),
-    endpointId,
-    eventId: event.id,
-    topic: event.topic,
-    body: event.body,
-    traceParent,
-  }));
+  return deliveries.map((delivery) => ({ id: newId(), ...delivery, traceParent }));
+}
+
+/** Records an event in the feed and, in the same statement, a delivery of it to each of `endpointIds`. */
+export async function insertEvent(tx: Sql, event: NewEvent, endpointIds: readonly string[]): Promise<void> {
   const eventInsert = insertInto("webhookEvent", [event])!;
-  const deliveryInsert = insertInto("webhookDelivery", deliveries);
+  const deliveryInsert = insertInto(
+    "webhookDelivery",
+    deliveryRows(endpointIds.map((endpointId) => ({ endpointId, eventId: event.id, topic: event.topic, body: event.body }))),
+  );
   await run(tx, (deliveryInsert ? rawSql`WITH event AS (${eventInsert}) ${deliveryInsert}` : eventInsert).compile(q));
-  return deliveries.map((delivery) => delivery.id);
 }
 
 /** New deliveries of events already made (a test ping, a redelivery, a replay), due now, in the order given. Returns their ids. */
-export async function insertDeliveries(
-  tx: Sql,
-  deliveries: ReadonlyArray<{ endpointId: string; eventId: string; topic: WebhookTopic; body: string }>,
-): Promise<string[]> {
-  const traceParent = currentTraceParent();
-  const rows = deliveries.map((delivery) => ({ id: newId(), ...delivery, traceParent }));
+export async function insertDeliveries(tx: Sql, deliveries: readonly NewDelivery[]): Promise<string[]> {
+  const rows = deliveryRows(deliveries);
   await insertRows(tx, "webhookDelivery", rows);
   return rows.map((row) => row.id);
 }
