@@ -14,7 +14,16 @@ import { remoteErrorMessage, scheduledRetryDelayMs, webhookVerdict } from "../do
 import { OutboundError, type OutboundHttp } from "../outbound/http.js";
 import { decryptSecret } from "../outbound/secrets.js";
 import type { TransactionalSql } from "../store/executor.js";
-import { type AttemptOutcome, type ClaimedDelivery, claimByIds, claimDue, disableEndpoints, recordAttempts } from "../store/webhooks.js";
+import {
+  type AttemptOutcome,
+  type ClaimedDelivery,
+  claimDue,
+  deliveriesByIds,
+  disableEndpoints,
+  insertDeliveries,
+  type NewDelivery,
+  recordAttempts,
+} from "../store/webhooks.js";
 import { traceQueuedWork } from "../tracing.js";
 import type { Outbox } from "./index.js";
 import type { OutboundMetrics } from "./metrics.js";
@@ -22,8 +31,11 @@ import type { OutboundMetrics } from "./metrics.js";
 export type WebhookDispatcher = {
   /** Looks for due deliveries now rather than at the next poll. */
   wake(): void;
-  /** Sends these pending deliveries at once; resolves when their attempts are recorded. */
-  deliverNow(ids: readonly string[]): Promise<void>;
+  /**
+   * Makes these deliveries, claimed by this process from the start, and
+   * sends them at once; resolves with their ids when their attempts are recorded.
+   */
+  deliverNow(deliveries: readonly NewDelivery[]): Promise<string[]>;
   stop(): Promise<void>;
 };
 
@@ -254,9 +266,10 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
 
   return {
     wake: soon,
-    async deliverNow(ids) {
-      const claimed = await claimByIds(deps.store, ids, leaseMs);
-      await Promise.all(claimed.map(start));
+    async deliverNow(deliveries) {
+      const ids = await insertDeliveries(deps.store, deliveries, leaseMs);
+      await Promise.all((await deliveriesByIds(deps.store, ids)).map(start));
+      return ids;
     },
     async stop() {
       stopped = true;

@@ -10,7 +10,7 @@ import { targetProblem } from "../outbound/http.js";
 import { encryptSecret } from "../outbound/secrets.js";
 import type { WebhookDispatcher } from "../outbox/dispatcher.js";
 import { newId } from "../store/ids.js";
-import { eventsAfter, type FeedPosition, insertDeliveries } from "../store/webhooks.js";
+import { eventsAfter, type FeedPosition, insertDeliveries, type NewDelivery } from "../store/webhooks.js";
 import { type Deps, issues } from "./connections.js";
 
 export const MAX_WEBHOOK_ENDPOINTS = 25;
@@ -165,9 +165,8 @@ async function enabledEndpoint(deps: Deps, workspaceId: string, id: string, path
 }
 
 /** Sends one attempt of a new delivery now and answers it as recorded. */
-async function sendNow(deps: WebhookDeps, delivery: Parameters<typeof insertDeliveries>[1][number]): Promise<{ id: string }> {
-  const [id] = await insertDeliveries(deps.store, [delivery]);
-  await deps.outbound.webhooks.deliverNow([id!]);
+async function sendNow(deps: WebhookDeps, delivery: NewDelivery): Promise<{ id: string }> {
+  const [id] = await deps.outbound.webhooks.deliverNow([delivery]);
   return { id: id! };
 }
 

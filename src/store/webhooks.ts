@@ -10,7 +10,7 @@ import { insertInto, insertRows } from "./orders.js";
 import { anyOf, q, run } from "./schema.js";
 
 export type NewEvent = { id: string; workspaceId: string; topic: WebhookTopic; body: string; occurredAt: Date };
-type NewDelivery = { endpointId: string; eventId: string; topic: WebhookTopic; body: string };
+export type NewDelivery = { endpointId: string; eventId: string; topic: WebhookTopic; body: string };
 
 /** Delivery rows, due now, each with its id and the trace of the work that queues it. */
 function deliveryRows(deliveries: readonly NewDelivery[]) {
@@ -28,9 +28,15 @@ export async function insertEvent(tx: Sql, event: NewEvent, endpointIds: readonl
   await run(tx, (deliveryInsert ? rawSql`WITH event AS (${eventInsert}) ${deliveryInsert}` : eventInsert).compile(q));
 }
 
-/** New deliveries of events already made (a test ping, a redelivery, a replay), due now, in the order given. Returns their ids. */
-export async function insertDeliveries(tx: Sql, deliveries: readonly NewDelivery[]): Promise<string[]> {
-  const rows = deliveryRows(deliveries);
+/**
+ * New deliveries of events already made (a test ping, a redelivery, a
+ * replay), due now, in the order given; claimed for `claimForMs` from the
+ * start when the caller sends them itself, so no poll takes them first.
+ * Returns their ids.
+ */
+export async function insertDeliveries(tx: Sql, deliveries: readonly NewDelivery[], claimForMs?: number): Promise<string[]> {
+  const lockedUntil = claimForMs === undefined ? null : new Date(Date.now() + claimForMs);
+  const rows = deliveryRows(deliveries).map((row) => ({ ...row, lockedUntil }));
   await insertRows(tx, "webhookDelivery", rows);
   return rows.map((row) => row.id);
 }
@@ -118,19 +124,16 @@ export function claimDue(
   );
 }
 
-/** Claims the given pending deliveries (to send them now), whatever their due time. */
-export function claimByIds(sql: Sql, ids: readonly string[], leaseMs: number): Promise<ClaimedDelivery[]> {
+/** Deliveries by id, as a claim answers them (for those the caller inserted claimed). */
+export function deliveriesByIds(sql: Sql, ids: readonly string[]): Promise<ClaimedDelivery[]> {
   return run(
     sql,
     q
-      .updateTable("webhookDelivery")
-      .set({ lockedUntil: leaseUntil(leaseMs) })
-      .from("webhookEndpoint as e")
-      .whereRef("e.id", "=", "webhookDelivery.endpointId")
+      .selectFrom("webhookDelivery")
+      .innerJoin("webhookEndpoint as e", "e.id", "webhookDelivery.endpointId")
+      .select(claimedColumns)
       .where("webhookDelivery.id", "=", anyOf(ids))
-      .where("webhookDelivery.status", "=", "PENDING")
-      .where((w) => w.or([w("webhookDelivery.lockedUntil", "is", null), w("webhookDelivery.lockedUntil", "<", now)]))
-      .returning(claimedColumns),
+      .orderBy("webhookDelivery.id"),
   );
 }
 
