@@ -61,7 +61,7 @@ async function awaitOperation(server: Child, key: string, id: string, rss: { pea
 export async function exportBench(url: string, workspaceId: string): Promise<BulkBenchResult> {
   const dir = await mkdtemp(join(tmpdir(), "gateway-bench-bulk-"));
   const db = await openPostgres(url, { migrate: false });
-  const { key } = await createApiKey(db.prisma, workspaceId, "READ", "bulk bench");
+  const { key } = await createApiKey(db.prisma, workspaceId, "READ", { label: "bulk bench" });
   await db.close();
   const server = await startChild("gateway", "src/main.ts", 5676, { ...SERVER_ENV, DATABASE_URL: url, BULK_DIR: dir }, "/health");
   try {
@@ -84,7 +84,7 @@ export async function bulkImportBench(count: number): Promise<BulkBenchResult> {
   const dir = await mkdtemp(join(tmpdir(), "gateway-bench-bulk-"));
   const db = await openPostgres(url, { migrate: false });
   const workspace = await ensureWorkspace(db.prisma, "bench");
-  const { key } = await createApiKey(db.prisma, workspace.id, "WRITE", "bulk bench");
+  const { key } = await createApiKey(db.prisma, workspace.id, "WRITE", { label: "bulk bench" });
   await db.close();
   for (const source of IMPORT_SOURCES) {
     const out = createWriteStream(join(dir, `${source}.ndjson`));

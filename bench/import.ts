@@ -77,7 +77,7 @@ export async function webhookBench(count = 10_000, perBody = 500): Promise<{ ord
   const url = await freshDatabase("gateway_bench_webhooks");
   const db = await openPostgres(url, { migrate: false });
   const workspace = await ensureWorkspace(db.prisma, "bench");
-  const { key } = await createApiKey(db.prisma, workspace.id, "WRITE", "bench");
+  const { key } = await createApiKey(db.prisma, workspace.id, "WRITE", { label: "bench" });
   await db.close();
   const env = {
     DATABASE_URL: url,

@@ -77,7 +77,7 @@ const config = {
   ...loadConfig({ NODE_ENV: "production", DATABASE_URL: url, DEMO_DATA: "false", ENCRYPTION_KEY: BENCH_KEY, LOG_LEVEL: "warn" }),
 };
 const gatewayInProcess = await createGateway(config, db);
-const { key } = await createApiKey(db.prisma, BENCH_WORKSPACE_ID, "WRITE", "bench");
+const { key } = await createApiKey(db.prisma, BENCH_WORKSPACE_ID, "WRITE", { label: "bench" });
 const auth = { authorization: `Bearer ${key}` };
 const workloads = READS ? readWorkloads(BENCH_WORKSPACE_ID, ORDERS).filter((_, i) => !ONLY || ONLY.includes(i + 1)) : [];
 const statementsPerRequest: number[] = [];

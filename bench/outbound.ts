@@ -107,7 +107,7 @@ export async function outboundBench(count: number): Promise<OutboundBenchResult>
   const throughput = { ...all, perSecond: all.deliveries / all.seconds };
 
   // Latency at 500 deliveries/s: 50 updates a second for 10 s through the API.
-  const { key } = await createApiKey(db.prisma, workspace.id, "WRITE", "bench");
+  const { key } = await createApiKey(db.prisma, workspace.id, "WRITE", { label: "bench" });
   const ids = (await db.prisma.order.findMany({ where: { workspaceId: workspace.id }, select: { id: true }, take: 500 })).map((o) =>
     encodeGlobalID("Order", o.id),
   );

@@ -108,7 +108,33 @@ export const envSchema = z.object({
     .default(1200)
     .meta({ description: "requests per API key per minute, per server process; `0` turns it off" }),
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5).meta({
-    description: "how long a verified key is trusted without a database check (a revocation takes this long); `0` checks every request",
+    description:
+      "how long a verified key, and an issuer's identity provider settings, are trusted without a database check (a revocation takes this long); `0` checks every request",
+  }),
+  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(30).meta({
+    description:
+      "requests per minute per client address with a publishable key (on top of the key's own limit), so guessing order numbers is slow; `0` turns it off",
+  }),
+  TRUST_PROXY: booleanFlag.default(false).meta({
+    description:
+      "take the client address from the last `X-Forwarded-For` entry (set it behind one reverse proxy or CDN, never when clients connect directly)",
+  }),
+  CORS_MAX_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400)
+    .default(600)
+    .meta({ description: "how long browsers may cache a CORS preflight answer (`Access-Control-Max-Age`)" }),
+  PUBLIC_CACHE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .default(30)
+    .meta({ description: "`Cache-Control: max-age` of the public lookups' answers, for browsers and CDNs" }),
+  JWKS_COOLDOWN_SECONDS: z.coerce.number().min(0).max(3600).default(30).meta({
+    description: "the shortest time between two fetches of an issuer's keys (a token with an unknown key id fetches them again)",
   }),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
@@ -304,7 +330,11 @@ export type Config = {
     batch: number;
     /** Requests per minute per API key; 0 turns rate limiting off. */
     ratePerMinute: number;
+    /** Requests per minute per client address with a publishable key; 0 turns it off. */
+    publicRatePerMinute: number;
   };
+  /** Browsers and signed-in users: CORS, the client address, public answers' caching, identity providers' keys. */
+  access: { trustProxy: boolean; corsMaxAgeSeconds: number; publicCacheSeconds: number; jwksCooldownSeconds: number };
   /** How long a verified API key is trusted without asking the database (so a revocation takes this long). */
   apiKeyCacheSeconds: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -410,6 +440,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       socketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
       batch: e.MAX_BATCH,
       ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
+      publicRatePerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
+    },
+    access: {
+      trustProxy: e.TRUST_PROXY,
+      corsMaxAgeSeconds: e.CORS_MAX_AGE_SECONDS,
+      publicCacheSeconds: e.PUBLIC_CACHE_SECONDS,
+      jwksCooldownSeconds: e.JWKS_COOLDOWN_SECONDS,
     },
     persistedOperations: { file: e.PERSISTED_OPERATIONS_FILE, only: e.PERSISTED_OPERATIONS_ONLY },
     apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS,

@@ -1,4 +1,4 @@
-import type { Caller } from "./auth/api-keys.js";
+import type { Caller } from "./auth/caller.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/index.js";
 import type { PubSub } from "./events.js";
@@ -42,12 +42,12 @@ export function createContext(db: Database, caller: Caller, config: Config, pubs
     config,
     pubsub,
     outbound,
-    loaders: createLoaders(db.readSql, workspaceId, config.maxPageSize),
+    loaders: createLoaders(db.readSql, workspaceId, config.maxPageSize, caller.customerEmail),
     // `this`, not `context`: Yoga merges this object into its own, and
     // resolvers get that one.
     resetLoaders(this: Context) {
       this.sql = db.sql;
-      this.loaders = createLoaders(db.sql, workspaceId, config.maxPageSize);
+      this.loaders = createLoaders(db.sql, workspaceId, config.maxPageSize, caller.customerEmail);
     },
   };
 }

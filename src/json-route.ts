@@ -1,7 +1,8 @@
 // What the routes that answer in their own JSON (POST /webhooks/..., /bulk/...)
 // share: the answer, and the caller admitted as the API admits it.
-import type { Caller } from "./auth/api-keys.js";
+
 import { RequestRefused } from "./auth/authenticate.js";
+import type { Caller } from "./auth/caller.js";
 
 export type Reply = (status: number, body: unknown, headers?: Record<string, string>) => void;
 

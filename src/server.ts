@@ -3,6 +3,7 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { useGraphQlJit } from "@envelop/graphql-jit";
+import { useAPQ } from "@graphql-yoga/plugin-apq";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { type ExecutionArgs, GraphQLError, getOperationAST } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
@@ -10,9 +11,14 @@ import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } 
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import { WebSocketServer } from "ws";
-import { type Caller, createApiKey } from "./auth/api-keys.js";
+import { accessRules } from "./auth/access.js";
+import { createApiKey } from "./auth/api-keys.js";
 import { createAuthenticator, createRateLimiter, RequestRefused } from "./auth/authenticate.js";
-import { callerOf, frontDoor } from "./auth/door.js";
+import type { Caller } from "./auth/caller.js";
+import { cachedFor, corsPolicy } from "./auth/cors.js";
+import { callerOf, clientAddressOf, frontDoor } from "./auth/door.js";
+import { publicAnswerCaching } from "./auth/public-answers.js";
+import { createTokenVerifier } from "./auth/tokens.js";
 import { bulkRoutes } from "./bulk/http.js";
 import { directoryStorage } from "./bulk/storage.js";
 import type { Config } from "./config.js";
@@ -20,11 +26,14 @@ import { type Context, createContext } from "./context.js";
 import { type Database, openDatabase } from "./db/index.js";
 import { DEMO_WORKSPACE, ensureWorkspace } from "./db/workspaces.js";
 import { seedDemoData } from "./demo/seed.js";
+import { originAllowed } from "./domain/origins.js";
 import { createEvents, type Events, publishImported } from "./events.js";
 import { type Outbound, startOutbound } from "./jobs/index.js";
 import { limitPlugins } from "./limits.js";
 import { createLogger, metrics, metricsRefusal, readiness, requestLog } from "./operations.js";
+import { createOutboundHttp } from "./outbound/http.js";
 import { schema } from "./schema/index.js";
+import { allAllowedOrigins } from "./store/reads.js";
 import { tracingPlugin } from "./tracing.js";
 import { sourceWebhooks } from "./webhooks.js";
 
@@ -81,8 +90,18 @@ export async function createGateway(
   const events = createEvents(config.redisUrl);
   const demo = await ensureWorkspace(db.prisma, DEMO_WORKSPACE, "Demo");
   if (config.demoData) await seedDemoData(db.sql, demo.id);
-  const rateLimiter = createRateLimiter(config.limits.ratePerMinute);
-  const authenticate = createAuthenticator(db.sql, config.apiKeyCacheSeconds);
+  const rateLimiter = createRateLimiter(config.limits.ratePerMinute, config.limits.publicRatePerMinute);
+  // Identity providers' keys are fetched like any outbound call: never from a private address in production.
+  const jwksHttp = createOutboundHttp({ timeoutMs: config.outbound.timeoutMs, allowPrivateTargets: config.outbound.allowPrivateTargets });
+  const verifyToken = createTokenVerifier(db.prisma, jwksHttp, {
+    cacheSeconds: config.apiKeyCacheSeconds,
+    jwksCooldownSeconds: config.access.jwksCooldownSeconds,
+  });
+  const authenticate = createAuthenticator(db.sql, config.apiKeyCacheSeconds, verifyToken);
+  const knownOrigins = cachedFor(
+    config.apiKeyCacheSeconds * 1000,
+    async () => new Set((await allAllowedOrigins(db.sql)).map((row) => row.origin)),
+  );
   const registry = config.metrics.enabled ? new Registry() : undefined;
   const outbound = await startOutbound(db, config, {
     logger,
@@ -93,7 +112,7 @@ export async function createGateway(
   // of the caller's rate limit; the door has already authenticated them.
   const admit = async (request: Request, caller = callerOf(request)): Promise<Caller> => {
     if (!caller) throw new RequestRefused(401, "UNAUTHENTICATED", "Send an API key: Authorization: Bearer <api key>.");
-    await rateLimiter.take(caller);
+    await rateLimiter.take(caller, clientAddressOf(request));
     return caller;
   };
   const yoga = createYoga<Record<string, never>, Context>({
@@ -101,6 +120,8 @@ export async function createGateway(
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/health",
     landingPage: false,
+    // CORS is the gateway's own policy (auth/cors.ts): Yoga's default would answer every origin.
+    cors: false,
     // GraphiQL's scripts and styles are served from this package, not a CDN,
     // so it works behind strict proxies and offline. Loaded on the first page
     // view: its bundle holds about 30 MB of strings that an API-only gateway
@@ -136,6 +157,9 @@ export async function createGateway(
       ...(config.tracing.enabled ? [tracingPlugin()] : []),
       requestLog(logger),
       ...(registry ? [metrics(registry, metricsAccess(config, config.metrics.port === undefined))] : []),
+      // Before CORS: a 304 it answers must get the CORS headers too.
+      publicAnswerCaching(config.access.publicCacheSeconds),
+      corsPolicy({ knownOrigins, maxAgeSeconds: config.access.corsMaxAgeSeconds }),
       frontDoor({
         authenticate,
         bodyLimit: (path) =>
@@ -145,6 +169,7 @@ export async function createGateway(
               ? config.limits.webhookBodyBytes
               : config.limits.bodyBytes,
         publicPaths: new Set(["/health", "/ready", "/metrics"]),
+        trustProxy: config.access.trustProxy,
       }),
       readiness(db),
       sourceWebhooks({ store: db.sql, admit, pubsub: events.pubsub, outbox: outbound.outbox }),
@@ -152,6 +177,11 @@ export async function createGateway(
       // Browsers may send "simple" requests without a preflight: refuse them
       // unless they carry a header only a script can set.
       useCSRFPrevention({ requestHeaders: ["x-graphql-csrf", "apollo-require-preflight"] }),
+      // Automatic persisted queries: a client may send a query's hash alone
+      // (as GET, which a CDN can cache) once the query is known here. Not when
+      // only the listed operations may run.
+      ...(config.persistedOperations.only ? [] : [useAPQ()]),
+      accessRules(),
       ...limitPlugins(config),
       // Compiles each distinct query and mutation once into plain JavaScript.
       // Not subscriptions: graphql-jit hands their subscribe resolvers the
@@ -170,6 +200,7 @@ export async function createGateway(
     async close() {
       await outbound.stop();
       await events.close();
+      await jwksHttp.close();
     },
   };
 }
@@ -257,7 +288,7 @@ export async function startServer(config: Config, db?: Database): Promise<Runnin
       where: { workspaceId: demo.id, label: DEMO_KEY_LABEL, revokedAt: null },
       data: { revokedAt: new Date() },
     });
-    demoKey = (await createApiKey(database.prisma, demo.id, "WRITE", DEMO_KEY_LABEL)).key;
+    demoKey = (await createApiKey(database.prisma, demo.id, "WRITE", { label: DEMO_KEY_LABEL })).key;
   }
   const gateway = await createGateway(config, database, { graphiqlKey: demoKey ?? undefined });
   const http = createHttpServer(
@@ -322,7 +353,7 @@ function lingerOnClose(socket: Socket) {
  * GraphQL over WebSocket (graphql-ws) on /graphql, for subscriptions. Browsers
  * cannot set headers on a WebSocket, so the API key comes in the connection
  * parameters: { "authorization": "Bearer <api key>" }, checked before the
- * connection is acknowledged (4403 otherwise). Messages are limited to the
+ * connection is acknowledged (4403 otherwise), as is a browser's origin. Messages are limited to the
  * HTTP body limit, and sockets are counted per client address and per key.
  */
 function serveWebSockets(http: Server, gateway: Gateway, config: Config) {
@@ -357,6 +388,11 @@ function serveWebSockets(http: Server, gateway: Gateway, config: Config) {
         } catch (error) {
           if (!(error instanceof RequestRefused)) throw error;
           ctx.extra.socket.close(4403, error.message.slice(0, 120));
+          return false;
+        }
+        const { origin, host } = ctx.extra.request.headers;
+        if (origin && !originAllowed(origin, caller.allowedOrigins, host ?? "")) {
+          ctx.extra.socket.close(4403, `Connections from ${origin} are not allowed with this credential.`.slice(0, 120));
           return false;
         }
         if ((perKey.get(caller.keyId) ?? 0) >= socketsPerKey) {

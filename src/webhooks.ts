@@ -3,7 +3,7 @@
 // importOrders would, and the answer lists one result per order.
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Plugin } from "graphql-yoga";
-import type { Caller } from "./auth/api-keys.js";
+import type { Caller } from "./auth/caller.js";
 import { BodyTooLarge } from "./auth/door.js";
 import { jsonFault, MAX_JSON_DEPTH } from "./domain/json-shape.js";
 import { type PubSub, publishImported } from "./events.js";

@@ -124,4 +124,17 @@ it("creates API keys that work at once, prints the key last, and revokes them by
   expect(await ask()).toBe(401);
   expect((await apikeyCli("revoke", prefix)).code).toBe(1);
   expect((await apikeyCli("create", "--workspace", "Not A Slug")).code).toBe(1);
+
+  const publishable = await apikeyCli("create", "--workspace", "acme", "--scope", "public", "--origin", "https://shop.example/");
+  expect(publishable.code).toBe(0);
+  expect(publishable.stdout).toContain("usable from https://shop.example");
+  const publicPrefix = publishable.stdout.trim().split("\n").at(-1)!.slice(0, 14);
+  expect((await apikeyCli("list", "--workspace", "acme")).stdout).toMatch(
+    new RegExp(`${publicPrefix}\\s+public\\s+.*active\\s+https://shop.example`),
+  );
+  const noOrigin = await apikeyCli("create", "--workspace", "acme", "--scope", "public");
+  expect(noOrigin.code).toBe(1);
+  expect(noOrigin.stderr).toContain("--origin https://shop.example");
+  expect((await apikeyCli("create", "--workspace", "acme", "--scope", "public", "--origin", "shop.example")).code).toBe(1);
+  expect((await apikeyCli("create", "--workspace", "acme", "--scope", "read", "--origin", "https://shop.example")).code).toBe(1);
 }, 120_000);

@@ -85,7 +85,7 @@ export type GraphQLResponse<T> = {
 export async function createTestGateway(config: Config = testConfig()): Promise<TestGateway> {
   const db = await openTestDatabase();
   const gateway = await createGateway(config, db);
-  const { key } = await createApiKey(db.prisma, gateway.demoWorkspaceId, "WRITE", "test");
+  const { key } = await createApiKey(db.prisma, gateway.demoWorkspaceId, "WRITE", { label: "test" });
   return {
     ...gateway,
     workspaceId: gateway.demoWorkspaceId,
@@ -107,7 +107,7 @@ export async function createTestGateway(config: Config = testConfig()): Promise<
     },
     async keyFor(workspaceSlug, scope = "WRITE") {
       const workspace = await ensureWorkspace(db.prisma, workspaceSlug);
-      return (await createApiKey(db.prisma, workspace.id, scope, "test")).key;
+      return (await createApiKey(db.prisma, workspace.id, scope, { label: "test" })).key;
     },
     async seed(orders, workspaceSlug) {
       const workspaceId = workspaceSlug ? (await ensureWorkspace(db.prisma, workspaceSlug)).id : gateway.demoWorkspaceId;

@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket as NodeWebSocket } from "ws";
 import { createApiKey } from "../src/auth/api-keys.js";
 import { openPostgres } from "../src/db/index.js";
 import { DEMO_WORKSPACE, ensureWorkspace } from "../src/db/workspaces.js";
@@ -182,6 +183,28 @@ describe("over WebSocket", () => {
     expect(refusal.code).toBe(4403);
     expect(refusal.reason).toMatch(/API key/);
     await stranger.dispose();
+
+    // A page on an origin the workspace does not allow cannot open one with its key.
+    class FromElsewhere extends NodeWebSocket {
+      constructor(address: string, protocols?: string | string[]) {
+        super(address, protocols, { origin: "https://elsewhere.example" });
+      }
+    }
+    const elsewhere = createClient({
+      url,
+      webSocketImpl: FromElsewhere,
+      connectionParams: { authorization: `Bearer ${key}` },
+      retryAttempts: 0,
+    });
+    const refused = await new Promise<any>((resolve) => {
+      elsewhere.subscribe(
+        { query: `subscription { shipmentStatusChanged { status } }` },
+        { next: () => {}, error: resolve, complete: () => resolve(null) },
+      );
+    });
+    expect(refused.code).toBe(4403);
+    expect(refused.reason).toMatch(/elsewhere.example are not allowed/);
+    await elsewhere.dispose();
   });
 });
 

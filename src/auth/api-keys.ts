@@ -6,11 +6,10 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { ApiKeyScope, PrismaClient } from "../generated/prisma/client.js";
 import type { Sql } from "../store/executor.js";
 import { apiKeyByPrefix } from "../store/reads.js";
+import type { Caller } from "./caller.js";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const KEY_FORMAT = /^(ogk_[0-9A-Za-z]{10})_[0-9A-Za-z]{32}$/;
-
-export type Caller = { workspaceId: string; scope: ApiKeyScope; keyId: string; prefix: string };
 
 function randomText(length: number): string {
   // Rejection sampling keeps every character equally likely.
@@ -36,12 +35,21 @@ export async function createApiKey(
   prisma: PrismaClient,
   workspaceId: string,
   scope: ApiKeyScope,
-  label?: string,
-): Promise<{ key: string; prefix: string }> {
+  options: { label?: string | null; allowedOrigins?: string[] } = {},
+): Promise<{ key: string; prefix: string; id: string }> {
   const prefix = `ogk_${randomText(10)}`;
   const key = `${prefix}_${randomText(32)}`;
-  await prisma.apiKey.create({ data: { workspaceId, prefix, secretHash: hashKey(key), scope, label: label ?? null } });
-  return { key, prefix };
+  const row = await prisma.apiKey.create({
+    data: {
+      workspaceId,
+      prefix,
+      secretHash: hashKey(key),
+      scope,
+      label: options.label ?? null,
+      allowedOrigins: options.allowedOrigins ?? [],
+    },
+  });
+  return { key, prefix, id: row.id };
 }
 
 const DUMMY_HASH = Buffer.from(hashKey("ogk_0000000000_00000000000000000000000000000000"), "hex");
@@ -54,7 +62,9 @@ export async function verifyApiKey(sql: Sql, presented: string): Promise<Caller 
   // Compare even when there is no row, so that unknown and wrong keys take alike.
   const matches = timingSafeEqual(presentedHash, row ? Buffer.from(row.secretHash, "hex") : DUMMY_HASH) && row != null;
   if (!row || !matches || row.revokedAt) return null;
-  return { workspaceId: row.workspaceId, scope: row.scope, keyId: row.id, prefix: row.prefix };
+  // A publishable key is used from its own origins; the others from the workspace's.
+  const allowedOrigins = row.scope === "PUBLIC" ? row.allowedOrigins : row.workspaceOrigins;
+  return { workspaceId: row.workspaceId, scope: row.scope, keyId: row.id, prefix: row.prefix, allowedOrigins };
 }
 
 /** Revokes the key with this prefix; false when there is none. */

@@ -1,12 +1,14 @@
 // The front door: the first plugin every HTTP request meets. A request is
 // authenticated from its headers before any handler reads its body, so a
-// caller without a valid key costs the server no more than its headers; and
-// the body of an admitted request is limited while it streams, whatever its
-// path and whether or not it declares a Content-Length.
+// caller without a valid key costs the server no more than its headers; a
+// browser's request must come from an origin its credential allows; and the
+// body of an admitted request is limited while it streams, whatever its path
+// and whether or not it declares a Content-Length.
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import type { Caller } from "./api-keys.js";
+import { originAllowed } from "../domain/origins.js";
 import { RequestRefused } from "./authenticate.js";
+import type { Caller } from "./caller.js";
 
 /** Thrown by an admitted request's body once it streams past its limit. */
 export class BodyTooLarge extends GraphQLError {
@@ -23,18 +25,28 @@ export type DoorOptions = {
   bodyLimit: (path: string) => number;
   /** Paths anyone may reach without a key (they read no body). */
   publicPaths: ReadonlySet<string>;
+  /** Take the client address from the last X-Forwarded-For entry (behind one proxy). */
+  trustProxy: boolean;
 };
 
-const callers = new WeakMap<Request, Caller>();
+const admissions = new WeakMap<Request, { caller: Caller; clientAddress: string | undefined }>();
 
 /** The caller the door admitted this request for (undefined: a public route). */
 export function callerOf(request: Request): Caller | undefined {
-  return callers.get(request);
+  return admissions.get(request)?.caller;
 }
+
+/** The address the request came from, as the door saw it. */
+export function clientAddressOf(request: Request): string | undefined {
+  return admissions.get(request)?.clientAddress;
+}
+
+/** Paths only the API's full credentials may use: source webhooks and bulk files. */
+const KEY_ONLY_PATHS = /^\/(webhooks|bulk)\//;
 
 export function frontDoor(options: DoorOptions): Plugin {
   return {
-    async onRequest({ request, url, setRequest, endResponse, fetchAPI }) {
+    async onRequest({ request, url, setRequest, endResponse, fetchAPI, serverContext }) {
       if (isPublic(request, url.pathname, options.publicPaths)) return;
       // Webhook senders read { error }; GraphQL clients { errors: [...] }.
       const body = (code: string, message: string) =>
@@ -53,6 +65,20 @@ export function frontDoor(options: DoorOptions): Plugin {
       } catch (error) {
         if (error instanceof RequestRefused) return refuse(error.status, error.code, error.message, error.headers);
         throw error;
+      }
+      const origin = request.headers.get("origin");
+      if (caller.scope === "PUBLIC" && !origin) {
+        return refuse(403, "FORBIDDEN", "A publishable key works only from a web page on one of its allowed origins.");
+      }
+      if (origin && !originAllowed(origin, caller.allowedOrigins, url.host)) {
+        return refuse(
+          403,
+          "FORBIDDEN",
+          `Requests from ${origin} are not allowed with this credential: add the origin to its allowed origins.`,
+        );
+      }
+      if ((caller.scope === "PUBLIC" || caller.scope === "CUSTOMER") && KEY_ONLY_PATHS.test(url.pathname)) {
+        return refuse(403, "FORBIDDEN", "This path needs an API key with the read or write scope.");
       }
       const limit = options.bodyLimit(url.pathname);
       const declared = request.headers.get("content-length");
@@ -83,9 +109,18 @@ export function frontDoor(options: DoorOptions): Plugin {
         } as RequestInit);
         setRequest(admitted);
       }
-      callers.set(admitted, caller);
+      admissions.set(admitted, { caller, clientAddress: clientAddress(request, serverContext, options.trustProxy) });
     },
   };
+}
+
+/** The peer's address (Node's HTTP server puts its request in the server context), or the proxy's word for it. */
+function clientAddress(request: Request, serverContext: unknown, trustProxy: boolean): string | undefined {
+  if (trustProxy) {
+    const forwarded = request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
+    if (forwarded) return forwarded;
+  }
+  return (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress;
 }
 
 function isPublic(request: Request, path: string, publicPaths: ReadonlySet<string>): boolean {

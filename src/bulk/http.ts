@@ -5,7 +5,7 @@
 // operation is answered as unknown.
 import { Readable } from "node:stream";
 import type { Plugin } from "graphql-yoga";
-import type { Caller } from "../auth/api-keys.js";
+import type { Caller } from "../auth/caller.js";
 import { BodyTooLarge } from "../auth/door.js";
 import { parseRange } from "../domain/byte-range.js";
 import type { OrderSource } from "../generated/prisma/client.js";

@@ -3,7 +3,7 @@
 // caller's workspace.
 import DataLoader from "dataloader";
 import type { Page } from "../domain/pagination.js";
-import type { OrderEvent } from "../generated/prisma/client.js";
+import type { Order, OrderEvent } from "../generated/prisma/client.js";
 import type { Sql } from "../store/executor.js";
 import * as reads from "../store/reads.js";
 import { type OrderEventsKey, orderEventsPages } from "./order-events.js";
@@ -16,10 +16,17 @@ export function inOrderOf<T extends { id: string }>(ids: readonly string[], rows
   return ids.map((id) => index.get(id) ?? null);
 }
 
-export function createLoaders(sql: Sql, workspaceId: string, maxPageSize: number) {
+/**
+ * With `onlyCustomer` (a customer's token), orders by id are only that
+ * customer's, and the other rows are not found by id at all: a customer
+ * reaches shipments, line items and events through their orders.
+ */
+export function createLoaders(sql: Sql, workspaceId: string, maxPageSize: number, onlyCustomer?: string) {
   /** Rows by id, among those the workspace may see. */
   const byId = <T extends { id: string }>(read: (sql: Sql, workspaceId: string, ids: readonly string[]) => Promise<T[]>) =>
-    new DataLoader<string, T | null>(async (ids) => inOrderOf(ids, await read(sql, workspaceId, ids)));
+    new DataLoader<string, T | null>(async (ids) =>
+      onlyCustomer == null ? inOrderOf(ids, await read(sql, workspaceId, ids)) : ids.map(() => null),
+    );
   // Children by parent id: the parent was checked against the workspace when it was loaded.
   const byParent = <T>(read: (sql: Sql, parentIds: readonly string[]) => Promise<T[]>, parentOf: (row: T) => string) =>
     new DataLoader<string, T[]>(async (parentIds) => {
@@ -29,7 +36,9 @@ export function createLoaders(sql: Sql, workspaceId: string, maxPageSize: number
     });
 
   return {
-    orderById: byId(reads.ordersByIds),
+    orderById: new DataLoader<string, Order | null>(async (ids) =>
+      inOrderOf(ids, await reads.ordersByIds(sql, workspaceId, ids, onlyCustomer)),
+    ),
     shipmentById: byId(reads.shipmentsByIds),
     addressById: byId(reads.addressesByIds),
     lineItemById: byId(reads.lineItemsByIds),

@@ -36,12 +36,19 @@ export const builder = new SchemaBuilder<{
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
     nodesOnConnection: { description: "The page's nodes, for clients that do not need cursors." },
+    // A customer's token finds only orders by id (its own: the order loader
+    // is narrowed); everything else it reaches through them.
+    nodeQueryOptions: {
+      resolve: (_root, { id }, ctx, _info, resolveNode) => (reachableById(ctx, id.typename) ? resolveNode(id) : null),
+    },
     nodesQueryOptions: {
       description: "The objects with these ids, in order (null for an unknown id); at most MAX_NODE_IDS (100) ids.",
-      resolve: (_root, { ids }, ctx, _info, resolveNodes) => {
+      resolve: (_root, args, ctx, _info, resolveNodes) => {
         const max = ctx.config.limits.nodeIds;
-        if (ids.length > max) throw clientError("VALIDATION", `Ask for at most ${max} ids at a time; got ${ids.length}.`);
-        return resolveNodes(ids);
+        if (args.ids.length > max) throw clientError("VALIDATION", `Ask for at most ${max} ids at a time; got ${args.ids.length}.`);
+        // resolveNodes reads args.ids, and skips the nulls.
+        args.ids = args.ids.map((id) => (reachableById(ctx, id.typename) ? id : null)) as typeof args.ids;
+        return resolveNodes(args.ids);
       },
     },
     // Every record is keyed by a UUID, so an id that does not decode to
@@ -53,6 +60,10 @@ export const builder = new SchemaBuilder<{
     },
   },
 });
+
+function reachableById(ctx: Context, typename: string): boolean {
+  return ctx.caller.scope !== "CUSTOMER" || typename === "Order";
+}
 
 builder.queryType({});
 builder.mutationType({

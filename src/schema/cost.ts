@@ -21,6 +21,7 @@ import type { Context } from "../context.js";
 import { DEFAULT_PAGE_SIZE, LIST_CAPS, type ListWindowArgs, listWindow } from "../domain/pagination.js";
 import { MAX_USER_ERRORS } from "../domain/user-error.js";
 import { asClientError, clientError } from "../errors.js";
+import { MAX_IDENTITY_PROVIDERS, MAX_PUBLISHABLE_KEYS } from "../services/access.js";
 import { MAX_PAYLOADS_PER_IMPORT } from "../services/imports.js";
 import { MAX_WEBHOOK_ENDPOINTS } from "../services/webhooks.js";
 
@@ -36,6 +37,8 @@ export const LIST_SIZES: Record<string, ListSize> = {
   // At most one per source.
   "Query.sourceConnections": 4,
   "Query.webhookEndpoints": MAX_WEBHOOK_ENDPOINTS,
+  "Query.publishableKeys": MAX_PUBLISHABLE_KEYS,
+  "Query.identityProviders": MAX_IDENTITY_PROVIDERS,
   // One per attempt: the retry schedule has at most 50 (a redelivery is a new delivery).
   "WebhookDelivery.attemptLog": 50,
   // One result per payload: the mutation's own argument sizes them (past

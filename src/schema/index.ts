@@ -34,6 +34,9 @@ import "./source-write-queue.js";
 import "./webhook-endpoint.js";
 import "./webhook-event.js";
 import "./bulk-operation.js";
+import "./allowed-origins.js";
+import "./publishable-key.js";
+import "./identity-provider.js";
 
 export const schema = builder.toSchema();
 /** The schema as printed to schema.graphql: sorted, so diffs stay readable. */

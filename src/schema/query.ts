@@ -15,7 +15,7 @@ import { OrderFilterInput } from "./order-filter.js";
 /** The order `lookup` names (the newest, should several match), with what the query asks of it prefetched. */
 async function oneOrder(ctx: Context, info: GraphQLResolveInfo, lookup: OrderLookup): Promise<Order | null> {
   const plan = planPrefetch(info, [[]], ctx.config.maxPageSize);
-  const row = await prefetchOne(ctx.sql, ctx.workspaceId, plan, lookup);
+  const row = await prefetchOne(ctx.sql, ctx.workspaceId, plan, lookup, ctx.caller.customerEmail);
   return row ? attachPrefetched(ctx.loaders, plan, row) : null;
 }
 
@@ -80,7 +80,7 @@ builder.queryFields((t) => ({
         const plan = planPrefetch(info, [["nodes"], ["edges", "node"]], ctx.config.maxPageSize);
         try {
           request = parsePageArgs(args, ctx.config.maxPageSize);
-          fetched = await prefetchPage(ctx.sql, ctx.workspaceId, args.filter, request, plan);
+          fetched = await prefetchPage(ctx.sql, ctx.workspaceId, args.filter, request, plan, ctx.caller.customerEmail);
         } catch (error) {
           throw asClientError(error);
         }

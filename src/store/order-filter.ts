@@ -11,8 +11,16 @@ export const SEARCH_TEXT_SQL =
   "lower(coalesce(number, '') || ' ' || coalesce(email, '') || ' ' || coalesce(customer_email, '') || ' ' || " +
   "coalesce(customer_first_name, '') || ' ' || coalesce(customer_last_name, ''))";
 
-/** The filter as a SQL condition on "order", with its parameters ($1 is the workspace). */
-export function orderFilterSql(workspaceId: string, filter: OrderFilter | null | undefined): { where: string; args: unknown[] } {
+/**
+ * The filter as a SQL condition on "order", with its parameters ($1 is the
+ * workspace). With `onlyCustomer`, only that customer's orders (a customer's
+ * token), whatever the filter asks.
+ */
+export function orderFilterSql(
+  workspaceId: string,
+  filter: OrderFilter | null | undefined,
+  onlyCustomer?: string,
+): { where: string; args: unknown[] } {
   const args: unknown[] = [workspaceId];
   const param = (value: unknown) => {
     args.push(value);
@@ -23,8 +31,9 @@ export function orderFilterSql(workspaceId: string, filter: OrderFilter | null |
   if (filter?.paymentStatus) conditions.push(`payment_status = ANY(${param(filter.paymentStatus)}::text[])`);
   if (filter?.fulfillmentStatus) conditions.push(`fulfillment_status = ANY(${param(filter.fulfillmentStatus)}::"FulfillmentStatus"[])`);
   if (filter?.source) conditions.push(`source = ANY(${param(filter.source)}::"OrderSource"[])`);
-  if (filter?.customerEmail != null) {
-    const email = param(filter.customerEmail.trim().toLowerCase());
+  for (const customer of [filter?.customerEmail, onlyCustomer]) {
+    if (customer == null) continue;
+    const email = param(customer.trim().toLowerCase());
     conditions.push(`(lower(email) = ${email} OR lower(customer_email) = ${email})`);
   }
   if (filter?.createdAfter) conditions.push(`created_at >= ${param(filter.createdAfter)}::timestamptz`);

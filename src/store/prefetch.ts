@@ -323,12 +323,27 @@ export type PrefetchedRow = Order & {
   prefetchEvents?: Record<string, unknown>[];
 };
 
-/** The newest order of the workspace that `lookup` names, with what `plan` asks of it. */
-export async function prefetchOne(sql: Sql, workspaceId: string, plan: PrefetchPlan, lookup: OrderLookup): Promise<PrefetchedRow | null> {
+/**
+ * The newest order of the workspace that `lookup` names, with what `plan`
+ * asks of it; with `onlyCustomer`, only among that customer's orders.
+ */
+export async function prefetchOne(
+  sql: Sql,
+  workspaceId: string,
+  plan: PrefetchPlan,
+  lookup: OrderLookup,
+  onlyCustomer?: string,
+): Promise<PrefetchedRow | null> {
   const { where, args } = lookupSql(lookup);
+  const params = [workspaceId, ...args];
+  let condition = `o.workspace_id = $1::uuid AND ${where}`;
+  if (onlyCustomer != null) {
+    params.push(onlyCustomer);
+    condition += ` AND (lower(o.email) = $${params.length} OR lower(o.customer_email) = $${params.length})`;
+  }
   const [row] = await sql<PrefetchedRow>(
-    `SELECT ${prefetchColumns(plan)} FROM "order" o WHERE o.workspace_id = $1::uuid AND ${where} ORDER BY o.created_at DESC, o.id DESC LIMIT 1`,
-    [workspaceId, ...args],
+    `SELECT ${prefetchColumns(plan)} FROM "order" o WHERE ${condition} ORDER BY o.created_at DESC, o.id DESC LIMIT 1`,
+    params,
   );
   return row ?? null;
 }
@@ -366,8 +381,9 @@ export async function prefetchPage(
   filter: OrderFilter | null | undefined,
   request: PageRequest,
   plan: PrefetchPlan,
+  onlyCustomer?: string,
 ) {
-  const condition = orderFilterSql(workspaceId, filter);
+  const condition = orderFilterSql(workspaceId, filter, onlyCustomer);
   const { cursor, direction, limit } = request;
   const params = [...condition.args];
   let where = condition.where;

@@ -6,12 +6,44 @@ import type { PageRequest } from "../domain/pagination.js";
 import type { Sql } from "./executor.js";
 import { anyOf, first, q, run } from "./schema.js";
 
-/** The API key with this prefix (revoked or not), for checking a presented key. */
-export const apiKeyByPrefix = (sql: Sql, prefix: string) => first(sql, q.selectFrom("apiKey").selectAll().where("prefix", "=", prefix));
+/** The API key with this prefix (revoked or not), with its workspace's allowed origins, for checking a presented key. */
+export const apiKeyByPrefix = (sql: Sql, prefix: string) =>
+  first(
+    sql,
+    q
+      .selectFrom("apiKey")
+      .innerJoin("workspace", "workspace.id", "apiKey.workspaceId")
+      .selectAll("apiKey")
+      .select("workspace.allowedOrigins as workspaceOrigins")
+      .where("prefix", "=", prefix),
+  );
+
+/** Every origin some workspace or live publishable key allows: the origins a CORS preflight is answered for. */
+export const allAllowedOrigins = (sql: Sql) =>
+  run(
+    sql,
+    q
+      .selectFrom("workspace")
+      .select((eb) => eb.fn<string>("unnest", ["allowedOrigins"]).as("origin"))
+      .union(
+        q
+          .selectFrom("apiKey")
+          .select((eb) => eb.fn<string>("unnest", ["allowedOrigins"]).as("origin"))
+          .where("revokedAt", "is", null),
+      ),
+  );
 
 // Every one of these tables carries its workspace: the condition needs no join.
-export const ordersByIds = (sql: Sql, workspaceId: string, ids: readonly string[]) =>
-  run(sql, q.selectFrom("order").selectAll().where("id", "=", anyOf(ids)).where("workspaceId", "=", workspaceId));
+/** Orders by id; with `onlyCustomer`, only that customer's (by either email, any case). */
+export const ordersByIds = (sql: Sql, workspaceId: string, ids: readonly string[], onlyCustomer?: string) => {
+  let query = q.selectFrom("order").selectAll().where("id", "=", anyOf(ids)).where("workspaceId", "=", workspaceId);
+  if (onlyCustomer != null) {
+    query = query.where((eb) =>
+      eb.or([eb(eb.fn("lower", ["email"]), "=", onlyCustomer), eb(eb.fn("lower", ["customerEmail"]), "=", onlyCustomer)]),
+    );
+  }
+  return run(sql, query);
+};
 export const shipmentsByIds = (sql: Sql, workspaceId: string, ids: readonly string[]) =>
   run(sql, q.selectFrom("shipment").selectAll().where("id", "=", anyOf(ids)).where("workspaceId", "=", workspaceId));
 export const addressesByIds = (sql: Sql, workspaceId: string, ids: readonly string[]) =>

@@ -34,6 +34,7 @@ import type {
   WebhookDelivery,
   WebhookEndpoint,
   WebhookEvent,
+  Workspace,
 } from "../generated/prisma/client.js";
 import { camelCase, type Sql } from "./executor.js";
 
@@ -69,7 +70,8 @@ export type Database = {
   scanEvent: Table<ScanEvent, "createdAt">;
   orderEvent: Table<OrderEvent, "occurredAt" | "createdAt">;
   idempotencyKey: Table<IdempotencyKey, "createdAt">;
-  apiKey: Table<ApiKey, "createdAt">;
+  workspace: Table<Workspace, "createdAt" | "allowedOrigins">;
+  apiKey: Table<ApiKey, "createdAt" | "allowedOrigins">;
   sourceConnection: Table<SourceConnection, "enabled" | "createdAt" | "updatedAt">;
   sourceWrite: Table<SourceWrite, "state" | "attempts" | "createdAt">;
   webhookEndpoint: Table<WebhookEndpoint, "enabled" | "consecutiveFailures" | "createdAt">;
