@@ -245,33 +245,43 @@ if (READS && MEMORY_SECONDS > 0) {
 }
 
 // ---- tracing overhead: the compiled gateway with and without OpenTelemetry
-// (OTLP/HTTP to a local sink that answers 200), taking turns on workload 1
+// (OTLP/HTTP to a local sink that answers 200) on workload 1. The two take
+// turns (in alternating order) for TRACING_ROUNDS runs; the medians of
+// throughput and of CPU time per request are compared, as single runs on
+// this machine differ by more than the overhead.
 if (READS && ROUNDS > 0) {
+  const TRACING_ROUNDS = Math.max(ROUNDS, 8);
   const sink = createServer((req, res) => req.resume().on("end", () => res.writeHead(200).end()));
   await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
   const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
   const plain = await startChild("gateway", GATEWAY, 5695, env, "/health");
   const traced = await startChild("gateway", GATEWAY, 5696, { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl }, "/health");
   children.push(plain, traced);
-  const best = { plain: 0, traced: 0 };
+  const runs = { plain: { rps: [] as number[], cpu: [] as number[] }, traced: { rps: [] as number[], cpu: [] as number[] } };
   for (const server of [plain, traced])
     await load(server.url, workloads[0]!.requests.gateway, { connections: CONNECTIONS, seconds: 3, headers: auth });
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, server] of [
+  for (let round = 0; round < TRACING_ROUNDS; round++) {
+    const order = [
       ["plain", plain],
       ["traced", traced],
-    ] as const) {
+    ] as const;
+    for (const [name, server] of round % 2 ? [...order].reverse() : order) {
+      const cpuBefore = server.cpuSeconds();
       const run = await load(server.url, workloads[0]!.requests.gateway, { connections: CONNECTIONS, seconds: SECONDS, headers: auth });
-      best[name] = Math.max(best[name], run.requestsPerSecond);
+      runs[name].rps.push(run.requestsPerSecond);
+      runs[name].cpu.push(((server.cpuSeconds() - cpuBefore) / run.requests) * 1e6);
     }
   }
   await Promise.all([plain.stop(), traced.stop()]);
   sink.close();
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const [plainRps, tracedRps, plainCpu, tracedCpu] = [runs.plain.rps, runs.traced.rps, runs.plain.cpu, runs.traced.cpu].map(median);
   log();
   log(
-    `Tracing: workload 1 on the compiled gateway, best of ${ROUNDS} runs each, taking turns: ${Math.round(best.plain)} req/s untraced, ` +
-      `${Math.round(best.traced)} req/s with OpenTelemetry on (every request traced, batches sent over OTLP/HTTP to a local sink); ` +
-      `traced / untraced ${(best.traced / best.plain).toFixed(2)}.`,
+    `Tracing: workload 1 on the compiled gateway, medians of ${TRACING_ROUNDS} runs each, taking turns: ${Math.round(plainRps!)} req/s and ` +
+      `${Math.round(plainCpu!)} µs of CPU per request untraced; ${Math.round(tracedRps!)} req/s and ${Math.round(tracedCpu!)} µs with OpenTelemetry on ` +
+      `(every request traced, batches sent over OTLP/HTTP to a local sink). Traced / untraced: throughput ${(tracedRps! / plainRps!).toFixed(2)}, ` +
+      `CPU per request ${(tracedCpu! / plainCpu!).toFixed(2)}.`,
   );
 }
 

@@ -8,7 +8,15 @@ import { projectRoot } from "../src/db/migrate.js";
 /** What `npm run start:production` passes to Node.js (package.json). */
 const PRODUCTION_FLAGS = ["--max-semi-space-size=16"];
 
-export type Child = { name: string; url: string; process: ChildProcess; rssMb(): number; stop(): Promise<void> };
+export type Child = {
+  name: string;
+  url: string;
+  process: ChildProcess;
+  rssMb(): number;
+  /** CPU time the process has used so far (user and system), in seconds. */
+  cpuSeconds(): number;
+  stop(): Promise<void>;
+};
 
 export async function startChild(
   name: string,
@@ -50,6 +58,11 @@ export async function startChild(
     rssMb: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    },
+    cpuSeconds: () => {
+      // Fields 14 and 15 of /proc/<pid>/stat, after the command's closing parenthesis: utime and stime, in clock ticks.
+      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / 100;
     },
     stop: () =>
       new Promise<void>((resolve) => {
