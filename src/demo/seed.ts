@@ -1,12 +1,13 @@
-// Demo data for a fresh database: the sources' own example orders, imported
-// through the same mappers and upsert as any import, so GraphiQL shows data
-// at once.
+// Demo data for a fresh database: the sources' own example orders, and a few
+// hundred more made from them (generated.ts), imported through the same
+// mappers and batched upsert as any import, so GraphiQL shows data at once.
 import { readFile } from "node:fs/promises";
-import { type ImportSource, importPayload } from "../services/imports.js";
+import { type ImportSource, importPayload, importPayloads } from "../services/imports.js";
 import { mapMalomoEvent } from "../sources/malomo.js";
 import type { TransactionalSql } from "../store/executor.js";
 import { addEvents } from "../store/orders.js";
 import { first, q } from "../store/schema.js";
+import { generatedDemoPayloads } from "./generated.js";
 
 const payloadsDir = new URL("./payloads/", import.meta.url);
 
@@ -26,8 +27,21 @@ export async function demoPayloads(): Promise<Array<[ImportSource, unknown]>> {
   ];
 }
 
+/** The documented examples varied into `count` more orders, dated back from `now`. */
+export async function generatedPayloads(now: Date, count?: number): Promise<Array<[ImportSource, unknown]>> {
+  const [storefront] = (await payload("storefront-orders.json")) as Record<string, unknown>[];
+  const templates = {
+    malomo: (await payload("malomo-order.json")) as Record<string, unknown>,
+    flexport: (await payload("flexport-order.json")) as Record<string, unknown>,
+    flexportError: (await payload("flexport-order-error.json")) as Record<string, unknown>,
+    storefront: storefront!,
+    trackmage: (await payload("trackmage-order.json")) as Record<string, unknown>,
+  };
+  return generatedDemoPayloads(templates, now, count);
+}
+
 /** Loads the demo orders into an empty workspace; returns how many were added. */
-export async function seedDemoData(sql: TransactionalSql, workspaceId: string): Promise<number> {
+export async function seedDemoData(sql: TransactionalSql, workspaceId: string, now = new Date()): Promise<number> {
   if (await first(sql, q.selectFrom("order").select("id").where("workspaceId", "=", workspaceId).limit(1))) return 0;
   let added = 0;
   for (const [source, native] of await demoPayloads()) {
@@ -39,6 +53,15 @@ export async function seedDemoData(sql: TransactionalSql, workspaceId: string): 
       const event = mapMalomoEvent(await payload("malomo-order-event.json"));
       await sql.transaction((tx) => addEvents(tx, result.order!, [event]));
     }
+  }
+  // The generated ones in one batch per source.
+  const generated = await generatedPayloads(now);
+  for (const source of ["MALOMO", "FLEXPORT", "STOREFRONT", "TRACKMAGE"] as const) {
+    const payloads = generated.filter(([from]) => from === source).map(([, native]) => native);
+    const results = await importPayloads(sql, workspaceId, source, payloads);
+    const failed = results.find((result) => result.outcome === "ERROR");
+    if (failed) throw new Error(`Generated demo ${source} order did not import: ${JSON.stringify(failed.errors)}`);
+    added += results.length;
   }
   return added;
 }
