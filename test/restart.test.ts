@@ -39,7 +39,7 @@ it("keeps data across a restart and loads the demo data only once", async () => 
       await expect(openDatabase(database)).rejects.toThrow(/in use by process/);
     }
     await first.close();
-    expect(before.totalCount).toBe(5);
+    expect(before.totalCount).toBe(305);
     expect(new Set(before.nodes.map((o: { source: string }) => o.source))).toEqual(
       new Set(["MALOMO", "FLEXPORT", "STOREFRONT", "TRACKMAGE"]),
     );
