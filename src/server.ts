@@ -180,7 +180,7 @@ export async function createGateway(
       // Automatic persisted queries: a client may send a query's hash alone
       // (as GET, which a CDN can cache) once the query is known here. Not when
       // only the listed operations may run.
-      ...(config.persistedOperations.only ? [] : [useAPQ()]),
+      ...(config.persistedOperations.only ? [] : [automaticPersistedQueries()]),
       accessRules(),
       ...limitPlugins(config),
       // Compiles each distinct query and mutation once into plain JavaScript.
@@ -201,6 +201,16 @@ export async function createGateway(
       await outbound.stop();
       await events.close();
       await jwksHttp.close();
+    },
+  };
+}
+
+/** Yoga's APQ plugin, asked only by requests that carry a persisted query's hash (its hook is async: a turn saved on every other request). */
+function automaticPersistedQueries(): Plugin {
+  const apq = useAPQ();
+  return {
+    onParams(payload) {
+      if (payload.params.extensions?.persistedQuery) return apq.onParams?.(payload);
     },
   };
 }

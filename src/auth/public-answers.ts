@@ -8,24 +8,29 @@ import { callerOf } from "./door.js";
 
 export function publicAnswerCaching(maxAgeSeconds: number): Plugin {
   return {
-    async onResponse({ request, response, setResponse, fetchAPI }) {
+    onResponse({ request, response, setResponse, fetchAPI }) {
+      // Other callers' answers pass untouched, without waiting a turn.
       if (callerOf(request)?.scope !== "PUBLIC" || response.status !== 200) return;
       if (!/json/.test(response.headers.get("content-type") ?? "")) return;
-      const body = await response.clone().text();
-      if ((JSON.parse(body) as { errors?: unknown }).errors) return; // an error is not an answer to keep
-      const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
-      const headers = {
-        etag,
-        "cache-control": `public, max-age=${maxAgeSeconds}`,
-        vary: "Origin, Authorization",
-      };
-      if (matches(request.headers.get("if-none-match"), etag)) {
-        setResponse(new fetchAPI.Response(null, { status: 304, headers }));
-        return;
-      }
-      for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+      return tag(request, response, setResponse, fetchAPI.Response);
     },
   };
+
+  async function tag(request: Request, response: Response, setResponse: (response: Response) => void, Answer: typeof Response) {
+    const body = await response.clone().text();
+    if ((JSON.parse(body) as { errors?: unknown }).errors) return; // an error is not an answer to keep
+    const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
+    const headers = {
+      etag,
+      "cache-control": `public, max-age=${maxAgeSeconds}`,
+      vary: "Origin, Authorization",
+    };
+    if (matches(request.headers.get("if-none-match"), etag)) {
+      setResponse(new Answer(null, { status: 304, headers }));
+      return;
+    }
+    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  }
 }
 
 /** Whether an If-None-Match header names this entity tag (weak comparison, as RFC 9110 asks for it). */
