@@ -1,18 +1,15 @@
 // GraphiQL in a real browser (Debian's Chromium, driven by playwright-core):
 // `npm start` on a fresh database, the example query run, the demo orders shown.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { expect, it } from "vitest";
 import { projectRoot } from "../../src/db/migrate.js";
 import { createPostgresTestDatabase } from "../helpers.js";
+import { haveChromium, launchChromium } from "./browser.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-
-it.skipIf(!existsSync(CHROMIUM))(
+it.skipIf(!haveChromium)(
   "runs the example query in GraphiQL and shows the demo orders",
   async () => {
     const dir = await mkdtemp(join(tmpdir(), "gateway-e2e-"));
@@ -29,19 +26,7 @@ it.skipIf(!existsSync(CHROMIUM))(
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       let output = "";
       const url = await new Promise<string>((resolve, reject) => {

@@ -2,18 +2,15 @@
 // playwright-core): served from an origin its publishable key allows, it
 // shows the shipment; served from another origin, the browser refuses the
 // gateway's answer.
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApiKey } from "../../src/auth/api-keys.js";
 import { type RunningServer, startServer } from "../../src/server.js";
 import { insertOrder } from "../../src/store/orders.js";
 import { busyOrder } from "../factories.js";
 import { openTestDatabase, testConfig } from "../helpers.js";
-
-const CHROMIUM = "/usr/bin/chromium";
+import { haveChromium, launchChromium } from "./browser.js";
 
 /** The page a merchant would write: the README's example, with the key and address filled in. */
 function trackingPage(gateway: string, key: string, trackingCode: string): string {
@@ -54,7 +51,7 @@ async function servePage(): Promise<string> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) return;
+  if (!haveChromium) return;
   gateway = await startServer({ ...testConfig(), port: 0, host: "127.0.0.1" }, await openTestDatabase());
 });
 afterAll(async () => {
@@ -62,7 +59,7 @@ afterAll(async () => {
   await gateway?.close();
 });
 
-it.skipIf(!existsSync(CHROMIUM))(
+it.skipIf(!haveChromium)(
   "shows the shipment on a page from an allowed origin, and the browser refuses the page from another",
   async () => {
     const order = busyOrder(7, 1, 0);
@@ -74,19 +71,7 @@ it.skipIf(!existsSync(CHROMIUM))(
     const { key } = await createApiKey(gateway.db.prisma, gateway.demoWorkspaceId, "PUBLIC", { allowedOrigins: [shop] });
     html = trackingPage(gatewayUrl, key, trackingCode);
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const shown = async (url: string) => {
