@@ -12,6 +12,14 @@ export const SEARCH_TEXT_SQL =
   "coalesce(customer_first_name, '') || ' ' || coalesce(customer_last_name, ''))";
 
 /**
+ * "The order is this customer's": either of its emails is `value` (a
+ * placeholder for the lower-cased address), any case. `alias` qualifies the
+ * columns ("o." in a statement that names the table so).
+ */
+export const customerEmailSql = (value: string, alias = "") =>
+  `(lower(${alias}email) = ${value} OR lower(${alias}customer_email) = ${value})`;
+
+/**
  * The filter as a SQL condition on "order", with its parameters ($1 is the
  * workspace). With `onlyCustomer`, only that customer's orders (a customer's
  * token), whatever the filter asks.
@@ -33,8 +41,7 @@ export function orderFilterSql(
   if (filter?.source) conditions.push(`source = ANY(${param(filter.source)}::"OrderSource"[])`);
   for (const customer of [filter?.customerEmail, onlyCustomer]) {
     if (customer == null) continue;
-    const email = param(customer.trim().toLowerCase());
-    conditions.push(`(lower(email) = ${email} OR lower(customer_email) = ${email})`);
+    conditions.push(customerEmailSql(param(customer.trim().toLowerCase())));
   }
   if (filter?.createdAfter) conditions.push(`created_at >= ${param(filter.createdAfter)}::timestamptz`);
   if (filter?.createdBefore) conditions.push(`created_at < ${param(filter.createdBefore)}::timestamptz`);

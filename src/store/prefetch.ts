@@ -7,7 +7,7 @@ import type { OrderFilter } from "../domain/order-filter.js";
 import type { PageArgs, PageRequest } from "../domain/pagination.js";
 import type { Address, LineItem, Order, OrderEvent, ScanEvent, Shipment } from "../generated/prisma/client.js";
 import { isoTimestamp, type Sql } from "./executor.js";
-import { orderFilterSql } from "./order-filter.js";
+import { customerEmailSql, orderFilterSql } from "./order-filter.js";
 
 /**
  * A table as the API reads it: the SQL for each model key, the keys every
@@ -339,7 +339,7 @@ export async function prefetchOne(
   let condition = `o.workspace_id = $1::uuid AND ${where}`;
   if (onlyCustomer != null) {
     params.push(onlyCustomer);
-    condition += ` AND (lower(o.email) = $${params.length} OR lower(o.customer_email) = $${params.length})`;
+    condition += ` AND ${customerEmailSql(`$${params.length}`, "o.")}`;
   }
   const [row] = await sql<PrefetchedRow>(
     `SELECT ${prefetchColumns(plan)} FROM "order" o WHERE ${condition} ORDER BY o.created_at DESC, o.id DESC LIMIT 1`,
@@ -368,7 +368,7 @@ function lookupSql(lookup: OrderLookup): { where: string; args: unknown[] } {
       args: [lookup.trackingCode],
     };
   }
-  return { where: "o.number = $2 AND (lower(o.email) = $3 OR lower(o.customer_email) = $3)", args: [lookup.number, lookup.customerEmail] };
+  return { where: `o.number = $2 AND ${customerEmailSql("$3", "o.")}`, args: [lookup.number, lookup.customerEmail] };
 }
 
 /**
