@@ -5,7 +5,7 @@
 // so an issuer's keys cannot be read from a private address.
 import { createRemoteJWKSet, customFetch, decodeJwt, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { LRUCache } from "lru-cache";
-import { accessOfClaims, type ClaimMapping, DEFAULT_CLAIM_MAPPING } from "../domain/token-claims.js";
+import { accessOfClaims, type ClaimMapping, claimMapping } from "../domain/token-claims.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { OutboundHttp } from "../outbound/http.js";
 import type { Caller } from "./caller.js";
@@ -47,7 +47,7 @@ export function createTokenVerifier(
     });
     const providers = rows.map((row) => ({
       ...row,
-      claims: { ...DEFAULT_CLAIM_MAPPING, ...(row.claims as Partial<ClaimMapping>) },
+      claims: claimMapping(row.claims as Partial<ClaimMapping>),
       origins: row.workspace.allowedOrigins,
     }));
     providersByIssuer?.set(issuer, providers);

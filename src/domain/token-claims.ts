@@ -18,7 +18,18 @@ export type ClaimMapping = {
   emailClaim: string;
 };
 
-export const DEFAULT_CLAIM_MAPPING: ClaimMapping = { scopeClaim: "scope", read: [], write: [], customer: null, emailClaim: "email" };
+type GivenMapping = { [K in keyof ClaimMapping]?: ClaimMapping[K] | null | undefined };
+
+/** A mapping with the defaults where `given` (an input, or one stored) leaves a part out. */
+export function claimMapping(given: GivenMapping | null | undefined): ClaimMapping {
+  return {
+    scopeClaim: given?.scopeClaim ?? "scope",
+    read: given?.read ?? [],
+    write: given?.write ?? [],
+    customer: given?.customer ?? null,
+    emailClaim: given?.emailClaim ?? "email",
+  };
+}
 
 export type TokenAccess =
   | { ok: true; scope: "READ" | "WRITE" }

@@ -1,7 +1,7 @@
 // Identity providers a workspace trusts: their users' bearer JWTs are
 // accepted in place of an API key, with a scope their claims map to.
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import { type ClaimMapping, DEFAULT_CLAIM_MAPPING } from "../domain/token-claims.js";
+import { type ClaimMapping, claimMapping } from "../domain/token-claims.js";
 import type { IdentityProvider } from "../generated/prisma/client.js";
 import { inOrderOf } from "../loaders/index.js";
 import * as access from "../services/access.js";
@@ -53,7 +53,7 @@ builder.node(IdentityProviderRef, {
     audience: t.exposeString("audience", { description: "The tokens' aud must name it." }),
     claims: t.field({
       type: ClaimMappingRef,
-      resolve: (provider) => ({ ...DEFAULT_CLAIM_MAPPING, ...(provider.claims as Partial<ClaimMapping>) }),
+      resolve: (provider) => claimMapping(provider.claims as Partial<ClaimMapping>),
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),

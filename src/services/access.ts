@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { createApiKey } from "../auth/api-keys.js";
 import { parseOrigins } from "../domain/origins.js";
-import type { ClaimMapping } from "../domain/token-claims.js";
+import { claimMapping } from "../domain/token-claims.js";
 import { fail, ok, type Result } from "../domain/user-error.js";
 import type { ApiKey, IdentityProvider } from "../generated/prisma/client.js";
 import { targetProblem } from "../outbound/http.js";
@@ -83,13 +83,7 @@ export async function upsertIdentityProvider(
   if (!jwksUrl.startsWith("https://") && !deps.config.outbound.allowPrivateTargets) {
     return fail("VALIDATION", "jwksUrl must be an https:// URL.", ["jwksUrl"]);
   }
-  const mapping: ClaimMapping = {
-    scopeClaim: claims?.scopeClaim ?? "scope",
-    read: claims?.read ?? [],
-    write: claims?.write ?? [],
-    customer: claims?.customer ?? null,
-    emailClaim: claims?.emailClaim ?? "email",
-  };
+  const mapping = claimMapping(claims);
   const existing = await deps.prisma.identityProvider.findUnique({ where: { issuer_audience: { issuer, audience } } });
   if (existing && existing.workspaceId !== workspaceId) {
     return fail("DUPLICATE", "Another workspace trusts this issuer for this audience; use an audience of your own.", ["audience"]);

@@ -2,7 +2,7 @@ import { buildSchema, parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 import { accessRule, PUBLIC_VIEW } from "../../src/auth/access.js";
 import { originAllowed, parseOrigin, parseOrigins } from "../../src/domain/origins.js";
-import { accessOfClaims, DEFAULT_CLAIM_MAPPING } from "../../src/domain/token-claims.js";
+import { accessOfClaims, claimMapping } from "../../src/domain/token-claims.js";
 import { sortedSchema } from "../../src/schema/index.js";
 
 describe("parseOrigin", () => {
@@ -35,7 +35,12 @@ describe("parseOrigin", () => {
 });
 
 describe("accessOfClaims", () => {
-  const mapping = { ...DEFAULT_CLAIM_MAPPING, scopeClaim: "roles", read: ["support"], write: ["admin"] };
+  const mapping = claimMapping({ scopeClaim: "roles", read: ["support"], write: ["admin"] });
+
+  it("fills in the defaults for what a provider leaves out", () => {
+    expect(claimMapping(null)).toEqual({ scopeClaim: "scope", read: [], write: [], customer: null, emailClaim: "email" });
+    expect(mapping).toEqual({ scopeClaim: "roles", read: ["support"], write: ["admin"], customer: null, emailClaim: "email" });
+  });
 
   it("grants the widest scope the claim names, as a list or a space-separated string", () => {
     expect(accessOfClaims({ roles: ["support", "admin"] }, mapping)).toEqual({ ok: true, scope: "WRITE" });
