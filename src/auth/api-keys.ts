@@ -3,7 +3,7 @@
 // people; only a SHA-256 of the whole key is stored. Keys carry 190 bits of
 // randomness, so a fast hash is enough, and comparison is constant-time.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import type { ApiKeyScope, PrismaClient } from "../generated/prisma/client.js";
+import type { ApiKey, ApiKeyScope, PrismaClient } from "../generated/prisma/client.js";
 import type { Sql } from "../store/executor.js";
 import { apiKeyByPrefix } from "../store/reads.js";
 import type { Caller } from "./caller.js";
@@ -36,10 +36,10 @@ export async function createApiKey(
   workspaceId: string,
   scope: ApiKeyScope,
   options: { label?: string | null; allowedOrigins?: string[] } = {},
-): Promise<{ key: string; prefix: string; id: string }> {
+): Promise<{ key: string; prefix: string; apiKey: ApiKey }> {
   const prefix = `ogk_${randomText(10)}`;
   const key = `${prefix}_${randomText(32)}`;
-  const row = await prisma.apiKey.create({
+  const apiKey = await prisma.apiKey.create({
     data: {
       workspaceId,
       prefix,
@@ -49,7 +49,7 @@ export async function createApiKey(
       allowedOrigins: options.allowedOrigins ?? [],
     },
   });
-  return { key, prefix, id: row.id };
+  return { key, prefix, apiKey };
 }
 
 const DUMMY_HASH = Buffer.from(hashKey("ogk_0000000000_00000000000000000000000000000000"), "hex");

@@ -38,8 +38,8 @@ export async function createPublishableKey(
       "allowedOrigins",
     ]);
   }
-  const { key, id } = await createApiKey(deps.prisma, workspaceId, "PUBLIC", { label: args.label, allowedOrigins: parsed.origins });
-  return ok({ key, apiKey: await deps.prisma.apiKey.findUniqueOrThrow({ where: { id } }) });
+  const { key, apiKey } = await createApiKey(deps.prisma, workspaceId, "PUBLIC", { label: args.label, allowedOrigins: parsed.origins });
+  return ok({ key, apiKey });
 }
 
 /** Revokes one of the workspace's publishable keys by its prefix. */
