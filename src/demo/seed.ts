@@ -7,7 +7,7 @@ import { mapMalomoEvent } from "../sources/malomo.js";
 import type { TransactionalSql } from "../store/executor.js";
 import { addEvents } from "../store/orders.js";
 import { first, q } from "../store/schema.js";
-import { generatedDemoPayloads } from "./generated.js";
+import { generatedDemoPayloads, type Templates } from "./generated.js";
 
 const payloadsDir = new URL("./payloads/", import.meta.url);
 
@@ -15,36 +15,31 @@ async function payload(name: string): Promise<unknown> {
   return JSON.parse(await readFile(new URL(name, payloadsDir), "utf8"));
 }
 
-/** The demo orders, as each source's native JSON. */
-export async function demoPayloads(): Promise<Array<[ImportSource, unknown]>> {
-  const [storefrontOrder] = (await payload("storefront-orders.json")) as unknown[];
-  return [
-    ["MALOMO", await payload("malomo-order.json")],
-    ["FLEXPORT", await payload("flexport-order.json")],
-    ["FLEXPORT", await payload("flexport-order-error.json")],
-    ["STOREFRONT", storefrontOrder],
-    ["TRACKMAGE", await payload("trackmage-order.json")],
-  ];
-}
-
-/** The documented examples varied into `count` more orders, dated back from `now`. */
-export async function generatedPayloads(now: Date, count?: number): Promise<Array<[ImportSource, unknown]>> {
+/** The sources' documented example orders, as their native JSON. */
+async function documentedExamples(): Promise<Templates> {
   const [storefront] = (await payload("storefront-orders.json")) as Record<string, unknown>[];
-  const templates = {
+  return {
     malomo: (await payload("malomo-order.json")) as Record<string, unknown>,
     flexport: (await payload("flexport-order.json")) as Record<string, unknown>,
     flexportError: (await payload("flexport-order-error.json")) as Record<string, unknown>,
     storefront: storefront!,
     trackmage: (await payload("trackmage-order.json")) as Record<string, unknown>,
   };
-  return generatedDemoPayloads(templates, now, count);
 }
 
 /** Loads the demo orders into an empty workspace; returns how many were added. */
 export async function seedDemoData(sql: TransactionalSql, workspaceId: string, now = new Date()): Promise<number> {
   if (await first(sql, q.selectFrom("order").select("id").where("workspaceId", "=", workspaceId).limit(1))) return 0;
+  const examples = await documentedExamples();
+  const documented: Array<[ImportSource, unknown]> = [
+    ["MALOMO", examples.malomo],
+    ["FLEXPORT", examples.flexport],
+    ["FLEXPORT", examples.flexportError],
+    ["STOREFRONT", examples.storefront],
+    ["TRACKMAGE", examples.trackmage],
+  ];
   let added = 0;
-  for (const [source, native] of await demoPayloads()) {
+  for (const [source, native] of documented) {
     const result = await importPayload(sql, workspaceId, source, native);
     if (!result.order) throw new Error(`Demo ${source} order did not import: ${JSON.stringify(result.errors)}`);
     added++;
@@ -54,8 +49,8 @@ export async function seedDemoData(sql: TransactionalSql, workspaceId: string, n
       await sql.transaction((tx) => addEvents(tx, result.order!, [event]));
     }
   }
-  // The generated ones in one batch per source.
-  const generated = await generatedPayloads(now);
+  // The ones made from them (generated.ts clones each), in one batch per source.
+  const generated = generatedDemoPayloads(examples, now);
   for (const source of ["MALOMO", "FLEXPORT", "STOREFRONT", "TRACKMAGE"] as const) {
     const payloads = generated.filter(([from]) => from === source).map(([, native]) => native);
     const results = await importPayloads(sql, workspaceId, source, payloads);
