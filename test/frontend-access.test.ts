@@ -412,6 +412,23 @@ describe("signed-in users", () => {
     expect(answer.body.data.orders.totalCount).toBe(2);
   });
 
+  it("stops trusting a provider once it is deleted", async () => {
+    const { data } = await gw.graphql("{ identityProviders { id issuer } }");
+    const [provider] = data.identityProviders;
+    expect(provider.issuer).toBe(ISSUER);
+    const wrongType = await gw.graphql(
+      `mutation { deleteIdentityProvider(id: "${globalId("Order", aliceOrders[0]!)}") { deletedId errors { code } } }`,
+    );
+    expect(wrongType.data.deleteIdentityProvider).toEqual({ deletedId: null, errors: [{ code: "VALIDATION" }] });
+    const deleted = await gw.graphql(`mutation { deleteIdentityProvider(id: "${provider.id}") { deletedId errors { code } } }`);
+    expect(deleted.data.deleteIdentityProvider).toEqual({ deletedId: provider.id, errors: [] });
+    const again = await gw.graphql(`mutation { deleteIdentityProvider(id: "${provider.id}") { deletedId errors { code } } }`);
+    expect(again.data.deleteIdentityProvider).toEqual({ deletedId: null, errors: [{ code: "NOT_FOUND" }] });
+    const answer = await as(await alice(), "{ orders(first: 1) { totalCount } }");
+    expect(answer.status).toBe(401);
+    expect(answer.body.errors[0].message).toMatch(/No workspace trusts/);
+  });
+
   it("refuses an identity provider whose keys are on a private address in production", async () => {
     const production = loadConfig({ NODE_ENV: "production", ENCRYPTION_KEY: "a".repeat(64), DATABASE_URL: "postgresql://x@127.0.0.1/x" });
     expect(production.outbound.allowPrivateTargets).toBe(false);

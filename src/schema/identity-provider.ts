@@ -1,13 +1,11 @@
 // Identity providers a workspace trusts: their users' bearer JWTs are
 // accepted in place of an API key, with a scope their claims map to.
-import { encodeGlobalID } from "@pothos/plugin-relay";
 import { type ClaimMapping, claimMapping } from "../domain/token-claims.js";
 import type { IdentityProvider } from "../generated/prisma/client.js";
 import { inOrderOf } from "../loaders/index.js";
 import * as access from "../services/access.js";
 import { builder } from "./builder.js";
-import { databaseId } from "./global-id.js";
-import { DeletePayload, payload, toPayload } from "./payloads.js";
+import { DeletePayload, deletion, payload, toPayload } from "./payloads.js";
 
 export const IdentityProviderRef = builder.objectRef<IdentityProvider>("IdentityProvider");
 const ClaimMappingRef = builder.objectRef<ClaimMapping>("IdentityProviderClaims");
@@ -93,10 +91,6 @@ builder.mutationFields((t) => ({
     type: DeletePayload,
     description: "Stops trusting the provider's tokens.",
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, args, ctx) => {
-      const id = databaseId(args.id, "IdentityProvider", "id");
-      const result = id.ok ? await access.deleteIdentityProvider(ctx, ctx.workspaceId, id.value) : id;
-      return toPayload("deletedId", result.ok ? { ok: true, value: encodeGlobalID("IdentityProvider", result.value) } : result);
-    },
+    resolve: (_root, args, ctx) => deletion("IdentityProvider", args.id, (id) => access.deleteIdentityProvider(ctx, ctx.workspaceId, id)),
   }),
 }));

@@ -1,6 +1,5 @@
 // A workspace's connection to a source, and the mutations that manage and
 // pull it. The API token is write-only: no field returns it.
-import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { SourceConnection } from "../generated/prisma/client.js";
 import { inOrderOf } from "../loaders/index.js";
 import * as connections from "../services/connections.js";
@@ -8,8 +7,7 @@ import { isImportSource } from "../services/imports.js";
 import type { PullSummary } from "../services/pull.js";
 import { builder } from "./builder.js";
 import { OrderSourceEnum } from "./enums.js";
-import { databaseId } from "./global-id.js";
-import { DeletePayload, payload, toPayload } from "./payloads.js";
+import { DeletePayload, deletion, payload, toPayload } from "./payloads.js";
 import { UserErrorRef } from "./user-error.js";
 
 export const SourceConnectionRef = builder.objectRef<SourceConnection>("SourceConnection");
@@ -79,11 +77,8 @@ builder.mutationFields((t) => ({
     type: DeletePayload,
     description: "Disconnects a source; changes not yet sent to it stay local.",
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, args, ctx) => {
-      const id = databaseId(args.id, "SourceConnection", "id");
-      const result = id.ok ? await connections.deleteSourceConnection(ctx, ctx.workspaceId, id.value) : id;
-      return toPayload("deletedId", result.ok ? { ok: true, value: encodeGlobalID("SourceConnection", result.value) } : result);
-    },
+    resolve: (_root, args, ctx) =>
+      deletion("SourceConnection", args.id, (id) => connections.deleteSourceConnection(ctx, ctx.workspaceId, id)),
   }),
 
   syncSource: t.field({

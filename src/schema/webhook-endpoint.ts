@@ -1,7 +1,6 @@
 // Partner webhooks: endpoints that receive signed events, what was sent to
 // them, and what operators do with them (change, re-enable, rotate the
 // secret, ping, redeliver, replay). Signing secrets are shown once.
-import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Result, UserError } from "../domain/user-error.js";
 import type { PrismaClient, WebhookEndpoint } from "../generated/prisma/client.js";
 import { inOrderOf } from "../loaders/index.js";
@@ -10,7 +9,7 @@ import { builder } from "./builder.js";
 import { DeliveryStatusEnum, WebhookTopicEnum } from "./enums.js";
 import { databaseId } from "./global-id.js";
 import { newestFirstPage } from "./newest-first.js";
-import { DeletePayload, payload, toPayload } from "./payloads.js";
+import { DeletePayload, deletion, payload, toPayload } from "./payloads.js";
 import { UserErrorRef } from "./user-error.js";
 import { type DeliveryRow, deliveryRead, WebhookDeliveryRef } from "./webhook-delivery.js";
 
@@ -172,11 +171,7 @@ builder.mutationFields((t) => ({
     type: DeletePayload,
     description: "Stops sending to the endpoint and forgets its deliveries.",
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, args, ctx) => {
-      const id = endpointId(args.id);
-      const result = id.ok ? await webhooks.deleteWebhookEndpoint(ctx, ctx.workspaceId, id.value) : id;
-      return toPayload("deletedId", result.ok ? { ok: true, value: encodeGlobalID("WebhookEndpoint", result.value) } : result);
-    },
+    resolve: (_root, args, ctx) => deletion("WebhookEndpoint", args.id, (id) => webhooks.deleteWebhookEndpoint(ctx, ctx.workspaceId, id)),
   }),
 
   sendTestWebhook: t.field({
