@@ -26,8 +26,8 @@ export async function exportOrders(options: {
 }): Promise<number> {
   let count = 0;
   for await (const batch of exportBatches(options.sql, options.workspaceId, null, null, options.include)) {
-    await writeLines(options.out, batch, options.include);
-    count += batch.length;
+    await writeLines(options.out, batch);
+    count += batch.lines.length;
     options.onProgress?.(count);
   }
   return count;

@@ -13,13 +13,13 @@ import { type JobQueue, QUEUES } from "../jobs/queue.js";
 import type { Sql } from "../store/executor.js";
 import { newId } from "../store/ids.js";
 import { findListeners, type Listeners, sourceOfOrder, sourceValue } from "../store/listeners.js";
+import { loadOrderDocument } from "../store/order-documents.js";
 import type { ShipmentStatusChange } from "../store/orders.js";
 import { updateSync } from "../store/orders.js";
 import { json, q, run } from "../store/schema.js";
 import { loadStoredOrder } from "../store/stored-order.js";
 import { insertEvent } from "../store/webhooks.js";
 import { currentTraceParent } from "../tracing.js";
-import { orderDocument } from "./order-document.js";
 
 export type { ShipmentStatusChange };
 
@@ -100,10 +100,9 @@ export function createOutbox(jobs: JobQueue): Outbox {
     const endpoints = targets.endpoints;
     if (!route && endpoints.length === 0) return movedSync;
 
-    const order = await loadStoredOrder(tx, change.orderId);
-    if (!order) return movedSync;
-
     if (route && targets.connection) {
+      const order = await loadStoredOrder(tx, change.orderId);
+      if (!order) return movedSync;
       const id = newId();
       const body = route.body?.(order, change.event ?? null);
       await run(
@@ -126,7 +125,8 @@ export function createOutbox(jobs: JobQueue): Outbox {
     }
 
     if (endpoints.length) {
-      const document = orderDocument(order);
+      const document = await loadOrderDocument(tx, change.orderId);
+      if (!document) return movedSync;
       const occurredAt = new Date();
       for (const topic of topics) {
         const subscribed = endpoints.filter((endpoint) => endpoint.topics.includes(topic));
