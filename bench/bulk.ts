@@ -1,6 +1,7 @@
 // Workloads: a bulk export of a seeded workspace (orders/s, the server's RSS
-// at start, peak and end) and a bulk import of NDJSON files uploaded to
-// POST /bulk/imports (orders/s), each against a gateway server of its own.
+// at start, peak and end) on a gateway server of its own, and a bulk import
+// of NDJSON files uploaded to POST /bulk/imports beside the same files
+// through npm run import's path (orders/s).
 
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
@@ -8,8 +9,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApiKey } from "../src/auth/api-keys.js";
+import { importFile } from "../src/cli/import.js";
 import { openPostgres } from "../src/db/index.js";
 import { ensureWorkspace } from "../src/db/workspaces.js";
+import { bulkImportConcurrency } from "../src/services/imports.js";
 import { freshDatabase } from "./database.js";
 import { IMPORT_SOURCES, nativeOrder } from "./native-orders.js";
 import { type Child, startChild } from "./servers.js";
@@ -53,7 +56,7 @@ async function awaitOperation(server: Child, key: string, id: string, rss: { pea
     if (bulkOperation.status === "COMPLETED") return bulkOperation;
     if (bulkOperation.status !== "CREATED" && bulkOperation.status !== "RUNNING")
       throw new Error(`bulk bench: ${JSON.stringify(bulkOperation)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
@@ -78,22 +81,37 @@ export async function exportBench(url: string, workspaceId: string): Promise<Bul
   }
 }
 
-/** Uploads one NDJSON file per source to POST /bulk/imports and waits for their imports, one after another. */
-export async function bulkImportBench(count: number): Promise<BulkBenchResult> {
-  const url = await freshDatabase("gateway_bench_bulk_import");
+/**
+ * The same NDJSON files (one per source) imported twice, each time into a
+ * fresh database: uploaded to POST /bulk/imports on a gateway server, one
+ * after another, each waited for; and through npm run import's importFile
+ * in this process. Both orders/s.
+ */
+export async function bulkImportBench(count: number): Promise<{ http: BulkBenchResult; cli: BulkBenchResult }> {
   const dir = await mkdtemp(join(tmpdir(), "gateway-bench-bulk-"));
+  try {
+    for (const source of IMPORT_SOURCES) {
+      const out = createWriteStream(join(dir, `${source}.ndjson`));
+      for (let n = 0; n < count / IMPORT_SOURCES.length; n++) {
+        if (!out.write(`${JSON.stringify(nativeOrder(source, n, "bulk"))}\n`)) await once(out, "drain");
+      }
+      out.end();
+      await once(out, "finish");
+    }
+    const http = await uploadFiles(dir);
+    const cli = await importFiles(dir);
+    return { http, cli };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function uploadFiles(dir: string): Promise<BulkBenchResult> {
+  const url = await freshDatabase("gateway_bench_bulk_import");
   const db = await openPostgres(url, { migrate: false });
   const workspace = await ensureWorkspace(db.prisma, "bench");
   const { key } = await createApiKey(db.prisma, workspace.id, "WRITE", { label: "bulk bench" });
   await db.close();
-  for (const source of IMPORT_SOURCES) {
-    const out = createWriteStream(join(dir, `${source}.ndjson`));
-    for (let n = 0; n < count / IMPORT_SOURCES.length; n++) {
-      if (!out.write(`${JSON.stringify(nativeOrder(source, n, "bulk"))}\n`)) await once(out, "drain");
-    }
-    out.end();
-    await once(out, "finish");
-  }
   const server = await startChild(
     "gateway",
     "src/main.ts",
@@ -123,7 +141,36 @@ export async function bulkImportBench(count: number): Promise<BulkBenchResult> {
     return { orders: created, seconds, ordersPerSecond: created / seconds, rss };
   } finally {
     await server.stop();
-    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function importFiles(dir: string): Promise<BulkBenchResult> {
+  const db = await openPostgres(await freshDatabase("gateway_bench_bulk_import"), { migrate: false });
+  try {
+    const workspace = await ensureWorkspace(db.prisma, "bench");
+    const mb = () => process.memoryUsage().rss / 2 ** 20;
+    const rss = { startMb: mb(), peakMb: mb(), endMb: 0 };
+    const started = performance.now();
+    let created = 0;
+    for (const source of IMPORT_SOURCES) {
+      const summary = await importFile({
+        store: db.sql,
+        workspaceId: workspace.id,
+        source,
+        file: join(dir, `${source}.ndjson`),
+        concurrency: bulkImportConcurrency("postgres"),
+        onProgress: () => {
+          rss.peakMb = Math.max(rss.peakMb, mb());
+        },
+      });
+      if (summary.failed.length) throw new Error(`bulk import bench: ${JSON.stringify(summary.failed.slice(0, 3))}`);
+      created += summary.CREATED;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    rss.endMb = mb();
+    return { orders: created, seconds, ordersPerSecond: created / seconds, rss };
+  } finally {
+    await db.close();
   }
 }
 

@@ -37,7 +37,6 @@ const EXPORT_IN_FLIGHT = 2;
 /** Fast compression: level 6 took longer than reading and serializing the orders together. */
 export const EXPORT_GZIP_LEVEL = 1;
 const IMPORT_BATCH = 500;
-const IMPORT_IN_FLIGHT = 2;
 
 export type BulkDeps = {
   prisma: PrismaClient;
@@ -49,7 +48,7 @@ export type BulkDeps = {
   logger: Logger;
   /** Orders an import changed, for subscribers. */
   onImported?: (workspaceId: string, results: ImportResult[]) => void;
-  /** Import concurrency of the database (see bulkImportConcurrency). */
+  /** Import batches in flight at once (bulkImportConcurrency, as npm run import has them). */
   concurrency: number;
 };
 
@@ -196,61 +195,97 @@ export async function writeLines(out: Writable, batch: ExportBatch) {
 // ---------------------------------------------------------------- import
 
 type ImportCursor = { line: number; bytes: number };
+type BatchOutcome = Awaited<ReturnType<typeof importBatch>>;
 
+/**
+ * Imports the upload from the recorded cursor, `deps.concurrency` batches at
+ * a time as npm run import has them: a new batch starts as soon as the oldest
+ * one ends. Batches are recorded in line order, each once it has committed,
+ * so the cursor never passes a line that is not imported; the records run one
+ * after another beside the imports, which do not wait for them.
+ */
 async function importSlice(deps: BulkDeps, op: BulkOperation, deadline: number): Promise<boolean | "cancelled"> {
   let cursor = (op.cursor as ImportCursor | null) ?? { line: 0, bytes: 0 };
   const lines = readLines(deps.storage.read(op.inputKey!, { start: cursor.bytes }));
-  let batch: Array<{ line: number; text: string; end: number }> = [];
+  const inFlight: Array<{ end: ImportCursor; outcome: Promise<BatchOutcome> }> = [];
+  let batch: Array<{ line: number; text: string }> = [];
   let line = cursor.line;
   let bytes = cursor.bytes;
-  const flush = async (): Promise<boolean> => {
-    if (!batch.length) return true;
-    // Batches of IMPORT_BATCH side by side, as npm run import has them in flight; recorded together.
-    const parts = Array.from({ length: Math.ceil(batch.length / IMPORT_BATCH) }, (_, i) =>
-      batch.slice(i * IMPORT_BATCH, (i + 1) * IMPORT_BATCH),
-    );
-    const outcomes = await Promise.all(parts.map((part) => importBatch(deps, op, part)));
-    const before = cursor.line;
-    const outcome = {
-      failures: outcomes.flatMap((o) => o.failures),
-      created: outcomes.reduce((sum, o) => sum + o.created, 0),
-      updated: outcomes.reduce((sum, o) => sum + o.updated, 0),
-      unchanged: outcomes.reduce((sum, o) => sum + o.unchanged, 0),
-    };
-    cursor = { line: batch.at(-1)!.line, bytes: batch.at(-1)!.end };
+  // False once a record finds the operation no longer running (cancelled).
+  let live = true;
+  let records: Promise<void> = Promise.resolve();
+  let recordFailure: unknown = null;
+  const start = () => {
+    if (!batch.length) return;
+    const outcome = importBatch(deps, op, batch);
+    // Awaited in turn by finishOldest; a slice that ends early still waits for it.
+    outcome.catch(() => {});
+    inFlight.push({ end: { line, bytes }, outcome });
     batch = [];
-    const recorded = await deps.prisma.$transaction(async (tx) => {
-      if (outcome.failures.length)
-        await tx.bulkOperationError.createMany({ data: outcome.failures.map((f) => ({ operationId: op.id, ...f })), skipDuplicates: true });
-      return tx.bulkOperation.updateMany({
-        where: { id: op.id, status: "RUNNING" },
-        data: {
-          cursor,
-          objectCount: cursor.line,
-          failedCount: { increment: outcome.failures.length },
-          createdCount: { increment: outcome.created },
-          updatedCount: { increment: outcome.updated },
-          unchangedCount: { increment: outcome.unchanged },
-        },
-      });
-    });
-    // As npm run import does: the planner learns how big the tables got at 5,000 lines, then each time they quadrupled.
-    if (crossesStatisticsMark(before, cursor.line)) await refreshStatistics(deps.sql);
-    return recorded.count > 0;
   };
-  for await (const { text, length } of lines) {
-    line++;
-    bytes += length;
-    if (text.trim()) batch.push({ line, text, end: bytes });
-    if (batch.length >= IMPORT_BATCH * IMPORT_IN_FLIGHT) {
-      if (!(await flush())) return "cancelled";
-      if (Date.now() >= deadline) {
-        lines.return?.(undefined);
-        return false;
-      }
+  const record = async (end: ImportCursor, outcome: BatchOutcome): Promise<boolean> => {
+    const before = cursor.line;
+    cursor = end;
+    const counted = deps.prisma.bulkOperation.updateMany({
+      where: { id: op.id, status: "RUNNING" },
+      data: {
+        cursor,
+        objectCount: cursor.line,
+        failedCount: { increment: outcome.failures.length },
+        createdCount: { increment: outcome.created },
+        updatedCount: { increment: outcome.updated },
+        unchangedCount: { increment: outcome.unchanged },
+      },
+    });
+    const failed = deps.prisma.bulkOperationError.createMany({
+      data: outcome.failures.map((f) => ({ operationId: op.id, ...f })),
+      skipDuplicates: true,
+    });
+    const { count } = outcome.failures.length ? (await deps.prisma.$transaction([failed, counted]))[1] : await counted;
+    // As npm run import does: the planner learns how big the tables got at 5,000 lines, then each time they quadrupled.
+    if (crossesStatisticsMark(before, end.line)) await refreshStatistics(deps.sql);
+    return count > 0;
+  };
+  /** Waits for the oldest batch and queues its record behind the others. */
+  const finishOldest = async () => {
+    const { end, outcome } = inFlight.shift()!;
+    const done = await outcome;
+    records = records
+      .then(async () => {
+        if (live) live = await record(end, done);
+      })
+      .catch((error) => {
+        recordFailure ??= error;
+        live = false;
+      });
+  };
+  /** Waits for every batch and record; whether the operation is still running. */
+  const settle = async () => {
+    while (inFlight.length) await finishOldest();
+    await records;
+    if (recordFailure) throw recordFailure;
+    return live;
+  };
+  try {
+    for await (const { text, length } of lines) {
+      line++;
+      bytes += length;
+      if (!text.trim()) continue;
+      batch.push({ line, text });
+      if (batch.length < IMPORT_BATCH) continue;
+      start();
+      if (inFlight.length < deps.concurrency) continue;
+      await finishOldest();
+      if (!live || Date.now() >= deadline) return (await settle()) ? false : "cancelled";
     }
+    start();
+    if (!(await settle())) return "cancelled";
+  } finally {
+    // Whatever ended the slice, the batches and records under way finish before it does.
+    await Promise.allSettled(inFlight.map((batch) => batch.outcome));
+    await records;
+    await lines.return(undefined);
   }
-  if (!(await flush())) return "cancelled";
   // Blank lines at the end still count as read.
   if (line !== cursor.line)
     await deps.prisma.bulkOperation.updateMany({
@@ -273,7 +308,7 @@ async function importBatch(deps: BulkDeps, op: BulkOperation, batch: ReadonlyArr
     }
   }
   const results = payloads.length
-    ? await importPayloads(deps.sql, op.workspaceId, op.source as ImportSource, payloads, deps.outbox, ["line"], deps.concurrency)
+    ? await importPayloads(deps.sql, op.workspaceId, op.source as ImportSource, payloads, deps.outbox, ["line"])
     : [];
   deps.onImported?.(op.workspaceId, results);
   for (const result of results) {
