@@ -1,7 +1,8 @@
 // Workloads: a bulk export of a seeded workspace (orders/s, the server's RSS
-// at start, peak and end) on a gateway server of its own, and a bulk import
-// of NDJSON files uploaded to POST /bulk/imports beside the same files
-// through npm run import's path (orders/s).
+// at start, peak and end) on a gateway server of its own (dist/, as
+// production runs it), and a bulk import of NDJSON files uploaded to
+// POST /bulk/imports beside the same files through npm run import's path
+// (orders/s).
 
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
@@ -66,7 +67,7 @@ export async function exportBench(url: string, workspaceId: string): Promise<Bul
   const db = await openPostgres(url, { migrate: false });
   const { key } = await createApiKey(db.prisma, workspaceId, "READ", { label: "bulk bench" });
   await db.close();
-  const server = await startChild("gateway", "src/main.ts", 5676, { ...SERVER_ENV, DATABASE_URL: url, BULK_DIR: dir }, "/health");
+  const server = await startChild("gateway", "dist/main.js", 5676, { ...SERVER_ENV, DATABASE_URL: url, BULK_DIR: dir }, "/health");
   try {
     const rss = { startMb: server.rssMb(), peakMb: server.rssMb(), endMb: 0 };
     const started = performance.now();
@@ -114,7 +115,7 @@ async function uploadFiles(dir: string): Promise<BulkBenchResult> {
   await db.close();
   const server = await startChild(
     "gateway",
-    "src/main.ts",
+    "dist/main.js",
     5677,
     { ...SERVER_ENV, DATABASE_URL: url, BULK_DIR: join(dir, "files") },
     "/health",

@@ -87,7 +87,7 @@ export async function webhookBench(count = 10_000, perBody = 500): Promise<{ ord
     RATE_LIMIT_PER_MINUTE: "0",
     LOG_LEVEL: "warn",
   };
-  const server = await startChild("gateway", "src/main.ts", 5675, env, "/health");
+  const server = await startChild("gateway", "dist/main.js", 5675, env, "/health");
   try {
     const bodies = IMPORT_SOURCES.flatMap((source) => {
       const orders = Array.from({ length: count / IMPORT_SOURCES.length }, (_, n) => nativeOrder(source, n, "hook"));

@@ -24,7 +24,7 @@ import { type AttemptJob, type JobQueue, QUEUES } from "../jobs/queue.js";
 import type { Outbox } from "../outbox/index.js";
 import { type ImportResult, type ImportSource, importPayloads } from "../services/imports.js";
 import type { Sql, TransactionalSql } from "../store/executor.js";
-import { type DocumentRelation, orderDocumentLines, orderIdsAfter } from "../store/order-documents.js";
+import { type DocumentRelation, orderDocumentText, orderIdsAfter } from "../store/order-documents.js";
 import { refreshStatistics } from "../store/orders.js";
 import type { BulkStorage } from "./storage.js";
 
@@ -118,7 +118,7 @@ async function exportSlice(deps: BulkDeps, op: BulkOperation, deadline: number):
     for await (const batch of exportBatches(deps.sql, op.workspaceId, op.filter as OrderFilter | null, afterId, include)) {
       await writeLines(gzip, batch);
       afterId = batch.lastId;
-      count += batch.lines.length;
+      count += batch.count;
       if (!batch.full) break;
       if (await isCancelled(deps, op.id)) {
         cancelled = true;
@@ -155,7 +155,7 @@ export async function* exportBatches(
   afterId: string | null,
   include: ReadonlySet<ExportRelation>,
 ): AsyncGenerator<ExportBatch> {
-  const pending: Array<{ lastId: string; full: boolean; lines: Promise<string[]> }> = [];
+  const pending: Array<{ lastId: string; full: boolean; lines: Promise<{ text: string; count: number }> }> = [];
   let after = afterId;
   let more = true;
   try {
@@ -165,14 +165,15 @@ export async function* exportBatches(
         more = ids.length === EXPORT_BATCH;
         if (!ids.length) break;
         after = ids.at(-1)!;
-        const lines = orderDocumentLines(sql, ids, include);
+        const lines = orderDocumentText(sql, ids, include);
         // A caller that stops early leaves reads unused: not an unhandled failure.
         lines.catch(() => {});
         pending.push({ lastId: after, full: more, lines });
       }
       const next = pending.shift();
       if (!next) return;
-      yield { lastId: next.lastId, full: next.full, lines: await next.lines };
+      const { text, count } = await next.lines;
+      yield { lastId: next.lastId, full: next.full, text, count };
     }
   } finally {
     await Promise.allSettled(pending.map((batch) => batch.lines));
@@ -184,12 +185,15 @@ export type ExportBatch = {
   lastId: string;
   /** Whether the batch was full (a short one is the last). */
   full: boolean;
-  lines: string[];
+  /** The orders' lines, without the last line break. */
+  text: string;
+  /** How many orders. */
+  count: number;
 };
 
 /** The batch's lines, waiting when the stream asks to. */
 export async function writeLines(out: Writable, batch: ExportBatch) {
-  if (batch.lines.length && !out.write(`${batch.lines.join("\n")}\n`)) await once(out, "drain");
+  if (batch.count && !out.write(`${batch.text}\n`)) await once(out, "drain");
 }
 
 // ---------------------------------------------------------------- import

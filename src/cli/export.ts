@@ -27,7 +27,7 @@ export async function exportOrders(options: {
   let count = 0;
   for await (const batch of exportBatches(options.sql, options.workspaceId, null, null, options.include)) {
     await writeLines(options.out, batch);
-    count += batch.lines.length;
+    count += batch.count;
     options.onProgress?.(count);
   }
   return count;
