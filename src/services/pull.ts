@@ -1,7 +1,8 @@
 // Pulling a source's orders: page through its list endpoint and import every
-// order through the same mappers and upsert as importOrders. The position is
-// saved after each page, so an interrupted pull resumes where it stopped; a
-// lease on the connection row keeps two instances from pulling it at once.
+// order through the same mappers and upsert as importOrders, several pages
+// at a time. The position is saved after each page, in page order, so an
+// interrupted pull resumes where it stopped; a lease on the connection row
+// keeps two instances from pulling it at once.
 import type { Config } from "../config.js";
 import { connectors, sourceHeaders, sourceLabel, sourceUrl } from "../connectors/index.js";
 import { remoteErrorMessage } from "../domain/delivery.js";
@@ -21,7 +22,7 @@ export type PullDeps = {
   http: OutboundHttp;
   outbox: Outbox;
   config: Pick<Config, "outbound" | "jobs">;
-  /** Orders of a page imported side by side (bulkImportConcurrency). */
+  /** Pages imported side by side (bulkImportConcurrency). */
   concurrency: number;
   /** Called after each page with its import results (for subscribers). */
   onImported?(workspaceId: string, results: ImportResult[]): void;
@@ -63,8 +64,27 @@ export async function pullSource(deps: PullDeps, workspaceId: string, source: Im
     read.catch(() => undefined); // awaited below, or dropped with the pull that stopped
     return read;
   };
+  // Pages import side by side (deps.concurrency), as bulk imports' batches
+  // do; each is counted and its position saved in page order, once it has
+  // committed, so a resumed pull never skips a page.
+  const importing: Array<{ next: string | null; results: Promise<ImportResult[]> }> = [];
+  const finishOldest = async () => {
+    const page = importing.shift()!;
+    const results = await page.results;
+    for (const result of results) {
+      if (result.outcome === "ERROR") totals.failed++;
+      else totals[result.outcome === "CREATED" ? "created" : result.outcome === "UPDATED" ? "updated" : "unchanged"]++;
+      for (const error of result.errors) if (errors.length < MAX_REPORTED_ERRORS) errors.push(error);
+    }
+    deps.onImported?.(workspaceId, results);
+    position = page.next;
+    await deps.prisma.$executeRaw`
+      UPDATE source_connection SET pull_position = ${position}, pull_lease_until = now() + ${lease}::interval
+      WHERE id = ${connection.id}::uuid`;
+  };
   try {
-    let next = fetchFrom(position);
+    let from = position;
+    let next = fetchFrom(from);
     for (let page = 0; page < MAX_PAGES_PER_RUN; page++) {
       const read = await next;
       if (!read.ok) {
@@ -73,31 +93,20 @@ export async function pullSource(deps: PullDeps, workspaceId: string, source: Im
       }
       // The next page travels while this one is written.
       if (read.next !== null) next = fetchFrom(read.next);
-      const results = await importPayloads(
-        deps.store,
-        workspaceId,
-        source,
-        read.orders,
-        deps.outbox,
-        ["page", position ?? "first"],
-        deps.concurrency,
-      );
-      for (const result of results) {
-        if (result.outcome === "ERROR") totals.failed++;
-        else totals[result.outcome === "CREATED" ? "created" : result.outcome === "UPDATED" ? "updated" : "unchanged"]++;
-        for (const error of result.errors) if (errors.length < MAX_REPORTED_ERRORS) errors.push(error);
-      }
-      deps.onImported?.(workspaceId, results);
-      position = read.next;
-      await deps.prisma.$executeRaw`
-        UPDATE source_connection SET pull_position = ${position}, pull_lease_until = now() + ${lease}::interval
-        WHERE id = ${connection.id}::uuid`;
-      if (position === null) break;
+      const results = importPayloads(deps.store, workspaceId, source, read.orders, deps.outbox, ["page", from ?? "first"]);
+      results.catch(() => undefined); // awaited by finishOldest
+      importing.push({ next: read.next, results });
+      if (importing.length >= deps.concurrency) await finishOldest();
+      if (read.next === null) break;
+      from = read.next;
     }
+    while (importing.length) await finishOldest();
   } catch (error) {
     problem = `The pull stopped: ${(error as Error).message}`;
     throw error;
   } finally {
+    // Pages still importing after a failure finish before the lease ends.
+    await Promise.allSettled(importing.map((page) => page.results));
     // The lease ends now; its time also spaces scheduled pulls after a failure.
     await deps.prisma.$executeRaw`
       UPDATE source_connection SET pull_lease_until = now(), last_error = ${problem},
