@@ -28,8 +28,8 @@ import { type DocumentRelation, orderDocumentText, orderIdsAfter } from "../stor
 import { refreshStatistics } from "../store/orders.js";
 import type { BulkStorage } from "./storage.js";
 
-export const EXPORT_RELATIONS = ["LINE_ITEMS", "ADDRESSES", "SHIPMENTS", "EVENTS"] as const;
-export type ExportRelation = (typeof EXPORT_RELATIONS)[number] & DocumentRelation;
+export const EXPORT_RELATIONS = ["LINE_ITEMS", "ADDRESSES", "SHIPMENTS", "EVENTS"] as const satisfies readonly DocumentRelation[];
+export type ExportRelation = (typeof EXPORT_RELATIONS)[number];
 
 const EXPORT_BATCH = 500;
 /** Batches whose documents are built at once: the database's cores. */
@@ -155,7 +155,7 @@ export async function* exportBatches(
   afterId: string | null,
   include: ReadonlySet<ExportRelation>,
 ): AsyncGenerator<ExportBatch> {
-  const pending: Array<{ lastId: string; full: boolean; lines: Promise<{ text: string; count: number }> }> = [];
+  const pending: Array<{ lastId: string; full: boolean; documents: ReturnType<typeof orderDocumentText> }> = [];
   let after = afterId;
   let more = true;
   try {
@@ -165,18 +165,18 @@ export async function* exportBatches(
         more = ids.length === EXPORT_BATCH;
         if (!ids.length) break;
         after = ids.at(-1)!;
-        const lines = orderDocumentText(sql, ids, include);
+        const documents = orderDocumentText(sql, ids, include);
         // A caller that stops early leaves reads unused: not an unhandled failure.
-        lines.catch(() => {});
-        pending.push({ lastId: after, full: more, lines });
+        documents.catch(() => {});
+        pending.push({ lastId: after, full: more, documents });
       }
       const next = pending.shift();
       if (!next) return;
-      const { text, count } = await next.lines;
+      const { text, count } = await next.documents;
       yield { lastId: next.lastId, full: next.full, text, count };
     }
   } finally {
-    await Promise.allSettled(pending.map((batch) => batch.lines));
+    await Promise.allSettled(pending.map((batch) => batch.documents));
   }
 }
 
