@@ -4,18 +4,17 @@
 // POST /bulk/imports beside the same files through npm run import's path
 // (orders/s).
 
-import { once } from "node:events";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApiKey } from "../src/auth/api-keys.js";
-import { importFile } from "../src/cli/import.js";
 import { openPostgres } from "../src/db/index.js";
 import { ensureWorkspace } from "../src/db/workspaces.js";
-import { bulkImportConcurrency } from "../src/services/imports.js";
+import type { ImportSource } from "../src/services/imports.js";
 import { freshDatabase } from "./database.js";
-import { IMPORT_SOURCES, nativeOrder } from "./native-orders.js";
+import { importSourceFiles, writeSourceFiles } from "./import.js";
+import { IMPORT_SOURCES } from "./native-orders.js";
 import { type Child, startChild } from "./servers.js";
 
 const SERVER_ENV = {
@@ -91,23 +90,16 @@ export async function exportBench(url: string, workspaceId: string): Promise<Bul
 export async function bulkImportBench(count: number): Promise<{ http: BulkBenchResult; cli: BulkBenchResult }> {
   const dir = await mkdtemp(join(tmpdir(), "gateway-bench-bulk-"));
   try {
-    for (const source of IMPORT_SOURCES) {
-      const out = createWriteStream(join(dir, `${source}.ndjson`));
-      for (let n = 0; n < count / IMPORT_SOURCES.length; n++) {
-        if (!out.write(`${JSON.stringify(nativeOrder(source, n, "bulk"))}\n`)) await once(out, "drain");
-      }
-      out.end();
-      await once(out, "finish");
-    }
-    const http = await uploadFiles(dir);
-    const cli = await importFiles(dir);
+    const fileOf = await writeSourceFiles(dir, count, "bulk");
+    const http = await uploadFiles(dir, fileOf);
+    const cli = await importFiles(fileOf);
     return { http, cli };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function uploadFiles(dir: string): Promise<BulkBenchResult> {
+async function uploadFiles(dir: string, fileOf: (source: ImportSource) => string): Promise<BulkBenchResult> {
   const url = await freshDatabase("gateway_bench_bulk_import");
   const db = await openPostgres(url, { migrate: false });
   const workspace = await ensureWorkspace(db.prisma, "bench");
@@ -128,7 +120,7 @@ async function uploadFiles(dir: string): Promise<BulkBenchResult> {
       const response = await fetch(`${server.url}/bulk/imports?source=${source.toLowerCase()}`, {
         method: "POST",
         headers: { "content-type": "application/x-ndjson", authorization: `Bearer ${key}` },
-        body: createReadStream(join(dir, `${source}.ndjson`)) as unknown as BodyInit,
+        body: createReadStream(fileOf(source)) as unknown as BodyInit,
         duplex: "half",
       } as RequestInit);
       const answer = (await response.json()) as { bulkOperation?: { id: string } };
@@ -145,31 +137,12 @@ async function uploadFiles(dir: string): Promise<BulkBenchResult> {
   }
 }
 
-async function importFiles(dir: string): Promise<BulkBenchResult> {
+async function importFiles(fileOf: (source: ImportSource) => string): Promise<BulkBenchResult> {
   const db = await openPostgres(await freshDatabase("gateway_bench_bulk_import"), { migrate: false });
   try {
     const workspace = await ensureWorkspace(db.prisma, "bench");
-    const mb = () => process.memoryUsage().rss / 2 ** 20;
-    const rss = { startMb: mb(), peakMb: mb(), endMb: 0 };
-    const started = performance.now();
-    let created = 0;
-    for (const source of IMPORT_SOURCES) {
-      const summary = await importFile({
-        store: db.sql,
-        workspaceId: workspace.id,
-        source,
-        file: join(dir, `${source}.ndjson`),
-        concurrency: bulkImportConcurrency("postgres"),
-        onProgress: () => {
-          rss.peakMb = Math.max(rss.peakMb, mb());
-        },
-      });
-      if (summary.failed.length) throw new Error(`bulk import bench: ${JSON.stringify(summary.failed.slice(0, 3))}`);
-      created += summary.CREATED;
-    }
-    const seconds = (performance.now() - started) / 1000;
-    rss.endMb = mb();
-    return { orders: created, seconds, ordersPerSecond: created / seconds, rss };
+    const run = await importSourceFiles(db.sql, workspace.id, fileOf);
+    return { orders: run.counts.CREATED, seconds: run.seconds, ordersPerSecond: run.counts.CREATED / run.seconds, rss: run.rss };
   } finally {
     await db.close();
   }

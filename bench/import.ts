@@ -9,7 +9,8 @@ import { createApiKey } from "../src/auth/api-keys.js";
 import { importFile } from "../src/cli/import.js";
 import { openPostgres } from "../src/db/index.js";
 import { ensureWorkspace } from "../src/db/workspaces.js";
-import { bulkImportConcurrency } from "../src/services/imports.js";
+import { bulkImportConcurrency, type ImportSource } from "../src/services/imports.js";
+import type { TransactionalSql } from "../src/store/executor.js";
 import { freshDatabase } from "./database.js";
 import { IMPORT_SOURCES, nativeOrder } from "./native-orders.js";
 import { startChild } from "./servers.js";
@@ -23,43 +24,17 @@ export async function importBench(count = 10_000): Promise<ImportBenchResult[]> 
   try {
     const workspace = await ensureWorkspace(db.prisma, "bench");
     const results: ImportBenchResult[] = [];
-    // One file per source, as a source's export would be.
-    for (const source of IMPORT_SOURCES) {
-      const file = join(dir, `${source.toLowerCase()}.ndjson`);
-      const out = createWriteStream(file);
-      for (let n = 0; n < count / IMPORT_SOURCES.length; n++) {
-        if (!out.write(`${JSON.stringify(nativeOrder(source, n))}\n`)) await once(out, "drain");
-      }
-      out.end();
-      await once(out, "finish");
-    }
+    const fileOf = await writeSourceFiles(dir, count);
     // The files twice: new orders, then the same payloads again (all UNCHANGED).
     for (const expected of ["CREATED", "UNCHANGED"] as const) {
-      const rssStart = process.memoryUsage().rss;
-      let rssPeak = rssStart;
-      const started = performance.now();
-      let imported = 0;
-      for (const source of IMPORT_SOURCES) {
-        const summary = await importFile({
-          store: db.sql,
-          workspaceId: workspace.id,
-          source,
-          file: join(dir, `${source.toLowerCase()}.ndjson`),
-          concurrency: bulkImportConcurrency("postgres"),
-          onProgress: () => {
-            rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-          },
-        });
-        if (summary.failed.length) throw new Error(`bench import failed: ${JSON.stringify(summary.failed.slice(0, 3))}`);
-        imported += summary[expected];
-      }
-      const seconds = (performance.now() - started) / 1000;
+      const run = await importSourceFiles(db.sql, workspace.id, fileOf);
+      const imported = run.counts[expected];
       results.push({
         orders: imported,
-        seconds,
-        ordersPerSecond: imported / seconds,
-        rssStartMb: rssStart / 2 ** 20,
-        rssPeakMb: rssPeak / 2 ** 20,
+        seconds: run.seconds,
+        ordersPerSecond: imported / run.seconds,
+        rssStartMb: run.rss.startMb,
+        rssPeakMb: run.rss.peakMb,
       });
     }
     return results;
@@ -67,6 +42,47 @@ export async function importBench(count = 10_000): Promise<ImportBenchResult[]> 
     await db.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** One NDJSON file of native orders per source in `dir`, `count` in all, as a source's export would be; where each is. */
+export async function writeSourceFiles(dir: string, count: number, tag = "bench") {
+  const fileOf = (source: ImportSource) => join(dir, `${source.toLowerCase()}.ndjson`);
+  for (const source of IMPORT_SOURCES) {
+    const out = createWriteStream(fileOf(source));
+    for (let n = 0; n < count / IMPORT_SOURCES.length; n++) {
+      if (!out.write(`${JSON.stringify(nativeOrder(source, n, tag))}\n`)) await once(out, "drain");
+    }
+    out.end();
+    await once(out, "finish");
+  }
+  return fileOf;
+}
+
+/**
+ * One NDJSON file per source through npm run import's importFile, one after
+ * another: the outcomes counted, the time, and this process's RSS (MB).
+ */
+export async function importSourceFiles(sql: TransactionalSql, workspaceId: string, fileOf: (source: ImportSource) => string) {
+  const mb = () => process.memoryUsage().rss / 2 ** 20;
+  const rss = { startMb: mb(), peakMb: mb(), endMb: 0 };
+  const counts = { CREATED: 0, UPDATED: 0, UNCHANGED: 0 };
+  const started = performance.now();
+  for (const source of IMPORT_SOURCES) {
+    const summary = await importFile({
+      store: sql,
+      workspaceId,
+      source,
+      file: fileOf(source),
+      concurrency: bulkImportConcurrency("postgres"),
+      onProgress: () => {
+        rss.peakMb = Math.max(rss.peakMb, mb());
+      },
+    });
+    if (summary.failed.length) throw new Error(`bench import failed: ${JSON.stringify(summary.failed.slice(0, 3))}`);
+    for (const outcome of ["CREATED", "UPDATED", "UNCHANGED"] as const) counts[outcome] += summary[outcome];
+  }
+  rss.endMb = mb();
+  return { counts, seconds: (performance.now() - started) / 1000, rss };
 }
 
 /**
