@@ -73,6 +73,31 @@ describe("bulk import", () => {
     expect(again).toMatchObject({ status: "COMPLETED", createdCount: 0, unchangedCount: 3 });
   });
 
+  it("stops a cancelled import: what was under way finishes, then nothing more is imported", async () => {
+    const total = 5000;
+    const { body } = await uploadImport("malomo", malomoLines(total).join("\n"));
+    const id = body.bulkOperation.id;
+    const progress = async () =>
+      (await gw.graphql(`query($id: ID!) { bulkOperation(id: $id) { status objectCount } }`, { id })).data.bulkOperation;
+    // Cancelled once a first batch is recorded.
+    await eventually(async () => expect((await progress()).objectCount).toBeGreaterThan(0), 30_000);
+    const cancelled = (
+      await gw.graphql(`mutation($id: ID!) { cancelBulkOperation(id: $id) { bulkOperation { status url } errors { code } } }`, { id })
+    ).data.cancelBulkOperation;
+    if (cancelled.errors.length) {
+      // It finished first: then it cannot be cancelled.
+      expect(cancelled.errors).toEqual([{ code: "NOT_CANCELLABLE" }]);
+      return;
+    }
+    expect(cancelled.bulkOperation).toEqual({ status: "CANCELLED", url: null });
+    const imported = () => gw.db.prisma.order.count({ where: { source: "MALOMO", workspaceId: gw.workspaceId } });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const settled = await imported();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await imported()).toBe(settled);
+    expect((await progress()).status).toBe("CANCELLED");
+  });
+
   it("refuses a read key, an unknown source, bad gzip and no key, writing nothing", async () => {
     const before = await gw.db.prisma.bulkOperation.count();
     const reader = await gw.keyFor("demo", "READ");
