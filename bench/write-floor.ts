@@ -8,7 +8,8 @@ import { openPostgres } from "../src/db/index.js";
 import { ensureWorkspace } from "../src/db/workspaces.js";
 import { withImportEvent } from "../src/services/imports.js";
 import { mappers } from "../src/sources/index.js";
-import { columnOf, newOrderRows } from "../src/store/orders.js";
+import { newOrderRows } from "../src/store/orders.js";
+import { columnOf } from "../src/store/schema.js";
 import { freshDatabase } from "./database.js";
 import { IMPORT_SOURCES, nativeOrder } from "./native-orders.js";
 

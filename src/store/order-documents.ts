@@ -13,7 +13,7 @@ import { ADDRESS, LINE_ITEM, ORDER, ORDER_EVENT, SCAN_EVENT, SHIPMENT, type Tabl
 export type DocumentRelation = "ADDRESSES" | "LINE_ITEMS" | "SHIPMENTS" | "EVENTS";
 
 /** The relations of a webhook's order document. */
-export const WEBHOOK_RELATIONS: ReadonlySet<DocumentRelation> = new Set(["ADDRESSES", "LINE_ITEMS", "SHIPMENTS"]);
+const WEBHOOK_RELATIONS: ReadonlySet<DocumentRelation> = new Set(["ADDRESSES", "LINE_ITEMS", "SHIPMENTS"]);
 
 type Print = "value" | "date" | "money" | "decimal";
 
@@ -98,13 +98,13 @@ const o = <K extends keyof Order & string>(...keys: K[]) => fieldsOf<Order>(ORDE
 const filled = (key: keyof Order) => `coalesce(${column(ORDER, "o", key)}, '') <> ''`;
 
 /** The order's document with the relations in `include`, as SQL on an order row aliased `o`. */
-export function orderDocumentSql(include: ReadonlySet<DocumentRelation>): string {
+function orderDocumentSql(include: ReadonlySet<DocumentRelation>): string {
   const customer = `CASE WHEN ${filled("customerEmail")} OR ${filled("customerFirstName")} OR ${filled("customerLastName")} THEN ${object([
     ["email", column(ORDER, "o", "customerEmail")],
     ["firstName", column(ORDER, "o", "customerFirstName")],
     ["lastName", column(ORDER, "o", "customerLastName")],
   ])} END`;
-  const processingError = `CASE WHEN o.processing_error_message IS NOT NULL THEN ${object([
+  const processingError = `CASE WHEN ${column(ORDER, "o", "processingErrorMessage")} IS NOT NULL THEN ${object([
     ["code", column(ORDER, "o", "processingErrorCode")],
     ["message", column(ORDER, "o", "processingErrorMessage")],
     ["type", column(ORDER, "o", "processingErrorType")],

@@ -26,7 +26,7 @@ import type { Sql } from "./executor.js";
 import { newId } from "./ids.js";
 import { listenerColumns, listenersOf, sourceColumn, sourceValue } from "./listeners.js";
 import { type OrderColumns, orderColumns } from "./order-fields.js";
-import { anyOf, type Database, first, json, type NewRow, nested, q, run, type TableName } from "./schema.js";
+import { anyOf, columnOf, type Database, first, json, type NewRow, nested, q, run, type TableName } from "./schema.js";
 import { Refusal } from "./transaction.js";
 
 /** What a child row needs of its parent (an order or a shipment): its id and workspace. */
@@ -230,22 +230,11 @@ export function insertInto<T extends TableName>(table: T, rows: ReadonlyArray<Ne
     return object;
   });
   // Names as raw text, not a reference node each: compiling a node per column
-  // (and snake-casing it) was most of the statement's cost to build. The
-  // names are the models' own keys, made snake_case as the schema maps them.
+  // was most of the statement's cost to build. The names are the models' own
+  // keys, made snake_case as the compiler makes every other identifier.
   const columns = rawSql.raw(names.map((name) => `"${name}"`).join(", "));
   const into = rawSql.raw(`"${columnOf(table)}"`);
   return rawSql`INSERT INTO ${into} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${into}, ${JSON.stringify(objects)}::json)`;
-}
-
-const columnNames = new Map<string, string>();
-/** A model key's column: the schema maps every field to its snake_case name. */
-export function columnOf(key: string): string {
-  let name = columnNames.get(key);
-  if (name === undefined) {
-    name = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-    columnNames.set(key, name);
-  }
-  return name;
 }
 
 /** The rows of new orders, table by table (also what the bench's write floor loads). */

@@ -95,9 +95,11 @@ class SnakeCaseNames extends CamelCasePlugin {
   }
 }
 const names = new SnakeCaseNames();
+/** A model key's column (or a model's table): the snake_case name the schema maps it to. */
+export const columnOf = (key: string): string => names.snakeCase(key);
 class SnakeCaseQueryCompiler extends PostgresQueryCompiler {
   protected override sanitizeIdentifier(identifier: string): string {
-    return super.sanitizeIdentifier(names.snakeCase(identifier));
+    return super.sanitizeIdentifier(columnOf(identifier));
   }
 }
 
