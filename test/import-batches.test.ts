@@ -1,7 +1,7 @@
 // Imports decided for a whole batch at once (services/imports.ts): the
 // outcomes must be those of importing the payloads one after another.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importPayloads } from "../src/services/imports.js";
+import { importLines, importPayloads } from "../src/services/imports.js";
 import { createTestGateway, type TestGateway } from "./helpers.js";
 import { freshMalomoOrder as malomoOrder } from "./sources/payloads.js";
 
@@ -124,5 +124,51 @@ describe("a batch of imports", () => {
     const mixed = await importBatch([newer, payloads[0]]);
     expect(mixed.map((r) => r.outcome)).toEqual(["UPDATED", "UNCHANGED"]);
     expect(mixed[1]!.order?.email).toBe("newer@example.com");
+  });
+});
+
+describe("a batch of NDJSON lines", () => {
+  const importLineBatch = (lines: string[]) => importLines(gw.db.sql, gw.workspaceId, "MALOMO", lines);
+  const emailOf = async (id: string) => (await gw.db.prisma.order.findUniqueOrThrow({ where: { id } })).email;
+
+  it("finds a line it imported before unchanged, and the same order written otherwise too", async () => {
+    const natives = [malomoOrder(), malomoOrder()];
+    const lines = natives.map((native) => JSON.stringify(native));
+    const created = await importLineBatch(lines);
+    expect(created.map((r) => r.outcome)).toEqual(["CREATED", "CREATED"]);
+    const reordered = JSON.stringify(Object.fromEntries(Object.entries(natives[1]!).reverse()));
+    const again = await importLineBatch([lines[0]!, reordered]);
+    expect(again.map((r) => r.outcome)).toEqual(["UNCHANGED", "UNCHANGED"]);
+    expect(again.map((r) => r.order?.id)).toEqual(created.map((r) => r.order?.id));
+  });
+
+  it("reads a line it imported before when another payload has changed its order since", async () => {
+    const native = malomoOrder();
+    const line = JSON.stringify(native);
+    const [created] = await importLineBatch([line, JSON.stringify(malomoOrder())]);
+    const orderId = created!.order!.id;
+    // As new as the line (same update time), so each in turn replaces the other's fields.
+    const other = { ...structuredClone(native), email: "other@example.com" };
+
+    await importBatch([other, malomoOrder()]);
+    expect(await emailOf(orderId)).toBe("other@example.com");
+    const [back] = await importLineBatch([line, JSON.stringify(malomoOrder())]);
+    expect(back!.outcome).toBe("UPDATED");
+    expect(await emailOf(orderId)).toBe(native.email);
+
+    // In one batch: the line after the other payload is read, not found unchanged by its text.
+    const mixed = await importLineBatch([JSON.stringify(other), line]);
+    expect(mixed.map((r) => r.outcome)).toEqual(["UPDATED", "UPDATED"]);
+    expect(await emailOf(orderId)).toBe(native.email);
+  });
+
+  it("fails a line that is not JSON alone", async () => {
+    const results = await importLineBatch(['{"id": ', JSON.stringify(malomoOrder())]);
+    expect(results.map((r) => r.outcome)).toEqual(["ERROR", "CREATED"]);
+    expect(results[0]!.errors[0]).toMatchObject({
+      code: "VALIDATION",
+      message: expect.stringMatching(/not valid JSON/),
+      path: ["lines", "0"],
+    });
   });
 });

@@ -22,7 +22,7 @@ import { crossesStatisticsMark } from "../domain/statistics.js";
 import type { BulkOperation, Prisma, PrismaClient } from "../generated/prisma/client.js";
 import { type AttemptJob, type JobQueue, QUEUES } from "../jobs/queue.js";
 import type { Outbox } from "../outbox/index.js";
-import { type ImportResult, type ImportSource, importPayloads } from "../services/imports.js";
+import { type ImportedOrder, type ImportResult, type ImportSource, importLines } from "../services/imports.js";
 import type { Sql, TransactionalSql } from "../store/executor.js";
 import { type DocumentRelation, orderDocumentText, orderIdsAfter } from "../store/order-documents.js";
 import { refreshStatistics } from "../store/orders.js";
@@ -47,7 +47,7 @@ export type BulkDeps = {
   config: Config;
   logger: Logger;
   /** Orders an import changed, for subscribers. */
-  onImported?: (workspaceId: string, results: ImportResult[]) => void;
+  onImported?: (workspaceId: string, results: ReadonlyArray<ImportResult<ImportedOrder>>) => void;
   /** Import batches in flight at once (bulkImportConcurrency, as npm run import has them). */
   concurrency: number;
 };
@@ -301,23 +301,18 @@ async function importSlice(deps: BulkDeps, op: BulkOperation, deadline: number):
 
 async function importBatch(deps: BulkDeps, op: BulkOperation, batch: ReadonlyArray<{ line: number; text: string }>) {
   const failures: Array<{ line: number; errors: Array<{ code: string; message: string }> }> = [];
-  const payloads: unknown[] = [];
-  const lineOf: number[] = [];
-  for (const { line, text } of batch) {
-    try {
-      payloads.push(JSON.parse(text));
-      lineOf.push(line);
-    } catch (error) {
-      failures.push({ line, errors: [{ code: "VALIDATION", message: `The line is not valid JSON: ${(error as Error).message}` }] });
-    }
-  }
-  const results = payloads.length
-    ? await importPayloads(deps.sql, op.workspaceId, op.source as ImportSource, payloads, deps.outbox, ["line"])
-    : [];
+  const results = await importLines(
+    deps.sql,
+    op.workspaceId,
+    op.source as ImportSource,
+    batch.map(({ text }) => text),
+    deps.outbox,
+    ["line"],
+  );
   deps.onImported?.(op.workspaceId, results);
   for (const result of results) {
     if (result.outcome === "ERROR")
-      failures.push({ line: lineOf[result.index]!, errors: result.errors.map(({ code, message }) => ({ code, message })) });
+      failures.push({ line: batch[result.index]!.line, errors: result.errors.map(({ code, message }) => ({ code, message })) });
   }
   const count = (outcome: string) => results.filter((r) => r.outcome === outcome).length;
   return { failures, created: count("CREATED"), updated: count("UPDATED"), unchanged: count("UNCHANGED") };

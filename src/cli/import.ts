@@ -8,7 +8,7 @@ import { createInterface } from "node:readline";
 import cliProgress from "cli-progress";
 import { DEMO_WORKSPACE, ensureWorkspace } from "../db/workspaces.js";
 import { crossesStatisticsMark } from "../domain/statistics.js";
-import { bulkImportConcurrency, type ImportOutcome, type ImportSource, importPayloads } from "../services/imports.js";
+import { bulkImportConcurrency, type ImportOutcome, type ImportSource, importLines, importPayloads } from "../services/imports.js";
 import { sourceNamed } from "../sources/index.js";
 import type { TransactionalSql } from "../store/executor.js";
 import { refreshStatistics } from "../store/orders.js";
@@ -16,7 +16,8 @@ import { fail, openCliDatabase, parseCommandLine } from "./common.js";
 
 const USAGE = "usage: npm run import -- --source <malomo|flexport|storefront|trackmage> [--workspace <slug>] <file.json|file.ndjson>";
 
-type Item = { label: string; payload: unknown } | { label: string; unreadable: string };
+/** A payload, or an NDJSON line still unparsed (importLines parses only the lines it has not imported before). */
+type Item = { label: string; payload: unknown } | { label: string; line: string } | { label: string; unreadable: string };
 type Summary = Record<Exclude<ImportOutcome, "ERROR">, number> & { failed: Array<{ label: string; reason: string }> };
 
 /** Payloads imported together (importPayloads): a few statements per batch rather than per order. */
@@ -68,17 +69,18 @@ async function importBatch(
   items: Item[],
   summary: Summary,
 ) {
-  const readable: Array<{ label: string; payload: unknown }> = [];
+  const readable: Array<Exclude<Item, { unreadable: string }>> = [];
   for (const item of items) {
     if ("unreadable" in item) summary.failed.push({ label: item.label, reason: item.unreadable });
     else readable.push(item);
   }
-  const results = await importPayloads(
-    options.store,
-    options.workspaceId,
-    options.source,
-    readable.map((item) => item.payload),
-  );
+  // One file's items: all NDJSON lines, or all payloads of a .json file.
+  const lines = readable.flatMap((item) => ("line" in item ? [item.line] : []));
+  const payloads = readable.flatMap((item) => ("payload" in item ? [item.payload] : []));
+  const { store, workspaceId, source } = options;
+  const results = lines.length
+    ? await importLines(store, workspaceId, source, lines)
+    : await importPayloads(store, workspaceId, source, payloads);
   for (const [i, result] of results.entries()) {
     if (result.outcome === "ERROR")
       summary.failed.push({ label: readable[i]!.label, reason: result.errors.map((e) => e.message).join("; ") });
@@ -94,12 +96,7 @@ async function* readItems(file: string, onBytes: (bytes: number) => void): Async
     for await (const line of lines) {
       number++;
       onBytes(stream.bytesRead);
-      if (!line.trim()) continue;
-      try {
-        yield { label: `line ${number}`, payload: JSON.parse(line) };
-      } catch (error) {
-        yield { label: `line ${number}`, unreadable: `not valid JSON (${(error as Error).message})` };
-      }
+      if (line.trim()) yield { label: `line ${number}`, line };
     }
     return;
   }

@@ -14,7 +14,7 @@ import { createWebhookDispatcher, type WebhookDispatcher } from "../outbox/dispa
 import { createOutbox, type Outbox } from "../outbox/index.js";
 import { noMetrics, outboundMetrics } from "../outbox/metrics.js";
 import { sendSourceWrite } from "../outbox/source-writer.js";
-import { bulkImportConcurrency, type ImportResult, type ImportSource } from "../services/imports.js";
+import { bulkImportConcurrency, type ImportedOrder, type ImportResult, type ImportSource } from "../services/imports.js";
 import { type PullSummary, pullSource } from "../services/pull.js";
 import { schedulePulls } from "./pull-schedule.js";
 import { QUEUES, startJobQueue } from "./queue.js";
@@ -34,7 +34,11 @@ export type Outbound = {
 export async function startOutbound(
   db: Database,
   config: Config,
-  options: { logger: Logger; registry?: Registry; onImported?: (workspaceId: string, results: ImportResult[]) => void },
+  options: {
+    logger: Logger;
+    registry?: Registry;
+    onImported?: (workspaceId: string, results: ReadonlyArray<ImportResult<ImportedOrder>>) => void;
+  },
 ): Promise<Outbound> {
   const { logger } = options;
   const jobs = await startJobQueue(db, config, logger);

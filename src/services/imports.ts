@@ -14,6 +14,7 @@ import { type OrderChange, type Outbox, type ShipmentStatusChange, silentOutbox 
 import { MAPPING_VERSION, mappers, SourcePayloadError } from "../sources/index.js";
 import type { Sql, TransactionalSql } from "../store/executor.js";
 import { orderColumns } from "../store/order-fields.js";
+import type { ImportedOrder } from "../store/orders.js";
 import * as store from "../store/orders.js";
 import { inTransaction, isUniqueViolation, Refusal } from "../store/transaction.js";
 
@@ -25,11 +26,12 @@ export function bulkImportConcurrency(database: "postgres" | "pglite"): number {
 }
 
 export type ImportOutcome = "CREATED" | "UPDATED" | "UNCHANGED" | "ERROR";
-export type { ShipmentStatusChange };
-export type ImportResult = {
+export type { ImportedOrder, ShipmentStatusChange };
+/** What became of one payload; `order` is the whole order, or for an NDJSON line which order it is. */
+export type ImportResult<O extends ImportedOrder = Order> = {
   index: number;
   outcome: ImportOutcome;
-  order: Order | null;
+  order: O | null;
   errors: UserError[];
   /** Shipments whose status the import moved (for subscribers). */
   statusChanges?: ShipmentStatusChange[];
@@ -49,7 +51,7 @@ export function isImportSource(source: OrderSource): source is ImportSource {
  * tracking codes another order may hold) go one by one, `concurrency` at a
  * time, each in its own transaction, after the batch's new orders committed.
  */
-export async function importPayloads(
+export function importPayloads(
   sql: TransactionalSql,
   workspaceId: string,
   source: ImportSource,
@@ -58,24 +60,102 @@ export async function importPayloads(
   path: string[] = ["payloads"],
   concurrency = 1,
 ): Promise<ImportResult[]> {
-  const results: ImportResult[] = new Array(payloads.length);
-  const hashes = payloads.map((payload) => importHash(source, payload));
-  // A payload that an order was last imported from is unchanged, found by its
-  // hash without being mapped; unless an earlier payload of the batch (which
-  // goes first) is for the same order.
-  const held = payloads.length > 1 ? await store.ordersByImportHashes(sql, workspaceId, source, hashes) : new Map<string, Order>();
+  const items = payloads.map((payload) => ({ payload, lineHash: null }));
+  return importItems(sql, workspaceId, source, items, store.ordersByImportHashes, outbox, path, concurrency);
+}
+
+/**
+ * Imports NDJSON lines as importPayloads imports payloads, but a line its
+ * order was last imported from is UNCHANGED by the line's hash, before it is
+ * parsed; a line that is not JSON is an ERROR of its own. An UNCHANGED
+ * result tells only which order it is.
+ */
+export function importLines(
+  sql: TransactionalSql,
+  workspaceId: string,
+  source: ImportSource,
+  lines: readonly string[],
+  outbox: Outbox = silentOutbox,
+  path: string[] = ["lines"],
+  concurrency = 1,
+): Promise<ImportResult<ImportedOrder>[]> {
+  const items = lines.map((line) => ({ line, lineHash: lineHashOf(source, line) }));
+  return importItems(sql, workspaceId, source, items, store.importedOrdersByHashes, outbox, path, concurrency);
+}
+
+/** A payload, or the NDJSON line it is still written as (with that line's hash). */
+type Item = { payload?: unknown; line?: string; lineHash: string | null };
+
+async function importItems<O extends ImportedOrder>(
+  sql: TransactionalSql,
+  workspaceId: string,
+  source: ImportSource,
+  items: Item[],
+  ordersByHashes: (
+    sql: Sql,
+    workspaceId: string,
+    source: ImportSource,
+    hashes: string[],
+    column?: "importLineHash",
+  ) => Promise<Map<string, O>>,
+  outbox: Outbox,
+  path: string[],
+  concurrency: number,
+): Promise<ImportResult<O | Order>[]> {
+  const results: ImportResult<O | Order>[] = new Array(items.length);
+  const hashes: Array<string | undefined> = new Array(items.length);
+  const many = items.length > 1;
+  // The line or payload an order was last imported from is unchanged, found
+  // by its hash without being parsed or mapped; unless an earlier payload of
+  // the batch (which goes first) is for the same order.
+  const lineHashes = items.flatMap((item) => (item.lineHash ? [item.lineHash] : []));
+  const heldLines =
+    many && lineHashes.length ? await ordersByHashes(sql, workspaceId, source, lineHashes, "importLineHash") : new Map<string, O>();
+  /** Parses the item's line, if it has one, and hashes its payload; false when the line is not JSON. */
+  const read = (index: number): boolean => {
+    const item = items[index]!;
+    if (item.line !== undefined) {
+      try {
+        item.payload = JSON.parse(item.line);
+      } catch (error) {
+        const message = `not valid JSON (${(error as Error).message})`;
+        results[index] = {
+          index,
+          outcome: "ERROR",
+          order: null,
+          errors: [{ code: "VALIDATION", message, path: [...path, String(index)] }],
+        };
+        return false;
+      }
+      item.line = undefined;
+    }
+    hashes[index] = hashOf(source, item.payload);
+    return true;
+  };
+  const heldLine = (index: number) => heldLines.get(items[index]!.lineHash ?? "");
+  const parsed = items.map((_, index) => index).filter((index) => !heldLine(index) && read(index));
+  const held = many
+    ? await ordersByHashes(
+        sql,
+        workspaceId,
+        source,
+        parsed.map((index) => hashes[index]!),
+      )
+    : new Map<string, O>();
+  const heldOrder = (index: number) => heldLine(index) ?? held.get(hashes[index] ?? "");
   const mapped: Mapped[] = [];
   const map = (index: number) => {
-    const result = mapPayload(source, payloads[index], [...path, String(index)]);
+    if (hashes[index] === undefined && !read(index)) return;
+    const result = mapPayload(source, items[index]!.payload, [...path, String(index)]);
     if ("errors" in result) results[index] = { index, outcome: "ERROR", order: null, errors: result.errors };
-    else mapped.push({ index, input: result.input, hash: hashes[index]! });
+    else mapped.push({ index, input: result.input, hash: hashes[index]!, lineHash: items[index]!.lineHash });
   };
-  for (let index = 0; index < payloads.length; index++) if (!held.has(hashes[index]!)) map(index);
+  for (const index of parsed) if (!heldOrder(index)) map(index);
   const firstIndexOf = new Map<string, number>();
   for (const { index, input } of mapped)
     if (input.externalId && !firstIndexOf.has(input.externalId)) firstIndexOf.set(input.externalId, index);
-  for (let index = 0; index < payloads.length; index++) {
-    const order = held.get(hashes[index]!);
+  for (let index = 0; index < items.length; index++) {
+    const order = results[index] ? undefined : heldOrder(index);
     if (!order) continue;
     if ((firstIndexOf.get(order.externalId!) ?? Infinity) < index) map(index);
     else results[index] = { index, outcome: "UNCHANGED", order, errors: [] };
@@ -85,15 +165,17 @@ export async function importPayloads(
   let next = 0;
   const worker = async () => {
     while (next < oneByOne.length) {
-      const { index, input, hash } = oneByOne[next++]!;
-      results[index] = { index, ...(await importMapped(sql, workspaceId, input, hash, [...path, String(index)], outbox)) };
+      const { index, ...item } = oneByOne[next++]!;
+      results[index] = { index, ...(await importMapped(sql, workspaceId, item, [...path, String(index)], outbox)) };
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, oneByOne.length) }, worker));
   return results;
 }
 
-type Mapped = { index: number; input: OrderInput; hash: string };
+/** A payload mapped to its canonical order, with the hashes of what it came as. */
+type Mapped = { index: number } & Imported;
+type Imported = { input: OrderInput; hash: string; lineHash: string | null };
 
 /**
  * The batch part of importPayloads: fills `results` for what it settles and
@@ -105,7 +187,7 @@ async function importTogether(
   source: ImportSource,
   mapped: readonly Mapped[],
   outbox: Outbox,
-  results: ImportResult[],
+  results: ImportResult<ImportedOrder>[],
 ): Promise<Mapped[]> {
   if (mapped.length < 2) return [...mapped];
   const externalIds = [...new Set(mapped.flatMap((m) => (m.input.externalId ? [m.input.externalId] : [])))];
@@ -149,7 +231,7 @@ async function importTogether(
       const orders = await store.insertOrders(
         tx,
         workspaceId,
-        fresh.map(({ input, hash }) => ({ input: withImportEvent(input), importHash: hash })),
+        fresh.map(({ input, hash, lineHash }) => ({ input: withImportEvent(input), importHash: hash, importLineHash: lineHash })),
       );
       await outbox.recordAll(
         tx,
@@ -175,10 +257,18 @@ const byExternalId = (a: string | null | undefined, b: string | null | undefined
 
 /**
  * What tells a payload from another: a hash of the native payload (keys in
- * any order) and of the mapping's version.
+ * any order), or of the NDJSON line as written, and of the mapping's version.
  */
-function importHash(source: ImportSource, payload: unknown): string {
-  return createHash("sha256").update(`${MAPPING_VERSION}\u0000${source}\u0000`).update(stableJson(payload)).digest("hex");
+function hashOf(source: ImportSource, payload: unknown): string {
+  return hashText(source, stableJson(payload));
+}
+
+function lineHashOf(source: ImportSource, line: string): string {
+  return hashText(source, `line\u0000${line}`);
+}
+
+function hashText(source: ImportSource, text: string): string {
+  return createHash("sha256").update(`${MAPPING_VERSION}\u0000${source}\u0000`).update(text).digest("hex");
 }
 
 /** The canonical order, or the payload's mapping errors. */
@@ -207,15 +297,14 @@ export async function importPayload(
 ): Promise<Omit<ImportResult, "index">> {
   const mapped = mapPayload(source, payload, path);
   if ("errors" in mapped) return { outcome: "ERROR", order: null, errors: mapped.errors };
-  return importMapped(sql, workspaceId, mapped.input, importHash(source, payload), path, outbox);
+  return importMapped(sql, workspaceId, { input: mapped.input, hash: hashOf(source, payload), lineHash: null }, path, outbox);
 }
 
 /** One mapped payload in its own transaction. */
 async function importMapped(
   sql: TransactionalSql,
   workspaceId: string,
-  input: OrderInput,
-  hash: string,
+  imported: Imported,
   path: string[],
   outbox: Outbox,
 ): Promise<Omit<ImportResult, "index">> {
@@ -223,7 +312,7 @@ async function importMapped(
   for (let attempt = 0; ; attempt++) {
     try {
       const result = await inTransaction(sql, async (tx) => {
-        const upserted = await upsert(tx, workspaceId, input, hash, path);
+        const upserted = await upsert(tx, workspaceId, imported, path);
         const change = upserted.outcome === "UNCHANGED" ? null : importChange(workspaceId, upserted);
         if (change) await outbox.record(tx, change);
         return ok(upserted);
@@ -273,14 +362,16 @@ const takenBy =
     path,
   });
 
-async function upsert(tx: Sql, workspaceId: string, input: OrderInput, hash: string, path: string[]) {
+async function upsert(tx: Sql, workspaceId: string, { input, hash, lineHash }: Imported, path: string[]) {
   const existing = input.externalId ? await store.lockOrderByExternalId(tx, workspaceId, input.source, input.externalId) : null;
   if (existing?.importHash === hash) return { outcome: "UNCHANGED" as const, order: existing, errors: [] };
 
   if (!existing) {
     const taken = await store.findTakenTrackingCode(tx, workspaceId, input.shipments ?? [], null);
     if (taken) throw new Refusal([takenBy(path)(taken.shipment)]);
-    const [order] = await store.insertOrders(tx, workspaceId, [{ input: withImportEvent(input), importHash: hash }]);
+    const [order] = await store.insertOrders(tx, workspaceId, [
+      { input: withImportEvent(input), importHash: hash, importLineHash: lineHash },
+    ]);
     return { outcome: "CREATED" as const, order: order!, errors: [] };
   }
 
@@ -308,6 +399,7 @@ async function upsert(tx: Sql, workspaceId: string, input: OrderInput, hash: str
         shippedAt: input.shippedAt ?? derived.shippedAt,
         deliveredAt: input.deliveredAt ?? derived.deliveredAt,
         importHash: hash,
+        importLineHash: lineHash,
         // The source's newer word replaces what was changed here without it.
         localOnlyFields: [],
         // A cancel the source reports settles one waiting on its answer.

@@ -13,7 +13,7 @@ import { decryptSecret } from "../outbound/secrets.js";
 import type { Outbox } from "../outbox/index.js";
 import { SourcePayloadError } from "../sources/common.js";
 import type { TransactionalSql } from "../store/executor.js";
-import { type ImportResult, type ImportSource, importPayloads } from "./imports.js";
+import { type ImportedOrder, type ImportResult, type ImportSource, importPayloads } from "./imports.js";
 
 export type PullDeps = {
   prisma: PrismaClient;
@@ -25,7 +25,7 @@ export type PullDeps = {
   /** Pages imported side by side (bulkImportConcurrency). */
   concurrency: number;
   /** Called after each page with its import results (for subscribers). */
-  onImported?(workspaceId: string, results: ImportResult[]): void;
+  onImported?(workspaceId: string, results: ReadonlyArray<ImportResult<ImportedOrder>>): void;
 };
 
 export type PullSummary = {

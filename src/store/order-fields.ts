@@ -12,6 +12,7 @@ export type OrderColumns = Omit<
   | "source"
   | "externalId"
   | "importHash"
+  | "importLineHash"
   | "createdAt"
   | "updatedAt"
   | "version"

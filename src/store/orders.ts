@@ -79,21 +79,45 @@ export function ordersByExternalIds(sql: Sql, workspaceId: string, source: Order
   );
 }
 
-/** The orders of a source last imported from a payload with one of these hashes, by hash (orders without an external id are never matched again). */
+/** What an import needs of an order it finds unchanged: which order it is. */
+export type ImportedOrder = Pick<Order, "id" | "externalId">;
+type ImportHashColumn = "importHash" | "importLineHash";
+
+/**
+ * The orders of a source last imported from a payload with one of these
+ * hashes (`importHash`) or from an NDJSON line with one (`importLineHash`),
+ * by hash; orders without an external id are never matched again.
+ */
 export async function ordersByImportHashes(
   sql: Sql,
   workspaceId: string,
   source: OrderSource,
   hashes: readonly string[],
+  column: ImportHashColumn = "importHash",
 ): Promise<Map<string, Order>> {
-  const query = q
+  const rows = await run(sql, byImportHashes(workspaceId, source, hashes, column).selectAll());
+  return new Map(rows.map((order) => [order[column]!, order]));
+}
+
+/** ordersByImportHashes, with only which orders they are: reading whole rows was most of finding a batch unchanged. */
+export async function importedOrdersByHashes(
+  sql: Sql,
+  workspaceId: string,
+  source: OrderSource,
+  hashes: readonly string[],
+  column: ImportHashColumn = "importHash",
+): Promise<Map<string, ImportedOrder>> {
+  const rows = await run(sql, byImportHashes(workspaceId, source, hashes, column).select(["id", "externalId", column]));
+  return new Map(rows.map((order) => [order[column]!, { id: order.id, externalId: order.externalId }]));
+}
+
+function byImportHashes(workspaceId: string, source: OrderSource, hashes: readonly string[], column: ImportHashColumn) {
+  return q
     .selectFrom("order")
-    .selectAll()
     .where("workspaceId", "=", workspaceId)
-    .where("importHash", "=", anyOf([...new Set(hashes)]))
+    .where(column, "=", anyOf([...new Set(hashes)]))
     .where("source", "=", source)
     .where("externalId", "is not", null);
-  return new Map((await run(sql, query)).map((order) => [order.importHash!, order]));
 }
 
 type OrderChanges = Omit<Updateable<Database["order"]>, "meta" | "id" | "version" | "updatedAt"> & { meta?: unknown };
@@ -182,11 +206,7 @@ export async function insertOrder(tx: Sql, workspaceId: string, input: OrderInpu
  * there are (an INSERT per table, as data-modifying CTEs: the foreign keys
  * are checked once the statement is done); returns them in the order given.
  */
-export async function insertOrders(
-  tx: Sql,
-  workspaceId: string,
-  orders: ReadonlyArray<{ input: OrderInput; importHash?: string }>,
-): Promise<Order[]> {
+export async function insertOrders(tx: Sql, workspaceId: string, orders: ReadonlyArray<NewOrder>): Promise<Order[]> {
   if (!orders.length) return [];
   const rows = newOrderRows(workspaceId, orders);
   const children = [
@@ -238,9 +258,12 @@ export function insertInto<T extends TableName>(table: T, rows: ReadonlyArray<Ne
 }
 
 /** The rows of new orders, table by table (also what the bench's write floor loads). */
-export function newOrderRows(workspaceId: string, orders: ReadonlyArray<{ input: OrderInput; importHash?: string }>) {
+/** A new order: its input, and for an imported one the hashes of what it was imported from. */
+export type NewOrder = { input: OrderInput; importHash?: string; importLineHash?: string | null };
+
+export function newOrderRows(workspaceId: string, orders: ReadonlyArray<NewOrder>) {
   const addresses = addressBatch(workspaceId);
-  const rows = orders.map(({ input, importHash }) => orderRows(workspaceId, input, importHash ?? null, addresses.add));
+  const rows = orders.map((order) => orderRows(workspaceId, order, addresses.add));
   return {
     addresses: addresses.rows,
     orders: rows.map((r) => r.order),
@@ -254,8 +277,7 @@ export function newOrderRows(workspaceId: string, orders: ReadonlyArray<{ input:
 /** An order's rows: the order, its line items, shipments with scans, and events (addresses go to `addAddress`). */
 function orderRows(
   workspaceId: string,
-  input: OrderInput,
-  importHash: string | null,
+  { input, importHash, importLineHash }: NewOrder,
   addAddress: (address: AddressInput | null | undefined) => string | null,
 ) {
   const orderId = newId();
@@ -277,7 +299,8 @@ function orderRows(
     shippedAt,
     deliveredAt: input.deliveredAt ?? dates.deliveredAt,
     createdAt: input.createdAt ?? new Date(),
-    importHash,
+    importHash: importHash ?? null,
+    importLineHash: importLineHash ?? null,
   };
   return { order, lineItems, shipments, events: eventRows(owner, input.events ?? []) };
 }

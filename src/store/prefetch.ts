@@ -33,6 +33,7 @@ export const ORDER: Table<Order> = {
     sourceOrderId: "source_order_id",
     sourceUpdatedAt: "source_updated_at",
     importHash: "import_hash",
+    importLineHash: "import_line_hash",
     number: "number",
     email: "email",
     phone: "phone",
