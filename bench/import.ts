@@ -2,7 +2,7 @@
 
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApiKey } from "../src/auth/api-keys.js";
@@ -52,6 +52,7 @@ export async function importBench(count = 10_000): Promise<ImportBenchResult[]> 
 /** One NDJSON file of native orders per source in `dir`, `count` in all, as a source's export would be; where each is. */
 export async function writeSourceFiles(dir: string, count: number, tag = "bench") {
   const fileOf = (source: ImportSource) => join(dir, `${source.toLowerCase()}.ndjson`);
+  await mkdir(dir, { recursive: true });
   for (const source of IMPORT_SOURCES) {
     const out = createWriteStream(fileOf(source));
     for (let n = 0; n < count / IMPORT_SOURCES.length; n++) {

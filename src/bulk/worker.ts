@@ -23,6 +23,7 @@ import type { BulkOperation, Prisma, PrismaClient } from "../generated/prisma/cl
 import { type AttemptJob, type JobQueue, QUEUES } from "../jobs/queue.js";
 import type { Outbox } from "../outbox/index.js";
 import { type ImportedOrder, type ImportResult, type ImportSource, importLines } from "../services/imports.js";
+import { recordImportBatch } from "../store/bulk-operations.js";
 import type { Sql, TransactionalSql } from "../store/executor.js";
 import { type DocumentRelation, orderDocumentText, orderIdsAfter } from "../store/order-documents.js";
 import { refreshStatistics } from "../store/orders.js";
@@ -230,25 +231,10 @@ async function importSlice(deps: BulkDeps, op: BulkOperation, deadline: number):
   const record = async (end: ImportCursor, outcome: BatchOutcome): Promise<boolean> => {
     const before = cursor.line;
     cursor = end;
-    const counted = deps.prisma.bulkOperation.updateMany({
-      where: { id: op.id, status: "RUNNING" },
-      data: {
-        cursor,
-        objectCount: cursor.line,
-        failedCount: { increment: outcome.failures.length },
-        createdCount: { increment: outcome.created },
-        updatedCount: { increment: outcome.updated },
-        unchangedCount: { increment: outcome.unchanged },
-      },
-    });
-    const failed = deps.prisma.bulkOperationError.createMany({
-      data: outcome.failures.map((f) => ({ operationId: op.id, ...f })),
-      skipDuplicates: true,
-    });
-    const { count } = outcome.failures.length ? (await deps.prisma.$transaction([failed, counted]))[1] : await counted;
+    const running = await recordImportBatch(deps.sql, op.id, { cursor, ...outcome });
     // As npm run import does: the planner learns how big the tables got at 5,000 lines, then each time they quadrupled.
     if (crossesStatisticsMark(before, end.line)) await refreshStatistics(deps.sql);
-    return count > 0;
+    return running;
   };
   /** Waits for the oldest batch and queues its record behind the others. */
   const finishOldest = async () => {

@@ -21,6 +21,8 @@ import {
 import type {
   Address,
   ApiKey,
+  BulkOperation,
+  BulkOperationError,
   IdempotencyKey,
   LineItem,
   Order,
@@ -79,6 +81,11 @@ export type Database = {
   webhookAttempt: Table<WebhookAttempt, never>;
   /** tx_id (xid8) is not a model field: the feed's statements name it in SQL. */
   webhookEvent: Table<WebhookEvent, "seq">;
+  bulkOperation: Table<
+    BulkOperation,
+    "status" | "include" | "objectCount" | "failedCount" | "createdCount" | "updatedCount" | "unchangedCount" | "createdAt"
+  >;
+  bulkOperationError: Table<BulkOperationError, never>;
 };
 export type TableName = keyof Database;
 export type NewRow<T extends TableName> = Insertable<Database[T]>;
