@@ -1,8 +1,8 @@
 // A bulk import's progress, recorded after each batch of lines in one
 // statement: its failed lines and its counts.
-import { sql as rawSql } from "kysely";
+import { type ExpressionBuilder, sql as rawSql } from "kysely";
 import type { Sql } from "./executor.js";
-import { json, q, run } from "./schema.js";
+import { type Database, json, q, run } from "./schema.js";
 
 export type ImportBatchRecord = {
   /** Where the next batch starts: its line number and byte offset in the file. */
@@ -14,47 +14,45 @@ export type ImportBatchRecord = {
 };
 
 /**
- * Records a batch of a running import: its counts added to the operation's,
- * and its failed lines (a line recorded before, by a batch imported again
- * after a restart, is kept as it was). False when the operation is no longer
- * running (cancelled): then nothing is recorded.
+ * Records a batch of a running import: its failed lines, and its counts added
+ * to the operation's. A line recorded as failed before (a batch imported
+ * again after a restart) is neither stored nor counted twice. False when the
+ * operation is no longer running (cancelled): then nothing is recorded.
  */
 export async function recordImportBatch(sql: Sql, operationId: string, batch: ImportBatchRecord): Promise<boolean> {
   const lines = batch.failures.map((failure) => failure.line);
   const errors = batch.failures.map((failure) => failure.errors);
+  const running = (eb: ExpressionBuilder<Database, "bulkOperation">) =>
+    eb.and([eb("bulkOperation.id", "=", operationId), eb("bulkOperation.status", "=", "RUNNING")]);
   const statement = q
-    .with("counted", (db) =>
-      db
-        .updateTable("bulkOperation")
-        .set((eb) => ({
-          cursor: json(batch.cursor),
-          objectCount: batch.cursor.line,
-          failedCount: eb("failedCount", "+", batch.failures.length),
-          createdCount: eb("createdCount", "+", batch.created),
-          updatedCount: eb("updatedCount", "+", batch.updated),
-          unchangedCount: eb("unchangedCount", "+", batch.unchanged),
-        }))
-        .where("id", "=", operationId)
-        .where("status", "=", "RUNNING")
-        .returning("id"),
-    )
     .with("failed", (db) =>
       db
         .insertInto("bulkOperationError")
         .columns(["operationId", "line", "errors"])
         .expression((eb) =>
           eb
-            .selectFrom("counted")
+            .selectFrom("bulkOperation")
             // Paired row by row: set-returning functions in one select list advance together.
             .select([
-              "counted.id",
+              "bulkOperation.id",
               rawSql<number>`unnest(${lines}::int[])`.as("line"),
               rawSql<unknown>`jsonb_array_elements(${JSON.stringify(errors)}::jsonb)`.as("errors"),
-            ]),
+            ])
+            .where(running),
         )
-        .onConflict((oc) => oc.doNothing()),
+        .onConflict((oc) => oc.doNothing())
+        .returning("line"),
     )
-    .selectFrom("counted")
-    .select("id");
+    .updateTable("bulkOperation")
+    .set((eb) => ({
+      cursor: json(batch.cursor),
+      objectCount: batch.cursor.line,
+      failedCount: eb("failedCount", "+", eb.selectFrom("failed").select(eb.fn.countAll<number>().as("count"))),
+      createdCount: eb("createdCount", "+", batch.created),
+      updatedCount: eb("updatedCount", "+", batch.updated),
+      unchangedCount: eb("unchangedCount", "+", batch.unchanged),
+    }))
+    .where(running)
+    .returning("id");
   return (await run(sql, statement)).length > 0;
 }
