@@ -14,7 +14,6 @@ import { type OrderChange, type Outbox, type ShipmentStatusChange, silentOutbox 
 import { MAPPING_VERSION, mappers, SourcePayloadError } from "../sources/index.js";
 import type { Sql, TransactionalSql } from "../store/executor.js";
 import { orderColumns } from "../store/order-fields.js";
-import type { ImportedOrder } from "../store/orders.js";
 import * as store from "../store/orders.js";
 import { inTransaction, isUniqueViolation, Refusal } from "../store/transaction.js";
 
@@ -26,7 +25,8 @@ export function bulkImportConcurrency(database: "postgres" | "pglite"): number {
 }
 
 export type ImportOutcome = "CREATED" | "UPDATED" | "UNCHANGED" | "ERROR";
-export type { ImportedOrder, ShipmentStatusChange };
+export type { ShipmentStatusChange };
+export type ImportedOrder = store.ImportedOrder;
 /** What became of one payload; `order` is the whole order, or for an NDJSON line which order it is. */
 export type ImportResult<O extends ImportedOrder = Order> = {
   index: number;

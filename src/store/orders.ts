@@ -257,10 +257,10 @@ export function insertInto<T extends TableName>(table: T, rows: ReadonlyArray<Ne
   return rawSql`INSERT INTO ${into} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${into}, ${JSON.stringify(objects)}::json)`;
 }
 
-/** The rows of new orders, table by table (also what the bench's write floor loads). */
 /** A new order: its input, and for an imported one the hashes of what it was imported from. */
 export type NewOrder = { input: OrderInput; importHash?: string; importLineHash?: string | null };
 
+/** The rows of new orders, table by table (also what the bench's write floor loads). */
 export function newOrderRows(workspaceId: string, orders: ReadonlyArray<NewOrder>) {
   const addresses = addressBatch(workspaceId);
   const rows = orders.map((order) => orderRows(workspaceId, order, addresses.add));
