@@ -6,6 +6,7 @@
 import type { Config } from "../config.js";
 import { connectors, sourceHeaders, sourceLabel, sourceUrl } from "../connectors/index.js";
 import { remoteErrorMessage } from "../domain/delivery.js";
+import { crossesStatisticsMark } from "../domain/statistics.js";
 import { fail, ok, type Result, type UserError } from "../domain/user-error.js";
 import type { PrismaClient, SourceConnection } from "../generated/prisma/client.js";
 import { OutboundError, type OutboundHttp } from "../outbound/http.js";
@@ -13,6 +14,7 @@ import { decryptSecret } from "../outbound/secrets.js";
 import type { Outbox } from "../outbox/index.js";
 import { SourcePayloadError } from "../sources/common.js";
 import type { TransactionalSql } from "../store/executor.js";
+import { refreshStatistics } from "../store/orders.js";
 import { type ImportedOrder, type ImportResult, type ImportSource, importPayloads } from "./imports.js";
 
 export type PullDeps = {
@@ -71,6 +73,7 @@ export async function pullSource(deps: PullDeps, workspaceId: string, source: Im
   const finishOldest = async () => {
     const page = importing.shift()!;
     const results = await page.results;
+    const before = totals.created + totals.updated + totals.unchanged + totals.failed;
     for (const result of results) {
       if (result.outcome === "ERROR") totals.failed++;
       else totals[result.outcome === "CREATED" ? "created" : result.outcome === "UPDATED" ? "updated" : "unchanged"]++;
@@ -81,6 +84,8 @@ export async function pullSource(deps: PullDeps, workspaceId: string, source: Im
     await deps.prisma.$executeRaw`
       UPDATE source_connection SET pull_position = ${position}, pull_lease_until = now() + ${lease}::interval
       WHERE id = ${connection.id}::uuid`;
+    // A long pull is a bulk load: the planner learns how big the tables got, as for npm run import.
+    if (crossesStatisticsMark(before, before + results.length)) await refreshStatistics(deps.store);
   };
   try {
     let from = position;
