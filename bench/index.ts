@@ -341,7 +341,7 @@ log(
     `${Math.round(hooks.ordersPerSecond)} orders/s; / write floor ${(hooks.ordersPerSecond / floor.ordersPerSecond).toFixed(2)}.`,
 );
 // ---- outbound: pull and partner webhooks
-const outbound = await outboundBench(OUTBOUND_ORDERS);
+const outbound = await outboundBench(OUTBOUND_ORDERS, IMPORT_ORDERS);
 log();
 log(
   `9. Pull: ${outbound.orders} Malomo orders from a local stand-in (pages of 100) in ${outbound.pullSeconds.toFixed(1)} s = ` +

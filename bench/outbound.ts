@@ -1,7 +1,10 @@
 // Outbound throughput: orders pulled from a local Malomo stand-in (pages of
-// 100 served from memory), and partner webhook deliveries to ten local
-// endpoints that answer 204 at once. The gateway runs in-process on a fresh
-// database. Deliveries are measured three ways:
+// 100 serialized beforehand, so serving one costs the bench next to
+// nothing), and partner webhook deliveries to ten local endpoints that answer
+// 204 at once. The gateway runs in-process on a fresh database. The pull is
+// timed last, into a workspace of its own, once the gateway has pulled and
+// delivered for a while: a running server is warm. Deliveries are measured
+// three ways:
 // - throughput: every pulled order changes, ten endpoints hear of each;
 // - latency: 50 order updates a second (500 deliveries a second) through the
 //   API, from each event's occurredAt (stamped in the writing transaction)
@@ -23,8 +26,11 @@ import { nativeOrder } from "./native-orders.js";
 const ENDPOINTS = 10;
 
 export type OutboundBenchResult = {
+  /** Orders pulled in the timed pull. */
   orders: number;
   pullSeconds: number;
+  /** Orders each delivery measurement changes. */
+  deliveryOrders: number;
   endpoints: number;
   /** All ten endpoints answering at once. */
   throughput: { deliveries: number; seconds: number; perSecond: number };
@@ -44,12 +50,25 @@ async function listen(handler: Parameters<typeof createServer>[1]) {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 
-export async function outboundBench(count: number): Promise<OutboundBenchResult> {
+/** A Malomo order list as the stand-in serves it: page bodies by the `next` cursor that asks for them ("" for the first). */
+function pagesOf(orders: Array<Record<string, unknown>>): Map<string, string> {
+  const pages = new Map<string, string>();
+  for (let start = 0; start < orders.length; start += 100) {
+    pages.set(start ? String(orders[start - 1]!.id) : "", JSON.stringify(orders.slice(start, start + 100)));
+  }
+  pages.set(orders.length ? String(orders.at(-1)!.id) : "", "[]");
+  return pages;
+}
+
+export async function outboundBench(count: number, pullCount: number): Promise<OutboundBenchResult> {
   let orders = Array.from({ length: count }, (_, n) => nativeOrder("MALOMO", n, "pull") as Record<string, unknown>);
+  // Order lists by the first segment of the path: /{list}/orders?next=...
+  const lists = new Map<string, Map<string, string>>([["hooks", pagesOf(orders)]]);
   const source = await listen((req, res) => {
-    const after = new URL(req.url!, "http://x").searchParams.get("next");
-    const start = after ? orders.findIndex((order) => order.id === after) + 1 : 0;
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(orders.slice(start, start + 100)));
+    const url = new URL(req.url!, "http://x");
+    const page = lists.get(url.pathname.split("/")[1]!)?.get(url.searchParams.get("next") ?? "");
+    if (page === undefined) res.writeHead(404).end();
+    else res.writeHead(200, { "content-type": "application/json" }).end(page);
   });
   let arrivals: Arrival[] = [];
   let slowEndpoint = -1;
@@ -80,13 +99,13 @@ export async function outboundBench(count: number): Promise<OutboundBenchResult>
   const gateway = await createGateway(config, db);
   const workspace = await ensureWorkspace(db.prisma, "bench-outbound");
   const deps = { prisma: db.prisma, store: db.sql, config };
-  await upsertSourceConnection(deps, workspace.id, { source: "MALOMO", baseUrl: source.url, apiToken: "bench-token" });
-
-  // Pull: every order is new.
-  const started = performance.now();
-  const pulled = await gateway.outbound.pull(workspace.id, "MALOMO");
-  const pullSeconds = (performance.now() - started) / 1000;
-  if (!pulled.ok || pulled.value.created !== count) throw new Error(`pull failed: ${JSON.stringify(pulled)}`);
+  /** Pulls the workspace's Malomo orders; throws unless `created` of them were new. */
+  const pull = async (workspaceId: string, created: number) => {
+    const pulled = await gateway.outbound.pull(workspaceId, "MALOMO");
+    if (!pulled.ok || pulled.value.created !== created) throw new Error(`pull failed: ${JSON.stringify(pulled)}`);
+  };
+  await upsertSourceConnection(deps, workspace.id, { source: "MALOMO", baseUrl: `${source.url}/hooks`, apiToken: "bench-token" });
+  await pull(workspace.id, count);
 
   for (let n = 0; n < ENDPOINTS; n++) {
     await createWebhookEndpoint(deps, workspace.id, { url: `${receiver.url}/hook/${n}`, topics: ["ORDER_UPDATED"] });
@@ -96,8 +115,9 @@ export async function outboundBench(count: number): Promise<OutboundBenchResult>
   const changeAll = async (endpoints: number, counted: (arrival: Arrival) => boolean) => {
     round++;
     orders = orders.map((order) => ({ ...order, email: `changed-${round}@example.com`, updated_at: `2026-12-0${round}T00:00:00Z` }));
+    lists.set("hooks", pagesOf(orders));
     arrivals = [];
-    await gateway.outbound.pull(workspace.id, "MALOMO");
+    await pull(workspace.id, 0);
     while (arrivals.filter(counted).length < count * endpoints) await new Promise((resolve) => setTimeout(resolve, 50));
     const kept = arrivals.filter(counted);
     return { deliveries: kept.length, seconds: (Math.max(...kept.map((a) => a.at)) - Math.min(...kept.map((a) => a.at))) / 1000 };
@@ -150,16 +170,24 @@ export async function outboundBench(count: number): Promise<OutboundBenchResult>
     ratio: nine.deliveries / nine.seconds / (throughput.perSecond * ((ENDPOINTS - 1) / ENDPOINTS)),
   };
 
+  // Pull, timed: every order is new, in a workspace with no webhook endpoints, as imports are measured.
+  const pulling = await ensureWorkspace(db.prisma, "bench-pull");
+  lists.set("pull", pagesOf(Array.from({ length: pullCount }, (_, n) => nativeOrder("MALOMO", n, "timed") as Record<string, unknown>)));
+  await upsertSourceConnection(deps, pulling.id, { source: "MALOMO", baseUrl: `${source.url}/pull`, apiToken: "bench-token" });
+  const started = performance.now();
+  await pull(pulling.id, pullCount);
+  const pullSeconds = (performance.now() - started) / 1000;
+
   await gateway.close();
   await db.close();
   source.server.close();
   receiver.server.closeAllConnections();
   receiver.server.close();
-  return { orders: count, pullSeconds, endpoints: ENDPOINTS, throughput, latency, isolation };
+  return { orders: pullCount, pullSeconds, deliveryOrders: count, endpoints: ENDPOINTS, throughput, latency, isolation };
 }
 
-// node --import tsx bench/outbound.ts [orders]: this section alone.
+// node --import tsx bench/outbound.ts [orders] [pulled orders]: this section alone.
 if (process.argv[1]?.endsWith("outbound.ts")) {
-  console.log(JSON.stringify(await outboundBench(Number(process.argv[2] ?? 2000)), null, 2));
+  console.log(JSON.stringify(await outboundBench(Number(process.argv[2] ?? 2000), Number(process.argv[3] ?? 10_000)), null, 2));
   process.exit(0);
 }
