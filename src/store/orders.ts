@@ -95,8 +95,8 @@ export async function ordersByImportHashes(
   hashes: readonly string[],
   column: ImportHashColumn = "importHash",
 ): Promise<Map<string, Order>> {
-  const rows = await run(sql, byImportHashes(workspaceId, source, hashes, column).selectAll());
-  return new Map(rows.map((order) => [order[column]!, order]));
+  const rows = await run(sql, byImportHashes(workspaceId, hashes, column).selectAll());
+  return new Map(rows.flatMap((order) => (order.source === source ? [[order[column]!, order]] : [])));
 }
 
 /** ordersByImportHashes, with only which orders they are: reading whole rows was most of finding a batch unchanged. */
@@ -107,16 +107,24 @@ export async function importedOrdersByHashes(
   hashes: readonly string[],
   column: ImportHashColumn = "importHash",
 ): Promise<Map<string, ImportedOrder>> {
-  const rows = await run(sql, byImportHashes(workspaceId, source, hashes, column).select(["id", "externalId", column]));
-  return new Map(rows.map((order) => [order[column]!, { id: order.id, externalId: order.externalId }]));
+  const rows = await run(sql, byImportHashes(workspaceId, hashes, column).select(["id", "externalId", "source", column]));
+  return new Map(
+    rows.flatMap((order) => (order.source === source ? [[order[column]!, { id: order.id, externalId: order.externalId }]] : [])),
+  );
 }
 
-function byImportHashes(workspaceId: string, source: OrderSource, hashes: readonly string[], column: ImportHashColumn) {
+/**
+ * The orders last imported from one of `hashes`. The hashes name their source,
+ * so the callers check it on the rows rather than in SQL: as a condition it
+ * would offer the planner the unique key's (workspace_id, source) prefix,
+ * which it takes over the hash index when its statistics predate the
+ * workspace's orders, and then reads every order of the source.
+ */
+function byImportHashes(workspaceId: string, hashes: readonly string[], column: ImportHashColumn) {
   return q
     .selectFrom("order")
     .where("workspaceId", "=", workspaceId)
     .where(column, "=", anyOf([...new Set(hashes)]))
-    .where("source", "=", source)
     .where("externalId", "is not", null);
 }
 
