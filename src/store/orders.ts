@@ -267,11 +267,11 @@ export function insertInto<T extends TableName>(table: T, rows: ReadonlyArray<Ne
  * A value is written as JSON.stringify writes it (undefined as null).
  */
 function rowsJson(rows: ReadonlyArray<object>, fields: string[], names: string[]): string {
-  const prefixes = names.map((name, i) => `${i ? "," : "{"}"${name}":`);
+  const prefixes = names.map((name, i) => `${i ? "," : ""}"${name}":`);
   let out = "[";
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r] as Record<string, unknown>;
-    if (r) out += ",";
+    out += r ? ",{" : "{";
     for (let i = 0; i < fields.length; i++) out += prefixes[i]! + jsonValue(row[fields[i]!]);
     out += "}";
   }
