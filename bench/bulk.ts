@@ -109,12 +109,12 @@ export async function bulkImportBench(count: number): Promise<{ http: BulkBenchR
 async function uploadFiles(dir: string, fileOf: (source: ImportSource) => string): Promise<BulkBenchResult> {
   const url = await freshDatabase("gateway_bench_bulk_import");
   const db = await openPostgres(url, { migrate: false });
-  const workspace = await ensureWorkspace(db.prisma, "bench");
+  const workspace = await ensureWorkspace(db.sql, "bench");
   const { key } = await createApiKey(db.prisma, workspace.id, "WRITE", { label: "bulk bench" });
   // The CLI path runs in this process, warm from the import section: the
   // server imports a few files of another workspace first, so that both are
   // compared warm.
-  const warmUp = await createApiKey(db.prisma, (await ensureWorkspace(db.prisma, "warm-up")).id, "WRITE", { label: "warm-up" });
+  const warmUp = await createApiKey(db.prisma, (await ensureWorkspace(db.sql, "warm-up")).id, "WRITE", { label: "warm-up" });
   await db.close();
   const server = await startChild(
     "gateway",
@@ -164,7 +164,7 @@ async function uploadFiles(dir: string, fileOf: (source: ImportSource) => string
 async function importFiles(fileOf: (source: ImportSource) => string): Promise<BulkBenchResult> {
   const db = await openPostgres(await freshDatabase("gateway_bench_bulk_import"), { migrate: false });
   try {
-    const workspace = await ensureWorkspace(db.prisma, "bench");
+    const workspace = await ensureWorkspace(db.sql, "bench");
     const run = await importSourceFiles(db.sql, workspace.id, fileOf);
     return { orders: run.counts.CREATED, seconds: run.seconds, ordersPerSecond: run.counts.CREATED / run.seconds, rss: run.rss };
   } finally {

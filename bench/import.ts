@@ -23,7 +23,7 @@ export async function importBench(count = 10_000): Promise<ImportBenchResult[]> 
   const dir = await mkdtemp(join(tmpdir(), "gateway-bench-"));
   const db = await openPostgres(url, { migrate: false });
   try {
-    const workspace = await ensureWorkspace(db.prisma, "bench");
+    const workspace = await ensureWorkspace(db.sql, "bench");
     const results: ImportBenchResult[] = [];
     const fileOf = await writeSourceFiles(dir, count);
     // The files twice: new orders, then the same payloads again (all UNCHANGED).
@@ -98,7 +98,7 @@ export async function importSourceFiles(sql: TransactionalSql, workspaceId: stri
 export async function webhookBench(count = 10_000, perBody = 500): Promise<{ orders: number; seconds: number; ordersPerSecond: number }> {
   const url = await freshDatabase("gateway_bench_webhooks");
   const db = await openPostgres(url, { migrate: false });
-  const workspace = await ensureWorkspace(db.prisma, "bench");
+  const workspace = await ensureWorkspace(db.sql, "bench");
   const { key } = await createApiKey(db.prisma, workspace.id, "WRITE", { label: "bench" });
   await db.close();
   const env = {

@@ -97,7 +97,7 @@ export async function outboundBench(count: number, pullCount: number): Promise<O
     JOB_POLL_SECONDS: "0.5",
   });
   const gateway = await createGateway(config, db);
-  const workspace = await ensureWorkspace(db.prisma, "bench-outbound");
+  const workspace = await ensureWorkspace(db.sql, "bench-outbound");
   const deps = { prisma: db.prisma, store: db.sql, config };
   /** Pulls the workspace's Malomo orders; throws unless `created` of them were new. */
   const pull = async (workspaceId: string, created: number) => {
@@ -171,7 +171,7 @@ export async function outboundBench(count: number, pullCount: number): Promise<O
   };
 
   // Pull, timed: every order is new, in a workspace with no webhook endpoints, as imports are measured.
-  const pulling = await ensureWorkspace(db.prisma, "bench-pull");
+  const pulling = await ensureWorkspace(db.sql, "bench-pull");
   lists.set("pull", pagesOf(Array.from({ length: pullCount }, (_, n) => nativeOrder("MALOMO", n, "timed") as Record<string, unknown>)));
   await upsertSourceConnection(deps, pulling.id, { source: "MALOMO", baseUrl: `${source.url}/pull`, apiToken: "bench-token" });
   const started = performance.now();

@@ -26,7 +26,7 @@ const TABLES = [
 export async function writeFloor(count = 10_000): Promise<{ orders: number; seconds: number; ordersPerSecond: number }> {
   const url = await freshDatabase("gateway_bench_write_floor");
   const db = await openPostgres(url, { migrate: false });
-  const workspaceId = (await ensureWorkspace(db.prisma, "bench")).id;
+  const workspaceId = (await ensureWorkspace(db.sql, "bench")).id;
   await db.close();
   const inputs = IMPORT_SOURCES.flatMap((source) =>
     Array.from({ length: count / IMPORT_SOURCES.length }, (_, n) => ({ input: withImportEvent(mappers[source](nativeOrder(source, n))) })),

@@ -88,7 +88,7 @@ export async function createGateway(
 ): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const events = createEvents(config.redisUrl);
-  const demo = await ensureWorkspace(db.prisma, DEMO_WORKSPACE, "Demo");
+  const demo = await ensureWorkspace(db.sql, DEMO_WORKSPACE, "Demo");
   if (config.demoData) await seedDemoData(db.sql, demo.id);
   const rateLimiter = createRateLimiter(config.limits.ratePerMinute, config.limits.publicRatePerMinute);
   // Identity providers' keys are fetched like any outbound call: never from a private address in production.
@@ -293,7 +293,7 @@ export async function startServer(config: Config, db?: Database): Promise<Runnin
   let demoKey: string | null = null;
   if (config.env !== "production") {
     // One live development key at a time: the previous start's is revoked.
-    const demo = await ensureWorkspace(database.prisma, DEMO_WORKSPACE, "Demo");
+    const demo = await ensureWorkspace(database.sql, DEMO_WORKSPACE, "Demo");
     await database.prisma.apiKey.updateMany({
       where: { workspaceId: demo.id, label: DEMO_KEY_LABEL, revokedAt: null },
       data: { revokedAt: new Date() },

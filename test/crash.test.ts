@@ -35,7 +35,7 @@ async function databaseWithKey() {
   const database = await createPostgresTestDatabase();
   cleanups.push(database.drop);
   const db = await openPostgres(database.url, { migrate: false });
-  const workspace = await ensureWorkspace(db.prisma, DEMO_WORKSPACE);
+  const workspace = await ensureWorkspace(db.sql, DEMO_WORKSPACE);
   const { key } = await createApiKey(db.prisma, workspace.id, "WRITE");
   return { url: database.url, db, workspaceId: workspace.id, key };
 }

@@ -106,11 +106,11 @@ export async function createTestGateway(config: Config = testConfig()): Promise<
       return result;
     },
     async keyFor(workspaceSlug, scope = "WRITE") {
-      const workspace = await ensureWorkspace(db.prisma, workspaceSlug);
+      const workspace = await ensureWorkspace(db.sql, workspaceSlug);
       return (await createApiKey(db.prisma, workspace.id, scope, { label: "test" })).key;
     },
     async seed(orders, workspaceSlug) {
-      const workspaceId = workspaceSlug ? (await ensureWorkspace(db.prisma, workspaceSlug)).id : gateway.demoWorkspaceId;
+      const workspaceId = workspaceSlug ? (await ensureWorkspace(db.sql, workspaceSlug)).id : gateway.demoWorkspaceId;
       const ids: string[] = [];
       for (const order of orders) {
         ids.push((await db.sql.transaction((tx) => insertOrder(tx, workspaceId, order))).id);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vites
 import { openPostgres } from "../src/db/index.js";
 import { projectRoot } from "../src/db/migrate.js";
 import { createGateway } from "../src/server.js";
+import type { Sql, TransactionalSql } from "../src/store/executor.js";
 import { createPostgresTestDatabase, createTestGateway, type TestGateway, testConfig } from "./helpers.js";
 import { type ServerProcess, type StartCommand, startServerProcess, stopServerProcess } from "./processes.js";
 
@@ -40,12 +41,16 @@ describe("readiness", () => {
     // GraphQL request gets a clear error instead of hanging.
     const away = await openPostgres("postgresql://postgres@127.0.0.1:1/none", { migrate: false });
     try {
-      const unready = await createGateway(testConfig({ jobs: { ...testConfig().jobs, enabled: false } }), {
-        ...away,
-        prisma: gw.db.prisma,
-        connection: gw.db.connection,
+      // Built while the database answers (it ensures the demo workspace), then the database goes.
+      let target: TransactionalSql = gw.db.sql;
+      const sql = Object.assign(((text, args, options) => target(text, args, options)) as Sql, {
+        transaction: <T>(work: (tx: Sql) => Promise<T>) => target.transaction(work),
+        dispose: async () => {},
       });
+      const going = { ...away, sql, readSql: sql, prisma: gw.db.prisma, connection: gw.db.connection };
+      const unready = await createGateway(testConfig({ jobs: { ...testConfig().jobs, enabled: false } }), going);
       onTestFinished(() => unready.close());
+      target = away.sql;
       const started = performance.now();
       const response = await unready.yoga.fetch("http://localhost/ready");
       expect(response.status).toBe(503);

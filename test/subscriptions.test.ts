@@ -229,7 +229,7 @@ describe.skipIf(!process.env.DATABASE_URL)("across instances through Redis", () 
     const database = await createPostgresTestDatabase();
     dropDatabase = database.drop;
     const db = await openPostgres(database.url, { migrate: false });
-    const workspace = await ensureWorkspace(db.prisma, DEMO_WORKSPACE);
+    const workspace = await ensureWorkspace(db.sql, DEMO_WORKSPACE);
     const { key } = await createApiKey(db.prisma, workspace.id, "WRITE");
     await db.close();
     const env = { DATABASE_URL: database.url, REDIS_URL: "redis://127.0.0.1:6379" };

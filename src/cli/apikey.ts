@@ -40,7 +40,7 @@ async function main() {
   const db = await openCliDatabase();
   try {
     if (command === "create") {
-      const workspace = await ensureWorkspace(db.prisma, slug!);
+      const workspace = await ensureWorkspace(db.sql, slug!);
       const { key, prefix } = await createApiKey(db.prisma, workspace.id, scope as "READ" | "WRITE" | "PUBLIC", {
         label: args.values.label,
         allowedOrigins: origins.origins,

@@ -49,7 +49,7 @@ async function main() {
 
   const db = await openCliDatabase();
   try {
-    const workspace = await ensureWorkspace(db.prisma, args.values.workspace ?? DEMO_WORKSPACE);
+    const workspace = await ensureWorkspace(db.sql, args.values.workspace ?? DEMO_WORKSPACE);
     const [{ total }] = (await run(
       db.sql,
       q

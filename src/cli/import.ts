@@ -129,7 +129,7 @@ async function main() {
 
   const db = await openCliDatabase();
   try {
-    const workspace = await ensureWorkspace(db.prisma, args.values.workspace ?? DEMO_WORKSPACE);
+    const workspace = await ensureWorkspace(db.sql, args.values.workspace ?? DEMO_WORKSPACE);
     const bar = process.stderr.isTTY
       ? new cliProgress.SingleBar(
           { format: "importing [{bar}] {percentage}% | {orders} orders | {eta_formatted} left", stream: process.stderr },

@@ -15,7 +15,7 @@ let gw: TestGateway;
 let workspaceId: string;
 beforeAll(async () => {
   gw = await createTestGateway();
-  workspaceId = (await ensureWorkspace(gw.db.prisma, "lookup-plans")).id;
+  workspaceId = (await ensureWorkspace(gw.db.sql, "lookup-plans")).id;
   const orders = (source: "MALOMO" | "API") =>
     Array.from({ length: 1000 }, (_, i) => ({
       input: numberedOrder(i, { source, externalId: `${source}-${i}`, sourceOrderId: `${source}-source-${i}` }),
