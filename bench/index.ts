@@ -344,9 +344,10 @@ log(
 const outbound = await outboundBench(OUTBOUND_ORDERS, IMPORT_ORDERS);
 log();
 log(
-  `9. Pull: ${outbound.orders} Malomo orders from a local stand-in (pages of 100) in ${outbound.pullSeconds.toFixed(1)} s = ` +
-    `${Math.round(outbound.orders / outbound.pullSeconds)} orders/s. Partner webhooks, ${outbound.endpoints} endpoints on a local receiver: ` +
-    `every order updated by a pull, ${outbound.throughput.deliveries} signed deliveries in ${outbound.throughput.seconds.toFixed(1)} s = ` +
+  `9. Pull: ${outbound.orders} Malomo orders from a local stand-in (pages of 100), into a workspace of their own on a server that has ` +
+    `pulled and delivered the measurements below, in ${outbound.pullSeconds.toFixed(1)} s = ${Math.round(outbound.orders / outbound.pullSeconds)} orders/s; ` +
+    `/ write floor ${(outbound.orders / outbound.pullSeconds / floor.ordersPerSecond).toFixed(2)}. Partner webhooks, ${outbound.endpoints} endpoints on a local receiver: ` +
+    `each of ${outbound.deliveryOrders} pulled orders updated by a pull, ${outbound.throughput.deliveries} signed deliveries in ${outbound.throughput.seconds.toFixed(1)} s = ` +
     `${Math.round(outbound.throughput.perSecond)} deliveries/s. At ${Math.round(outbound.latency.perSecond)} deliveries/s (50 updateOrder calls a second), ` +
     `event to arrival p50 ${outbound.latency.p50Ms} ms, p99 ${outbound.latency.p99Ms} ms, max ${outbound.latency.maxMs} ms. ` +
     `With one endpoint answering after 5 s, the other nine took ${outbound.isolation.deliveries} deliveries at ` +
