@@ -84,7 +84,7 @@ export async function importSourceFiles(sql: TransactionalSql, workspaceId: stri
         rss.peakMb = Math.max(rss.peakMb, mb());
       },
     });
-    if (summary.failed.length) throw new Error(`bench import failed: ${JSON.stringify(summary.failed.slice(0, 3))}`);
+    if (summary.failed) throw new Error(`bench import failed: ${JSON.stringify(summary.failures.slice(0, 3))}`);
     for (const outcome of ["CREATED", "UPDATED", "UNCHANGED"] as const) counts[outcome] += summary[outcome];
   }
   rss.endMb = mb();

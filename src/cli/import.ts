@@ -16,9 +16,17 @@ import { fail, openCliDatabase, parseCommandLine } from "./common.js";
 
 const USAGE = "usage: npm run import -- --source <malomo|flexport|storefront|trackmage> [--workspace <slug>] <file.json|file.ndjson>";
 
-/** A payload, or an NDJSON line still unparsed (importLines parses only the lines it has not imported before). */
-type Item = { label: string; payload: unknown } | { label: string; line: string } | { label: string; unreadable: string };
-type Summary = Record<Exclude<ImportOutcome, "ERROR">, number> & { failed: Array<{ label: string; reason: string }> };
+/**
+ * A payload, or an NDJSON line still unparsed (importLines parses only the
+ * lines it has not imported before); `at` is its place in the file.
+ */
+type Item = { at: number; label: string } & ({ payload: unknown } | { line: string } | { unreadable: string });
+type Failure = { at: number; label: string; reason: string };
+/** Outcomes counted; of the items that failed, the first few in the file kept to be shown (a file of failures must not fill memory). */
+type Summary = Record<Exclude<ImportOutcome, "ERROR">, number> & { failed: number; failures: Failure[] };
+
+/** Failures kept and printed; the rest are counted. */
+const LISTED_FAILURES = 50;
 
 /** Payloads imported together (importPayloads): a few statements per batch rather than per order. */
 const BATCH_SIZE = 500;
@@ -32,7 +40,7 @@ export async function importFile(options: {
   concurrency?: number;
   onProgress?: (done: number, bytesRead: number) => void;
 }): Promise<Summary> {
-  const summary: Summary = { CREATED: 0, UPDATED: 0, UNCHANGED: 0, failed: [] };
+  const summary: Summary = { CREATED: 0, UPDATED: 0, UNCHANGED: 0, failed: 0, failures: [] };
   const running = new Set<Promise<void>>();
   let done = 0;
   let bytesRead = 0;
@@ -71,7 +79,7 @@ async function importBatch(
 ) {
   const readable: Array<Exclude<Item, { unreadable: string }>> = [];
   for (const item of items) {
-    if ("unreadable" in item) summary.failed.push({ label: item.label, reason: item.unreadable });
+    if ("unreadable" in item) addFailure(summary, { at: item.at, label: item.label, reason: item.unreadable });
     else readable.push(item);
   }
   // One file's items: all NDJSON lines, or all payloads of a .json file.
@@ -83,9 +91,19 @@ async function importBatch(
     : await importPayloads(store, workspaceId, source, payloads);
   for (const [i, result] of results.entries()) {
     if (result.outcome === "ERROR")
-      summary.failed.push({ label: readable[i]!.label, reason: result.errors.map((e) => e.message).join("; ") });
+      addFailure(summary, { at: readable[i]!.at, label: readable[i]!.label, reason: result.errors.map((e) => e.message).join("; ") });
     else summary[result.outcome]++;
   }
+}
+
+/** Counts a failure and keeps it if it is among the first in the file (batches can finish out of order). */
+function addFailure(summary: Summary, failure: Failure) {
+  summary.failed++;
+  const { failures } = summary;
+  if (failures.length === LISTED_FAILURES && failure.at > failures[failures.length - 1]!.at) return;
+  const place = failures.findLastIndex((kept) => kept.at < failure.at) + 1;
+  failures.splice(place, 0, failure);
+  if (failures.length > LISTED_FAILURES) failures.pop();
 }
 
 async function* readItems(file: string, onBytes: (bytes: number) => void): AsyncGenerator<Item> {
@@ -96,7 +114,7 @@ async function* readItems(file: string, onBytes: (bytes: number) => void): Async
     for await (const line of lines) {
       number++;
       onBytes(stream.bytesRead);
-      if (line.trim()) yield { label: `line ${number}`, line };
+      if (line.trim()) yield { at: number, label: `line ${number}`, line };
     }
     return;
   }
@@ -106,11 +124,11 @@ async function* readItems(file: string, onBytes: (bytes: number) => void): Async
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    yield { label: file, unreadable: `not valid JSON (${(error as Error).message})` };
+    yield { at: 0, label: file, unreadable: `not valid JSON (${(error as Error).message})` };
     return;
   }
   const list = Array.isArray(parsed) ? parsed : [parsed];
-  for (const [index, payload] of list.entries()) yield { label: `order ${index}`, payload };
+  for (const [index, payload] of list.entries()) yield { at: index, label: `order ${index}`, payload };
 }
 
 async function main() {
@@ -152,12 +170,12 @@ async function main() {
     bar?.update(size);
     bar?.stop();
     const seconds = (performance.now() - started) / 1000;
-    const total = summary.CREATED + summary.UPDATED + summary.UNCHANGED + summary.failed.length;
+    const total = summary.CREATED + summary.UPDATED + summary.UNCHANGED + summary.failed;
     console.log(`${total} orders in ${seconds.toFixed(1)} s (${Math.round(total / seconds)}/s) into workspace ${workspace.slug}`);
-    console.log(`created ${summary.CREATED}, updated ${summary.UPDATED}, unchanged ${summary.UNCHANGED}, failed ${summary.failed.length}`);
-    for (const failure of summary.failed.slice(0, 50)) console.log(`  ${failure.label}: ${failure.reason}`);
-    if (summary.failed.length > 50) console.log(`  ... and ${summary.failed.length - 50} more`);
-    process.exitCode = summary.failed.length ? 2 : 0;
+    console.log(`created ${summary.CREATED}, updated ${summary.UPDATED}, unchanged ${summary.UNCHANGED}, failed ${summary.failed}`);
+    for (const failure of summary.failures) console.log(`  ${failure.label}: ${failure.reason}`);
+    if (summary.failed > summary.failures.length) console.log(`  ... and ${summary.failed - summary.failures.length} more`);
+    process.exitCode = summary.failed ? 2 : 0;
   } finally {
     await db.close();
   }
