@@ -11,7 +11,7 @@ import cliProgress from "cli-progress";
 import { EXPORT_GZIP_LEVEL, EXPORT_RELATIONS, type ExportRelation, exportBatches, writeLines } from "../bulk/worker.js";
 import { DEMO_WORKSPACE, ensureWorkspace } from "../db/workspaces.js";
 import type { Sql } from "../store/executor.js";
-import { q, run } from "../store/schema.js";
+import { countOrders } from "../store/orders.js";
 import { fail, openCliDatabase, parseCommandLine } from "./common.js";
 
 const USAGE = `usage: npm run export -- [--workspace <slug>] [--include ${EXPORT_RELATIONS.join(",")}] <file.jsonl[.gz]>`;
@@ -50,20 +50,14 @@ async function main() {
   const db = await openCliDatabase();
   try {
     const workspace = await ensureWorkspace(db.sql, args.values.workspace ?? DEMO_WORKSPACE);
-    const [{ total }] = (await run(
-      db.sql,
-      q
-        .selectFrom("order")
-        .select((eb) => eb.fn.countAll<number>().as("total"))
-        .where("workspaceId", "=", workspace.id),
-    )) as [{ total: number }];
+    const total = await countOrders(db.sql, workspace.id);
     const bar = process.stderr.isTTY
       ? new cliProgress.SingleBar(
           { format: "exporting [{bar}] {percentage}% | {value}/{total} orders | {eta_formatted} left", stream: process.stderr },
           cliProgress.Presets.shades_classic,
         )
       : null;
-    bar?.start(Number(total), 0);
+    bar?.start(total, 0);
     const started = performance.now();
     const fileStream = createWriteStream(file);
     const gzip = file.endsWith(".gz") ? createGzip({ level: EXPORT_GZIP_LEVEL }) : null;

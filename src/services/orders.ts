@@ -19,16 +19,13 @@ import type { Sql, TransactionalSql } from "../store/executor.js";
 import type { Listeners } from "../store/listeners.js";
 import { patchColumns } from "../store/order-fields.js";
 import * as store from "../store/orders.js";
-import { first, q, run } from "../store/schema.js";
 import { inTransaction, isUniqueViolation } from "../store/transaction.js";
 
 const notFound = (what: string, path: string[]) => fail("NOT_FOUND", `No ${what} with that id.`, path);
 
 /** Records the change's outbound work; the order is read again when a queued source write moved its sourceSync. */
 async function recordChange(tx: Sql, outbox: Outbox, change: OrderChange, order: Order, listeners: Listeners): Promise<Order> {
-  return (await outbox.record(tx, change, listeners))
-    ? (await first(tx, q.selectFrom("order").selectAll().where("id", "=", order.id)))!
-    : order;
+  return (await outbox.record(tx, change, listeners)) ? (await store.orderById(tx, order.id))! : order;
 }
 
 // ---------------------------------------------------------------- create
@@ -62,11 +59,12 @@ export async function createOrder(
         return replay ?? { ok: false, errors: [duplicate] };
       }
       const input = validated.value;
-      const order = await store.insertOrder(tx, workspaceId, {
-        ...input,
-        events: [lifecycle("order.created", "Order created", { source: input.source, externalId: input.externalId ?? null })],
-      });
-      if (key) await run(tx, q.insertInto("idempotencyKey").values({ workspaceId, key, requestHash, orderId: order.id }));
+      const order = await store.insertOrder(
+        tx,
+        workspaceId,
+        { ...input, events: [lifecycle("order.created", "Order created", { source: input.source, externalId: input.externalId ?? null })] },
+        key ? { key, requestHash } : undefined,
+      );
       const change = {
         workspaceId,
         orderId: order.id,
@@ -93,18 +91,14 @@ export async function createOrder(
 }
 
 async function replayFor(sql: Sql, workspaceId: string, key: string, requestHash: string): Promise<Result<CreateOutcome> | null> {
-  const stored = await first(
-    sql,
-    q.selectFrom("idempotencyKey").select(["requestHash", "orderId"]).where("workspaceId", "=", workspaceId).where("key", "=", key),
-  );
+  const stored = await store.idempotentRequest(sql, workspaceId, key);
   if (!stored) return null;
   if (stored.requestHash !== requestHash) {
     return fail("IDEMPOTENCY_MISMATCH", "This idempotency key was used with a different input; use a new key for a different order.", [
       "idempotencyKey",
     ]);
   }
-  const order = await first(sql, q.selectFrom("order").selectAll().where("id", "=", stored.orderId));
-  return ok({ order: order!, replayed: true });
+  return ok({ order: stored.order, replayed: true });
 }
 
 /** Why the new order would be a duplicate (null when it would not), and who would hear of its creation. */
@@ -218,8 +212,7 @@ export async function cancelOrder(
     const { order, listeners } = locked;
     // Cancelling twice, or while a cancel waits on the source, changes nothing.
     if (order.status === "CANCELLED" || order.cancellationRequestedAt) return ok(order);
-    const shipments = await run(tx, q.selectFrom("shipment").select(["status", "isReturn"]).where("orderId", "=", orderId));
-    const refusal = cancelRefusal(order, shipments);
+    const refusal = cancelRefusal(order, await store.shipmentStatusesOf(tx, orderId));
     if (refusal) return fail("NOT_CANCELLABLE", refusal, ["id"]);
     if (awaitsSource(listeners, "cancelOrder")) {
       // The source decides: the order shows the request until it answers (see confirmCancel).
@@ -320,9 +313,8 @@ export async function createOrderEvent(
   if (!validated.ok) return validated;
   const event = validated.value;
   return inTransaction(sql, async (tx) => {
-    const order = await first(tx, q.selectFrom("order").select("id").where("id", "=", orderId).where("workspaceId", "=", workspaceId));
-    if (!order) return notFound("order", ["orderId"]);
     const created = await store.addEvent(tx, { id: orderId, workspaceId }, event);
+    if (!created) return notFound("order", ["orderId"]);
     // History is not a change to the order itself: the source hears of it, partners do not.
     await outbox.record(tx, { workspaceId, orderId, topics: [], write: "createOrderEvent", event: created });
     return ok(created);

@@ -16,6 +16,7 @@ import type { UserError } from "../domain/user-error.js";
 import type {
   FulfillmentStatus,
   Order,
+  OrderEvent,
   OrderSource,
   ScanEvent,
   Shipment,
@@ -135,21 +136,29 @@ type OrderChanges = Omit<Updateable<Database["order"]>, "meta" | "id" | "version
  * is; `events` join its history in the same statement.
  */
 export async function updateOrder(tx: Sql, order: Owner, changes: OrderChanges, events: readonly OrderEventInput[] = []): Promise<Order> {
-  const { meta, ...columns } = changes;
-  const set = { ...columns, ...(meta !== undefined ? { meta: json(meta) } : {}) };
-  const update = q
-    .updateTable("order")
-    .set({ ...set, updatedAt: new Date(), version: (eb) => eb("version", "+", 1) })
-    .where("id", "=", order.id)
-    .returningAll();
+  const update = orderUpdate(order, changes).returningAll();
   if (!events.length) return (await first(tx, update))!;
-  const values = eventRows(order, events).map((row) => ({ ...row, properties: json(row.properties) }));
   const query = q
     .with("updated", () => update)
-    .with("added", () => q.insertInto("orderEvent").values(values))
+    .with("added", () => q.insertInto("orderEvent").values(eventValues(order, events)))
     .selectFrom("updated")
     .selectAll();
   return (await first(tx, query))!;
+}
+
+/** The UPDATE of an order's columns, its version moved on (for updateOrder, or as a CTE of a larger write). */
+function orderUpdate(order: Owner, changes: OrderChanges) {
+  const { meta, ...columns } = changes;
+  const set = { ...columns, ...(meta !== undefined ? { meta: json(meta) } : {}) };
+  return q
+    .updateTable("order")
+    .set({ ...set, updatedAt: new Date(), version: (eb) => eb("version", "+", 1) })
+    .where("id", "=", order.id);
+}
+
+/** Events as values of an INSERT (properties as JSON). */
+function eventValues(order: Owner, events: readonly OrderEventInput[]) {
+  return eventRows(order, events).map((row) => ({ ...row, properties: json(row.properties) }));
 }
 
 /**
@@ -205,8 +214,58 @@ export async function deleteOrder(tx: Sql, order: Order): Promise<void> {
   await deleteAddresses(tx, [order.shippingAddressId, order.billingAddressId, ...shipments.flatMap((s) => [s.originId, s.destinationId])]);
 }
 
-export async function insertOrder(tx: Sql, workspaceId: string, input: OrderInput): Promise<Order> {
-  return (await insertOrders(tx, workspaceId, [{ input }]))[0]!;
+/** The order a request with this idempotency key created, and the hash of that request; null for a key not used yet. */
+export async function idempotentRequest(sql: Sql, workspaceId: string, key: string): Promise<{ requestHash: string; order: Order } | null> {
+  const row = await first(
+    sql,
+    q
+      .selectFrom("idempotencyKey as k")
+      .innerJoin("order", "order.id", "k.orderId")
+      .selectAll("order")
+      .select("k.requestHash")
+      .where("k.workspaceId", "=", workspaceId)
+      .where("k.key", "=", key),
+  );
+  if (!row) return null;
+  const { requestHash, ...order } = row;
+  return { requestHash, order };
+}
+
+/** A new order, with the idempotency key its request carried, if any (kept in the same statement). */
+export async function insertOrder(
+  tx: Sql,
+  workspaceId: string,
+  input: OrderInput,
+  idempotency?: { key: string; requestHash: string },
+): Promise<Order> {
+  return (await insertOrders(tx, workspaceId, [{ input, idempotency }]))[0]!;
+}
+
+/**
+ * The status of each of the order's shipments. Read in a statement of its
+ * own after the order is locked: read in the locking statement, it would see
+ * the shipments as they were before a concurrent change that held the lock
+ * committed.
+ */
+export function shipmentStatusesOf(tx: Sql, orderId: string): Promise<Array<Pick<Shipment, "status" | "isReturn">>> {
+  return run(tx, q.selectFrom("shipment").select(["status", "isReturn"]).where("orderId", "=", orderId));
+}
+
+/** The order, as stored now. */
+export function orderById(sql: Sql, orderId: string): Promise<Order | null> {
+  return first(sql, q.selectFrom("order").selectAll().where("id", "=", orderId));
+}
+
+/** How many orders the workspace holds. */
+export async function countOrders(sql: Sql, workspaceId: string): Promise<number> {
+  const row = await first(
+    sql,
+    q
+      .selectFrom("order")
+      .select((eb) => eb.fn.countAll<string>().as("total"))
+      .where("workspaceId", "=", workspaceId),
+  );
+  return Number(row?.total ?? 0);
 }
 
 /**
@@ -223,6 +282,10 @@ export async function insertOrders(tx: Sql, workspaceId: string, orders: Readonl
     insertInto("shipment", rows.shipments),
     insertInto("scanEvent", rows.scanEvents),
     insertInto("orderEvent", rows.events),
+    insertInto(
+      "idempotencyKey",
+      orders.flatMap(({ idempotency }, i) => (idempotency ? [{ workspaceId, ...idempotency, orderId: rows.orders[i]!.id }] : [])),
+    ),
   ].flatMap((insert, i) => (insert ? [rawSql`${rawSql.id(`child${i}`)} AS (${insert})`] : []));
   const inserted = await run(
     tx,
@@ -286,7 +349,13 @@ function jsonValue(value: unknown): string {
 }
 
 /** A new order: its input, and for an imported one the hashes of what it was imported from. */
-export type NewOrder = { input: OrderInput; importHash?: string; importLineHash?: string | null };
+export type NewOrder = {
+  input: OrderInput;
+  importHash?: string;
+  importLineHash?: string | null;
+  /** The idempotency key of the request that creates it. */
+  idempotency?: { key: string; requestHash: string };
+};
 
 /** The rows of new orders, table by table (also what the bench's write floor loads). */
 export function newOrderRows(workspaceId: string, orders: ReadonlyArray<NewOrder>) {
@@ -361,14 +430,17 @@ export async function addEvents(tx: Sql, order: Owner, events: readonly OrderEve
   await insertRows(tx, "orderEvent", eventRows(order, events));
 }
 
-/** Adds one event and returns it as stored. */
-export async function addEvent(tx: Sql, order: Owner, event: OrderEventInput) {
-  const row = eventRows(order, [event])[0]!;
-  const query = q
-    .insertInto("orderEvent")
-    .values({ ...row, properties: json(event.properties) })
-    .returningAll();
-  return (await first(tx, query))!;
+/**
+ * Adds one event to the workspace's order and returns it as stored; null
+ * when the workspace has no such order (checked in the same statement).
+ */
+export async function addEvent(tx: Sql, order: Owner, event: OrderEventInput): Promise<OrderEvent | null> {
+  const owner = q.selectFrom("order").select("id").where("id", "=", order.id).where("workspaceId", "=", order.workspaceId);
+  const [added] = await run(
+    tx,
+    rawSql<OrderEvent>`${insertInto("orderEvent", eventRows(order, [event]))} WHERE EXISTS (${owner}) RETURNING *`.compile(q),
+  );
+  return added ?? null;
 }
 
 function eventRows(order: Owner, events: readonly OrderEventInput[]): Array<NewRow<"orderEvent">> {
@@ -766,7 +838,7 @@ export async function recordScans(
   trackingCode: string,
   incoming: readonly ScanEventInput[],
   topics: readonly WebhookTopic[],
-  statusChanged: (shipment: Shipment, change: ShipmentStatusChange) => OrderEventInput,
+  statusChanged: (shipment: Pick<Shipment, "carrier" | "trackingCode">, change: ShipmentStatusChange) => OrderEventInput,
 ) {
   const shipmentQuery = q
     .selectFrom("shipment")
@@ -790,9 +862,15 @@ export async function recordScans(
   const { listeningConnection, listeningEndpoints, ...order } = locked;
   const listeners = listenersOf({ listeningConnection, listeningEndpoints });
   // Read once the order is locked: a concurrent recording of scans has committed by then.
-  const [row] = await run(tx, q.selectNoFrom([...derivationColumns(order.id), jsonObjectFrom(shipmentQuery.select("id")).as("shipment")]));
+  const [row] = await run(
+    tx,
+    q.selectNoFrom([
+      ...derivationColumns(order.id),
+      jsonObjectFrom(shipmentQuery.select(["id", "carrier", "trackingCode"])).as("shipment"),
+    ]),
+  );
   const inputs = derivationInputsOf(row!);
-  const shipmentId = row!.shipment!.id;
+  const { id: shipmentId, carrier: shipmentCarrier, trackingCode: shipmentCode } = nested([row!.shipment!])[0]!;
   const stored = inputs.scans.filter((scan) => scan.shipmentId === shipmentId);
   const fresh = newScans(stored, incoming);
   if (!fresh.length) {
@@ -801,26 +879,29 @@ export async function recordScans(
   }
   const before = inputs.shipments.find((s) => s.id === shipmentId)!;
   const { status, deliveredAt } = followScans([...stored, ...fresh.map(storedScan)], before);
-  const freshRows = fresh.map((scan) => scanRow({ id: shipmentId, workspaceId }, scan));
-  const shipment = (await first(
-    tx,
-    q
-      .with("added", () => q.insertInto("scanEvent").values(freshRows))
-      .updateTable("shipment")
-      .set({ status, deliveredAt, updatedAt: new Date() })
-      .where("id", "=", shipmentId)
-      .returningAll(),
-  ))!;
   const change =
-    status === before.status
-      ? null
-      : { shipmentId, carrier: shipment.carrier, trackingCode: shipment.trackingCode, from: before.status, to: status };
+    status === before.status ? null : { shipmentId, carrier: shipmentCarrier, trackingCode: shipmentCode, from: before.status, to: status };
   const derived = deriveOrderFields(order, {
     ...inputs,
     shipments: inputs.shipments.map((s) => (s.id === shipmentId ? { ...s, status, deliveredAt } : s)),
     scans: [...inputs.scans, ...fresh.map((scan) => ({ shipmentId, scannedAt: scan.scannedAt, status: scan.status }))],
   });
-  await updateOrder(tx, order, derived, change ? [statusChanged(shipment, change)] : []);
+  const events = change ? [statusChanged({ carrier: shipmentCarrier, trackingCode: shipmentCode }, change)] : [];
+  // The scans, the shipment, the order and its history in one statement.
+  const shipment = (await first(
+    tx,
+    q
+      .with("added", () => q.insertInto("scanEvent").values(fresh.map((scan) => scanRow({ id: shipmentId, workspaceId }, scan))))
+      .with("orderUpdated", () => orderUpdate(order, derived))
+      // A CTE that only reads and is not referenced is never run: no status change, no event.
+      .with("history", () =>
+        events.length ? q.insertInto("orderEvent").values(eventValues(order, events)) : q.selectNoFrom(rawSql<null>`null`.as("none")),
+      )
+      .updateTable("shipment")
+      .set({ status, deliveredAt, updatedAt: new Date() })
+      .where("id", "=", shipmentId)
+      .returningAll(),
+  ))!;
   return { order, listeners, shipment, change, added: true };
 }
 
