@@ -10,7 +10,7 @@ import { type PubSub, publishImported } from "./events.js";
 import type { OrderSource } from "./generated/prisma/client.js";
 import { admitCaller, jsonReply } from "./json-route.js";
 import type { Outbox } from "./outbox/index.js";
-import { importPayloads, MAX_PAYLOADS_PER_IMPORT } from "./services/imports.js";
+import { importPayloadsReturningIds, MAX_PAYLOADS_PER_IMPORT } from "./services/imports.js";
 import { SOURCE_NAMES, sourceNamed } from "./sources/index.js";
 import type { TransactionalSql } from "./store/executor.js";
 
@@ -55,7 +55,7 @@ export function sourceWebhooks(options: {
       if (payloads.length > MAX_PAYLOADS_PER_IMPORT) {
         return reply(413, { error: `Send at most ${MAX_PAYLOADS_PER_IMPORT} orders per request; got ${payloads.length}.` });
       }
-      const results = await importPayloads(options.store, caller.workspaceId, source, payloads, options.outbox);
+      const results = await importPayloadsReturningIds(options.store, caller.workspaceId, source, payloads, options.outbox);
       publishImported(options.pubsub, caller.workspaceId, results);
       const failed = results.filter((r) => r.outcome === "ERROR").length;
       const count = (outcome: string) => results.filter((r) => r.outcome === outcome).length;

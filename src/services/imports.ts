@@ -61,7 +61,20 @@ export function importPayloads(
   concurrency = 1,
 ): Promise<ImportResult[]> {
   const items = payloads.map((payload) => ({ payload, lineHash: null }));
-  return importItems(sql, workspaceId, source, items, store.ordersByImportHashes, outbox, path, concurrency);
+  return importItems(sql, workspaceId, source, items, wholeOrders, outbox, path, concurrency);
+}
+
+/** importPayloads for callers that need only which order each result is (webhooks, pulls): no order is read back whole. */
+export function importPayloadsReturningIds(
+  sql: TransactionalSql,
+  workspaceId: string,
+  source: ImportSource,
+  payloads: readonly unknown[],
+  outbox: Outbox = silentOutbox,
+  path: string[] = ["payloads"],
+): Promise<ImportResult<ImportedOrder>[]> {
+  const items = payloads.map((payload) => ({ payload, lineHash: null }));
+  return importItems(sql, workspaceId, source, items, orderIdentities, outbox, path, 1);
 }
 
 /**
@@ -80,24 +93,28 @@ export function importLines(
   concurrency = 1,
 ): Promise<ImportResult<ImportedOrder>[]> {
   const items = lines.map((line) => ({ line, lineHash: lineHashOf(source, line) }));
-  return importItems(sql, workspaceId, source, items, store.importedOrdersByHashes, outbox, path, concurrency);
+  return importItems(sql, workspaceId, source, items, orderIdentities, outbox, path, concurrency);
 }
 
 /** A payload, or the NDJSON line it is still written as (with that line's hash). */
 type Item = { payload?: unknown; line?: string; lineHash: string | null };
+
+/** How a batch finds the orders it left unchanged and creates new ones, and what it reads of them. */
+type OrderReads<O extends ImportedOrder> = {
+  byHashes: (sql: Sql, workspaceId: string, source: ImportSource, hashes: string[], column?: "importLineHash") => Promise<Map<string, O>>;
+  insert: (tx: Sql, workspaceId: string, orders: readonly store.NewOrder[]) => Promise<O[]>;
+};
+/** Whole orders, for results that show them (importOrders). */
+const wholeOrders: OrderReads<Order> = { byHashes: store.ordersByImportHashes, insert: store.insertOrders };
+/** Which orders they are, for results that only count them (NDJSON files). */
+const orderIdentities: OrderReads<ImportedOrder> = { byHashes: store.importedOrdersByHashes, insert: store.insertImportedOrders };
 
 async function importItems<O extends ImportedOrder>(
   sql: TransactionalSql,
   workspaceId: string,
   source: ImportSource,
   items: Item[],
-  ordersByHashes: (
-    sql: Sql,
-    workspaceId: string,
-    source: ImportSource,
-    hashes: string[],
-    column?: "importLineHash",
-  ) => Promise<Map<string, O>>,
+  reads: OrderReads<O>,
   outbox: Outbox,
   path: string[],
   concurrency: number,
@@ -110,7 +127,7 @@ async function importItems<O extends ImportedOrder>(
   // the batch (which goes first) is for the same order.
   const lineHashes = items.flatMap((item) => (item.lineHash ? [item.lineHash] : []));
   const heldLines =
-    many && lineHashes.length ? await ordersByHashes(sql, workspaceId, source, lineHashes, "importLineHash") : new Map<string, O>();
+    many && lineHashes.length ? await reads.byHashes(sql, workspaceId, source, lineHashes, "importLineHash") : new Map<string, O>();
   /** Parses the item's line, if it has one, and hashes its payload; false when the line is not JSON. */
   const read = (index: number): boolean => {
     const item = items[index]!;
@@ -135,7 +152,7 @@ async function importItems<O extends ImportedOrder>(
   const heldLine = (index: number) => heldLines.get(items[index]!.lineHash ?? "");
   const parsed = items.map((_, index) => index).filter((index) => !heldLine(index) && read(index));
   const held = many
-    ? await ordersByHashes(
+    ? await reads.byHashes(
         sql,
         workspaceId,
         source,
@@ -161,7 +178,7 @@ async function importItems<O extends ImportedOrder>(
     else results[index] = { index, outcome: "UNCHANGED", order, errors: [] };
   }
   mapped.sort((a, b) => a.index - b.index);
-  const oneByOne = await importTogether(sql, workspaceId, source, mapped, outbox, results);
+  const oneByOne = await importTogether(sql, workspaceId, source, mapped, reads.insert, outbox, results);
   let next = 0;
   const worker = async () => {
     while (next < oneByOne.length) {
@@ -181,11 +198,12 @@ type Imported = { input: OrderInput; hash: string; lineHash: string | null };
  * The batch part of importPayloads: fills `results` for what it settles and
  * returns what is left for one-by-one imports.
  */
-async function importTogether(
+async function importTogether<O extends ImportedOrder>(
   sql: TransactionalSql,
   workspaceId: string,
   source: ImportSource,
   mapped: readonly Mapped[],
+  insert: OrderReads<O>["insert"],
   outbox: Outbox,
   results: ImportResult<ImportedOrder>[],
 ): Promise<Mapped[]> {
@@ -228,7 +246,7 @@ async function importTogether(
   fresh.sort((a, b) => byExternalId(a.input.externalId, b.input.externalId));
   try {
     const created = await sql.transaction(async (tx) => {
-      const orders = await store.insertOrders(
+      const orders = await insert(
         tx,
         workspaceId,
         fresh.map(({ input, hash, lineHash }) => ({ input: withImportEvent(input), importHash: hash, importLineHash: lineHash })),
@@ -342,7 +360,7 @@ export function withImportEvent(input: OrderInput): OrderInput {
 /** Imports came from the source, so nothing is written back; partners hear of the change. */
 function importChange(
   workspaceId: string,
-  result: { outcome: ImportOutcome; order: Order | null; statusChanges?: ShipmentStatusChange[]; cancelled?: boolean },
+  result: { outcome: ImportOutcome; order: ImportedOrder | null; statusChanges?: ShipmentStatusChange[]; cancelled?: boolean },
 ): OrderChange | null {
   if (!result.order) return null;
   return {

@@ -15,7 +15,7 @@ import type { Outbox } from "../outbox/index.js";
 import { SourcePayloadError } from "../sources/common.js";
 import type { TransactionalSql } from "../store/executor.js";
 import { refreshStatistics } from "../store/orders.js";
-import { type ImportedOrder, type ImportResult, type ImportSource, importPayloads } from "./imports.js";
+import { type ImportedOrder, type ImportResult, type ImportSource, importPayloadsReturningIds } from "./imports.js";
 
 export type PullDeps = {
   prisma: PrismaClient;
@@ -69,7 +69,7 @@ export async function pullSource(deps: PullDeps, workspaceId: string, source: Im
   // Pages import side by side (deps.concurrency), as bulk imports' batches
   // do; each is counted and its position saved in page order, once it has
   // committed, so a resumed pull never skips a page.
-  const importing: Array<{ next: string | null; results: Promise<ImportResult[]> }> = [];
+  const importing: Array<{ next: string | null; results: Promise<ImportResult<ImportedOrder>[]> }> = [];
   const finishOldest = async () => {
     const page = importing.shift()!;
     const results = await page.results;
@@ -98,7 +98,7 @@ export async function pullSource(deps: PullDeps, workspaceId: string, source: Im
       }
       // The next page travels while this one is written.
       if (read.next !== null) next = fetchFrom(read.next);
-      const results = importPayloads(deps.store, workspaceId, source, read.orders, deps.outbox, ["page", from ?? "first"]);
+      const results = importPayloadsReturningIds(deps.store, workspaceId, source, read.orders, deps.outbox, ["page", from ?? "first"]);
       results.catch(() => undefined); // awaited by finishOldest
       importing.push({ next: read.next, results });
       if (importing.length >= deps.concurrency) await finishOldest();

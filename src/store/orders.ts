@@ -1,6 +1,6 @@
 // Writes of canonical orders and what hangs under them. Every function takes
 // the transaction it runs in, so a change lands whole or not at all.
-import { sql as rawSql, type Updateable } from "kysely";
+import { type RawBuilder, sql as rawSql, type Updateable } from "kysely";
 import { jsonArrayFrom, jsonObjectFrom } from "kysely/helpers/postgres";
 import { deriveFulfillmentStatus } from "../domain/fulfillment.js";
 import type { AddressInput, OrderEventInput, OrderInput, ScanEventInput, ShipmentInput } from "../domain/order-input.js";
@@ -273,7 +273,21 @@ export async function countOrders(sql: Sql, workspaceId: string): Promise<number
  * there are (an INSERT per table, as data-modifying CTEs: the foreign keys
  * are checked once the statement is done); returns them in the order given.
  */
-export async function insertOrders(tx: Sql, workspaceId: string, orders: ReadonlyArray<NewOrder>): Promise<Order[]> {
+export function insertOrders(tx: Sql, workspaceId: string, orders: ReadonlyArray<NewOrder>): Promise<Order[]> {
+  return insertReturning<Order>(tx, workspaceId, orders, rawSql`*`);
+}
+
+/** insertOrders, returning only which orders they are: reading back whole rows was a tenth of importing a batch. */
+export function insertImportedOrders(tx: Sql, workspaceId: string, orders: ReadonlyArray<NewOrder>): Promise<ImportedOrder[]> {
+  return insertReturning<ImportedOrder>(tx, workspaceId, orders, rawSql`id, external_id`);
+}
+
+async function insertReturning<T extends { id: string }>(
+  tx: Sql,
+  workspaceId: string,
+  orders: ReadonlyArray<NewOrder>,
+  columns: RawBuilder<unknown>,
+): Promise<T[]> {
   if (!orders.length) return [];
   const rows = newOrderRows(workspaceId, orders);
   const children = [
@@ -289,7 +303,7 @@ export async function insertOrders(tx: Sql, workspaceId: string, orders: Readonl
   ].flatMap((insert, i) => (insert ? [rawSql`${rawSql.id(`child${i}`)} AS (${insert})`] : []));
   const inserted = await run(
     tx,
-    rawSql<Order>`WITH ${rawSql.join([rawSql`inserted AS (${insertInto("order", rows.orders)} RETURNING *)`, ...children])} SELECT * FROM inserted`.compile(
+    rawSql<T>`WITH ${rawSql.join([rawSql`inserted AS (${insertInto("order", rows.orders)} RETURNING ${columns})`, ...children])} SELECT * FROM inserted`.compile(
       q,
     ),
   );
