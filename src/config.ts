@@ -35,13 +35,10 @@ export const envSchema = z.object({
       description:
         "comma-separated `postgresql://…` read replicas: reads go to them (round robin) until a request writes, then to the primary",
     }),
-  DATABASE_POOL_SIZE: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(500)
-    .default(20)
-    .meta({ description: "connections each PostgreSQL pool (writes, reads, each replica) may hold" }),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10).meta({
+    description:
+      "connections each PostgreSQL pool (writes, reads, each replica) may hold; more than the database has cores to run them makes it slower, not faster",
+  }),
   PGLITE_DIR: z
     .string()
     .min(1)

@@ -13,7 +13,7 @@ describe("configuration", () => {
     expect(loadConfig({ DATABASE_URL: "postgresql://u@h:5432/db" }).database).toEqual({
       kind: "postgres",
       url: "postgresql://u@h:5432/db",
-      poolSize: 20,
+      poolSize: 10,
     });
     expect(loadConfig({ DATABASE_URL: "postgresql://u@h:5432/db", DATABASE_POOL_SIZE: "40" }).database).toMatchObject({ poolSize: 40 });
   });
@@ -24,7 +24,7 @@ describe("configuration", () => {
     ).toEqual({
       kind: "postgres",
       url: "postgresql://p/db",
-      poolSize: 20,
+      poolSize: 10,
       replicaUrls: ["postgresql://r1/db", "postgresql://r2/db"],
     });
     expect(() => loadConfig({ DATABASE_REPLICA_URLS: "postgresql://r1/db" })).toThrow(/needs DATABASE_URL/);

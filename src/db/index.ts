@@ -65,7 +65,7 @@ export async function openPostgres(
   // Bounded waits: when PostgreSQL is away, requests fail within seconds
   // instead of hanging, and the pool reconnects by itself when it returns.
   // Each pool (writes, reads) holds up to poolSize connections.
-  const limits = { connectionTimeoutMillis: 5_000, query_timeout: 30_000, max: options.poolSize ?? 20 };
+  const limits = { connectionTimeoutMillis: 5_000, query_timeout: 30_000, max: options.poolSize ?? 10 };
   const pool = (connectionString: string) => {
     const created = new pg.Pool({ connectionString, ...limits });
     // A connection dropped while idle is replaced by the next query; without
