@@ -48,8 +48,8 @@ export function isImportSource(source: OrderSource): source is ImportSource {
  * an order was last imported from are UNCHANGED after one lookup by their
  * hash, before mapping, and new orders are created together in one statement.
  * The rest (changes to known orders, a second payload for the same order,
- * tracking codes another order may hold) go one by one, `concurrency` at a
- * time, each in its own transaction, after the batch's new orders committed.
+ * tracking codes another order may hold) go one by one, each in its own
+ * transaction, after the batch's new orders committed.
  */
 export function importPayloads(
   sql: TransactionalSql,
@@ -58,10 +58,9 @@ export function importPayloads(
   payloads: readonly unknown[],
   outbox: Outbox = silentOutbox,
   path: string[] = ["payloads"],
-  concurrency = 1,
 ): Promise<ImportResult[]> {
   const items = payloads.map((payload) => ({ payload, lineHash: null }));
-  return importItems(sql, workspaceId, source, items, wholeOrders, outbox, path, concurrency);
+  return importItems(sql, workspaceId, source, items, wholeOrders, outbox, path);
 }
 
 /** importPayloads for callers that need only which order each result is (webhooks, pulls): no order is read back whole. */
@@ -74,7 +73,7 @@ export function importPayloadsReturningIds(
   path: string[] = ["payloads"],
 ): Promise<ImportResult<ImportedOrder>[]> {
   const items = payloads.map((payload) => ({ payload, lineHash: null }));
-  return importItems(sql, workspaceId, source, items, orderIdentities, outbox, path, 1);
+  return importItems(sql, workspaceId, source, items, orderIdentities, outbox, path);
 }
 
 /**
@@ -90,10 +89,9 @@ export function importLines(
   lines: readonly string[],
   outbox: Outbox = silentOutbox,
   path: string[] = ["lines"],
-  concurrency = 1,
 ): Promise<ImportResult<ImportedOrder>[]> {
   const items = lines.map((line) => ({ line, lineHash: lineHashOf(source, line) }));
-  return importItems(sql, workspaceId, source, items, orderIdentities, outbox, path, concurrency);
+  return importItems(sql, workspaceId, source, items, orderIdentities, outbox, path);
 }
 
 /** A payload, or the NDJSON line it is still written as (with that line's hash). */
@@ -117,7 +115,6 @@ async function importItems<O extends ImportedOrder>(
   reads: OrderReads<O>,
   outbox: Outbox,
   path: string[],
-  concurrency: number,
 ): Promise<ImportResult<O | Order>[]> {
   const results: ImportResult<O | Order>[] = new Array(items.length);
   const hashes: Array<string | undefined> = new Array(items.length);
@@ -179,14 +176,10 @@ async function importItems<O extends ImportedOrder>(
   }
   mapped.sort((a, b) => a.index - b.index);
   const oneByOne = await importTogether(sql, workspaceId, source, mapped, reads.insert, outbox, results);
-  let next = 0;
-  const worker = async () => {
-    while (next < oneByOne.length) {
-      const { index, ...item } = oneByOne[next++]!;
-      results[index] = { index, ...(await importMapped(sql, workspaceId, item, [...path, String(index)], outbox)) };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, oneByOne.length) }, worker));
+  // In the batch's order: a second payload for the same order sees what the first wrote.
+  for (const { index, ...item } of oneByOne) {
+    results[index] = { index, ...(await importMapped(sql, workspaceId, item, [...path, String(index)], outbox)) };
+  }
   return results;
 }
 
