@@ -154,6 +154,10 @@ describe("order filters", () => {
   it("filters by status", async () => {
     expect(await numbers({ status: ["CANCELLED"] })).toEqual(range((i) => i % 5 === 3));
     expect(await numbers({ status: ["CANCELLED", "CLOSED"] })).toEqual(range((i) => i % 5 >= 3));
+    expect(await numbers({ status: ["CLOSED", "CANCELLED", "CLOSED"], source: ["FLEXPORT", "TRACKMAGE"] })).toEqual(
+      range((i) => i % 5 >= 3 && (i % 5 === 1 || i % 5 === 3)),
+    );
+    expect(await numbers({ status: [] })).toEqual([]);
   });
 
   it("filters by payment status", async () => {

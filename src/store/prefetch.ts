@@ -396,7 +396,9 @@ export async function prefetchPage(
   const order = direction === "forward" ? "created_at DESC, id DESC" : "created_at ASC, id ASC";
   // The limit is a checked integer and stands in the text: a prepared
   // statement's generic plan then knows it and keeps the index scan.
-  const prepare = condition.args.length === 1; // no filter: the same plan suits every workspace
+  // No parameter but the workspace (no filter, or enum filters written into
+  // the text): the same plan suits every workspace.
+  const prepare = condition.args.length === 1;
   const rows = await sql<PrefetchedRow>(
     `SELECT ${prefetchColumns(plan)} FROM "order" o WHERE ${where} ORDER BY ${order} LIMIT ${limit + 1}`,
     params,
