@@ -104,7 +104,7 @@ type OrderReads<O extends ImportedOrder> = {
 };
 /** Whole orders, for results that show them (importOrders). */
 const wholeOrders: OrderReads<Order> = { byHashes: store.ordersByImportHashes, insert: store.insertOrders };
-/** Which orders they are, for results that only count them (NDJSON files). */
+/** Which orders they are, for results that only name them (NDJSON files, webhooks, pulls). */
 const orderIdentities: OrderReads<ImportedOrder> = { byHashes: store.importedOrdersByHashes, insert: store.insertImportedOrders };
 
 async function importItems<O extends ImportedOrder>(
