@@ -42,6 +42,31 @@ export function isImportSource(source: OrderSource): source is ImportSource {
   return source in mappers;
 }
 
+/** How a batch finds the orders it left unchanged and creates new ones, and what it reads of them. */
+type OrderReads<O extends ImportedOrder> = {
+  byHashes: (sql: Sql, workspaceId: string, source: ImportSource, hashes: string[], column?: "importLineHash") => Promise<Map<string, O>>;
+  insert: (tx: Sql, workspaceId: string, orders: readonly store.NewOrder[]) => Promise<O[]>;
+};
+/** Whole orders, for results that show them (importOrders). */
+const wholeOrders: OrderReads<Order> = { byHashes: store.ordersByImportHashes, insert: store.insertOrders };
+/** Which orders they are, for results that only name them (NDJSON files, webhooks, pulls). */
+const orderIdentities: OrderReads<ImportedOrder> = { byHashes: store.importedOrdersByHashes, insert: store.insertImportedOrders };
+
+/** An import of payloads whose results carry the orders as `reads` reads them. */
+const payloadImport =
+  <O extends ImportedOrder>(reads: OrderReads<O>) =>
+  (
+    sql: TransactionalSql,
+    workspaceId: string,
+    source: ImportSource,
+    payloads: readonly unknown[],
+    outbox: Outbox = silentOutbox,
+    path: string[] = ["payloads"],
+  ): Promise<ImportResult<O | Order>[]> => {
+    const items = payloads.map((payload) => ({ payload, lineHash: null }));
+    return importItems(sql, workspaceId, source, items, reads, outbox, path);
+  };
+
 /**
  * Imports a batch of payloads; one result per payload, in the payloads'
  * order. What can be decided for the whole batch at once is: payloads that
@@ -51,30 +76,10 @@ export function isImportSource(source: OrderSource): source is ImportSource {
  * tracking codes another order may hold) go one by one, each in its own
  * transaction, after the batch's new orders committed.
  */
-export function importPayloads(
-  sql: TransactionalSql,
-  workspaceId: string,
-  source: ImportSource,
-  payloads: readonly unknown[],
-  outbox: Outbox = silentOutbox,
-  path: string[] = ["payloads"],
-): Promise<ImportResult[]> {
-  const items = payloads.map((payload) => ({ payload, lineHash: null }));
-  return importItems(sql, workspaceId, source, items, wholeOrders, outbox, path);
-}
+export const importPayloads = payloadImport(wholeOrders);
 
 /** importPayloads for callers that need only which order each result is (webhooks, pulls): no order is read back whole. */
-export function importPayloadsReturningIds(
-  sql: TransactionalSql,
-  workspaceId: string,
-  source: ImportSource,
-  payloads: readonly unknown[],
-  outbox: Outbox = silentOutbox,
-  path: string[] = ["payloads"],
-): Promise<ImportResult<ImportedOrder>[]> {
-  const items = payloads.map((payload) => ({ payload, lineHash: null }));
-  return importItems(sql, workspaceId, source, items, orderIdentities, outbox, path);
-}
+export const importPayloadsReturningIds = payloadImport(orderIdentities);
 
 /**
  * Imports NDJSON lines as importPayloads imports payloads, but a line its
@@ -96,16 +101,6 @@ export function importLines(
 
 /** A payload, or the NDJSON line it is still written as (with that line's hash). */
 type Item = { payload?: unknown; line?: string; lineHash: string | null };
-
-/** How a batch finds the orders it left unchanged and creates new ones, and what it reads of them. */
-type OrderReads<O extends ImportedOrder> = {
-  byHashes: (sql: Sql, workspaceId: string, source: ImportSource, hashes: string[], column?: "importLineHash") => Promise<Map<string, O>>;
-  insert: (tx: Sql, workspaceId: string, orders: readonly store.NewOrder[]) => Promise<O[]>;
-};
-/** Whole orders, for results that show them (importOrders). */
-const wholeOrders: OrderReads<Order> = { byHashes: store.ordersByImportHashes, insert: store.insertOrders };
-/** Which orders they are, for results that only name them (NDJSON files, webhooks, pulls). */
-const orderIdentities: OrderReads<ImportedOrder> = { byHashes: store.importedOrdersByHashes, insert: store.insertImportedOrders };
 
 async function importItems<O extends ImportedOrder>(
   sql: TransactionalSql,
