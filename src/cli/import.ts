@@ -100,7 +100,6 @@ async function importBatch(
 function addFailure(summary: Summary, failure: Failure) {
   summary.failed++;
   const { failures } = summary;
-  if (failures.length === LISTED_FAILURES && failure.at > failures[failures.length - 1]!.at) return;
   const place = failures.findLastIndex((kept) => kept.at < failure.at) + 1;
   failures.splice(place, 0, failure);
   if (failures.length > LISTED_FAILURES) failures.pop();

@@ -19,13 +19,14 @@ import type { Sql, TransactionalSql } from "../store/executor.js";
 import type { Listeners } from "../store/listeners.js";
 import { patchColumns } from "../store/order-fields.js";
 import * as store from "../store/orders.js";
+import { ordersByIds } from "../store/reads.js";
 import { inTransaction, isUniqueViolation } from "../store/transaction.js";
 
 const notFound = (what: string, path: string[]) => fail("NOT_FOUND", `No ${what} with that id.`, path);
 
 /** Records the change's outbound work; the order is read again when a queued source write moved its sourceSync. */
 async function recordChange(tx: Sql, outbox: Outbox, change: OrderChange, order: Order, listeners: Listeners): Promise<Order> {
-  return (await outbox.record(tx, change, listeners)) ? (await store.orderById(tx, order.id))! : order;
+  return (await outbox.record(tx, change, listeners)) ? (await ordersByIds(tx, change.workspaceId, [order.id]))[0]! : order;
 }
 
 // ---------------------------------------------------------------- create

@@ -251,11 +251,6 @@ export function shipmentStatusesOf(tx: Sql, orderId: string): Promise<Array<Pick
   return run(tx, q.selectFrom("shipment").select(["status", "isReturn"]).where("orderId", "=", orderId));
 }
 
-/** The order, as stored now. */
-export function orderById(sql: Sql, orderId: string): Promise<Order | null> {
-  return first(sql, q.selectFrom("order").selectAll().where("id", "=", orderId));
-}
-
 /** How many orders the workspace holds. */
 export async function countOrders(sql: Sql, workspaceId: string): Promise<number> {
   const row = await first(
