@@ -226,6 +226,16 @@ describe("hostile requests", () => {
     expect(sized.extensions.cost.actual).toBeLessThanOrEqual(sized.extensions.cost.requested);
   });
 
+  it("costs one document anew for each size its variables ask for", async () => {
+    const query = "query($n: Int, $m: Int) { orders(first: $n) { nodes { shipments(first: $m) { trackingCode } } } }";
+    const costOf = async (variables: Record<string, unknown>) =>
+      JSON.parse((await post({ query, variables })).text).extensions.cost.requested;
+    expect(await costOf({ n: 10, m: 2 })).toBe(31);
+    expect(await costOf({ n: 100, m: 2 })).toBe(301);
+    expect(await costOf({ n: 10, m: 5 })).toBe(61);
+    expect(await costOf({ n: 10, m: 2 })).toBe(31);
+  });
+
   it("keeps every list of objects in the schema sized", () => {
     expect(unsizedLists(schema)).toEqual([]);
   });
