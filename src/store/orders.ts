@@ -27,7 +27,20 @@ import type { Sql } from "./executor.js";
 import { newId } from "./ids.js";
 import { listenerColumns, listenersOf, sourceColumn, sourceValue } from "./listeners.js";
 import { type OrderColumns, orderColumns } from "./order-fields.js";
-import { anyOf, columnOf, type Database, first, json, type NewRow, nested, q, run, type TableName } from "./schema.js";
+import { ORDER_EVENT, SCAN_EVENT } from "./prefetch.js";
+import {
+  anyOf,
+  columnOf,
+  type Database,
+  first,
+  type NewRow,
+  nested,
+  q,
+  run,
+  shapedStatement,
+  statement,
+  type TableName,
+} from "./schema.js";
 import { Refusal } from "./transaction.js";
 
 /** What a child row needs of its parent (an order or a shipment): its id and workspace. */
@@ -40,18 +53,21 @@ export type Owner = { id: string; workspaceId: string };
  * (read in the same statement); null when there is no such order.
  */
 export async function lockOrderFor(tx: Sql, workspaceId: string, orderId: string, topics: readonly WebhookTopic[]) {
-  const query = q
-    .selectFrom("order")
-    .selectAll()
-    .select(listenerColumns(workspaceId, topics, sourceColumn))
-    .where("id", "=", orderId)
-    .where("workspaceId", "=", workspaceId)
-    .forUpdate();
-  const row = await first(tx, query);
+  const [row] = await lockOrder(tx, { workspaceId, orderId, topics });
   if (!row) return null;
   const { listeningConnection, listeningEndpoints, ...order } = row;
   return { order, listeners: listenersOf({ listeningConnection, listeningEndpoints }) };
 }
+
+const lockOrder = statement((v: { workspaceId: string; orderId: string; topics: readonly WebhookTopic[] }) =>
+  q
+    .selectFrom("order")
+    .selectAll()
+    .select(listenerColumns(v.workspaceId, v.topics, sourceColumn))
+    .where("id", "=", v.orderId)
+    .where("workspaceId", "=", v.workspaceId)
+    .forUpdate(),
+);
 
 /** The order a source knows by `externalId`, locked for the rest of the transaction. */
 export function lockOrderByExternalId(tx: Sql, workspaceId: string, source: OrderSource, externalId: string): Promise<Order | null> {
@@ -136,30 +152,44 @@ type OrderChanges = Omit<Updateable<Database["order"]>, "meta" | "id" | "version
  * is; `events` join its history in the same statement.
  */
 export async function updateOrder(tx: Sql, order: Owner, changes: OrderChanges, events: readonly OrderEventInput[] = []): Promise<Order> {
-  const update = orderUpdate(order, changes).returningAll();
-  if (!events.length) return (await first(tx, update))!;
-  const query = q
-    .with("updated", () => update)
-    .with("added", () => q.insertInto("orderEvent").values(eventValues(order, events)))
-    .selectFrom("updated")
-    .selectAll();
-  return (await first(tx, query))!;
-}
-
-/** The UPDATE of an order's columns, its version moved on (for updateOrder, or as a CTE of a larger write). */
-function orderUpdate(order: Owner, changes: OrderChanges) {
   const { meta, ...columns } = changes;
-  const set = { ...columns, ...(meta !== undefined ? { meta: json(meta) } : {}) };
-  return q
-    .updateTable("order")
-    .set({ ...set, updatedAt: new Date(), version: (eb) => eb("version", "+", 1) })
-    .where("id", "=", order.id);
+  // As Kysely would, an undefined value leaves its column out.
+  const set = (Object.keys(columns) as Array<keyof typeof columns>).filter((column) => columns[column] !== undefined).sort();
+  const shape = { columns: set, meta: meta !== undefined, events: events.length > 0 };
+  const values = {
+    ...columns,
+    meta: meta == null ? null : JSON.stringify(meta),
+    events: rowsJson(eventRows(order, events), EVENT_FIELDS),
+    orderId: order.id,
+    now: new Date(),
+  };
+  return (await orderUpdate(tx, shape, values))[0]!;
 }
 
-/** Events as values of an INSERT (properties as JSON). */
-function eventValues(order: Owner, events: readonly OrderEventInput[]) {
-  return eventRows(order, events).map((row) => ({ ...row, properties: json(row.properties) }));
-}
+type OrderUpdateValues = Omit<OrderChanges, "meta"> & { meta: string | null; events: string; orderId: string; now: Date };
+
+/** updateOrder's statement: the columns `shape` names, the version moved on, and its history entries when there are any. */
+const orderUpdate = shapedStatement(
+  (shape: { columns: ReadonlyArray<keyof Omit<OrderChanges, "meta">>; meta: boolean; events: boolean }) =>
+    `${shape.columns.join()} ${shape.meta} ${shape.events}`,
+  (shape, v: OrderUpdateValues) => {
+    const set: Updateable<Database["order"]> = Object.fromEntries(shape.columns.map((column) => [column, v[column]]));
+    const update = q
+      .updateTable("order")
+      .set({
+        ...set,
+        ...(shape.meta ? { meta: rawSql<never>`${v.meta}::jsonb` } : {}),
+        updatedAt: v.now,
+        version: (eb) => eb("version", "+", 1),
+      })
+      .where("id", "=", v.orderId)
+      .returningAll();
+    if (!shape.events) return update;
+    return rawSql<Order>`WITH updated AS (${update}), added AS (${insertJson("orderEvent", EVENT_FIELDS, v.events)}) SELECT * FROM updated`.compile(
+      q,
+    );
+  },
+);
 
 /**
  * Moves the order's source-sync columns (not its version: the order itself
@@ -248,8 +278,11 @@ export async function insertOrder(
  * committed.
  */
 export function shipmentStatusesOf(tx: Sql, orderId: string): Promise<Array<Pick<Shipment, "status" | "isReturn">>> {
-  return run(tx, q.selectFrom("shipment").select(["status", "isReturn"]).where("orderId", "=", orderId));
+  return shipmentStatuses(tx, { orderId });
 }
+const shipmentStatuses = statement((v: { orderId: string }) =>
+  q.selectFrom("shipment").select(["status", "isReturn"]).where("orderId", "=", v.orderId),
+);
 
 /** How many orders the workspace holds. */
 export async function countOrders(sql: Sql, workspaceId: string): Promise<number> {
@@ -323,13 +356,17 @@ export function insertInto<T extends TableName>(table: T, rows: ReadonlyArray<Ne
   const keys = new Set<string>();
   for (const row of rows) for (const key in row) if ((row as Record<string, unknown>)[key] !== undefined) keys.add(key);
   const fields = [...keys];
-  const names = fields.map(columnOf);
+  return insertJson(table, fields, rowsJson(rows, fields));
+}
+
+/** INSERT INTO `table` of the rows in `json` (rowsJson's text), setting `fields` (model keys). */
+function insertJson(table: TableName, fields: readonly string[], json: string) {
   // Names as raw text, not a reference node each: compiling a node per column
   // was most of the statement's cost to build. The names are the models' own
   // keys, made snake_case as the compiler makes every other identifier.
-  const columns = rawSql.raw(names.map((name) => `"${name}"`).join(", "));
+  const columns = rawSql.raw(fields.map((field) => `"${columnOf(field)}"`).join(", "));
   const into = rawSql.raw(`"${columnOf(table)}"`);
-  return rawSql`INSERT INTO ${into} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${into}, ${rowsJson(rows, fields, names)}::json)`;
+  return rawSql`INSERT INTO ${into} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${into}, ${json}::json)`;
 }
 
 /**
@@ -338,8 +375,8 @@ export function insertInto<T extends TableName>(table: T, rows: ReadonlyArray<Ne
  * twice as long, and this text is built for every order a batch writes.
  * A value is written as JSON.stringify writes it (undefined as null).
  */
-function rowsJson(rows: ReadonlyArray<object>, fields: string[], names: string[]): string {
-  const prefixes = names.map((name, i) => `${i ? "," : ""}"${name}":`);
+function rowsJson(rows: ReadonlyArray<object>, fields: readonly string[]): string {
+  const prefixes = fields.map((field, i) => `${i ? "," : ""}"${columnOf(field)}":`);
   let out = "[";
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r] as Record<string, unknown>;
@@ -849,35 +886,13 @@ export async function recordScans(
   topics: readonly WebhookTopic[],
   statusChanged: (shipment: Pick<Shipment, "carrier" | "trackingCode">, change: ShipmentStatusChange) => OrderEventInput,
 ) {
-  const shipmentQuery = q
-    .selectFrom("shipment")
-    .where("workspaceId", "=", workspaceId)
-    .where("trackingCode", "=", trackingCode)
-    .where((eb) => eb(eb.fn("lower", ["carrier"]), "=", carrier.toLowerCase()))
-    .orderBy("createdAt", "desc")
-    .orderBy("id", "desc")
-    .limit(1);
-  const locked = await first(
-    tx,
-    q
-      .selectFrom("order")
-      .selectAll()
-      .select(listenerColumns(workspaceId, topics, sourceColumn))
-      .where("id", "=", shipmentQuery.select("orderId"))
-      .where("workspaceId", "=", workspaceId)
-      .forUpdate(),
-  );
+  const scanned = { workspaceId, trackingCode, carrier: carrier.toLowerCase() };
+  const [locked] = await lockScannedOrder(tx, { ...scanned, topics });
   if (!locked) return null;
   const { listeningConnection, listeningEndpoints, ...order } = locked;
   const listeners = listenersOf({ listeningConnection, listeningEndpoints });
   // Read once the order is locked: a concurrent recording of scans has committed by then.
-  const [row] = await run(
-    tx,
-    q.selectNoFrom([
-      ...derivationColumns(order.id),
-      jsonObjectFrom(shipmentQuery.select(["id", "carrier", "trackingCode"])).as("shipment"),
-    ]),
-  );
+  const [row] = await scanInputs(tx, { ...scanned, orderId: order.id });
   const inputs = derivationInputsOf(row!);
   const { id: shipmentId, carrier: shipmentCarrier, trackingCode: shipmentCode } = nested([row!.shipment!])[0]!;
   const stored = inputs.scans.filter((scan) => scan.shipmentId === shipmentId);
@@ -896,23 +911,94 @@ export async function recordScans(
     scans: [...inputs.scans, ...fresh.map((scan) => ({ shipmentId, scannedAt: scan.scannedAt, status: scan.status }))],
   });
   const events = change ? [statusChanged({ carrier: shipmentCarrier, trackingCode: shipmentCode }, change)] : [];
-  // The scans, the shipment, the order and its history in one statement.
-  const shipment = (await first(
-    tx,
-    q
-      .with("added", () => q.insertInto("scanEvent").values(fresh.map((scan) => scanRow({ id: shipmentId, workspaceId }, scan))))
-      .with("orderUpdated", () => orderUpdate(order, derived))
-      // A CTE that only reads and is not referenced is never run: no status change, no event.
-      .with("history", () =>
-        events.length ? q.insertInto("orderEvent").values(eventValues(order, events)) : q.selectNoFrom(rawSql<null>`null`.as("none")),
-      )
-      .updateTable("shipment")
-      .set({ status, deliveredAt, updatedAt: new Date() })
-      .where("id", "=", shipmentId)
-      .returningAll(),
-  ))!;
-  return { order, listeners, shipment, change, added: true };
+  const now = new Date();
+  const [shipment] = await writeScans(tx, {
+    scans: rowsJson(
+      fresh.map((scan) => scanRow({ id: shipmentId, workspaceId }, scan)),
+      SCAN_FIELDS,
+    ),
+    events: rowsJson(eventRows(order, events), EVENT_FIELDS),
+    orderId: order.id,
+    ...derived,
+    shipmentId,
+    status,
+    shipmentDeliveredAt: deliveredAt,
+    now,
+  });
+  return { order, listeners, shipment: shipment!, change, added: true };
 }
+
+type ScannedShipment = { workspaceId: string; trackingCode: string; carrier: string };
+
+/** The workspace's latest shipment with this tracking code and carrier (in any case: `carrier` in lower case). */
+const scannedShipment = (v: ScannedShipment) =>
+  q
+    .selectFrom("shipment")
+    .where("workspaceId", "=", v.workspaceId)
+    .where("trackingCode", "=", v.trackingCode)
+    .where((eb) => eb(eb.fn("lower", ["carrier"]), "=", v.carrier))
+    .orderBy("createdAt", "desc")
+    .orderBy("id", "desc")
+    .limit(1);
+
+/** recordScans' lock: the scanned shipment's order, with who listens to `topics`. */
+const lockScannedOrder = statement((v: ScannedShipment & { topics: readonly WebhookTopic[] }) =>
+  q
+    .selectFrom("order")
+    .selectAll()
+    .select(listenerColumns(v.workspaceId, v.topics, sourceColumn))
+    .where("id", "=", scannedShipment(v).select("orderId"))
+    .where("workspaceId", "=", v.workspaceId)
+    .forUpdate(),
+);
+
+/** What recordScans reads after the lock: the order's derivation inputs and the scanned shipment. */
+const scanInputs = statement((v: ScannedShipment & { orderId: string }) =>
+  q.selectNoFrom([
+    ...derivationColumns(v.orderId),
+    jsonObjectFrom(scannedShipment(v).select(["id", "carrier", "trackingCode"])).as("shipment"),
+  ]),
+);
+
+/** A new scan row's columns: all but the one the database fills in. */
+const SCAN_FIELDS = Object.keys(SCAN_EVENT.columns).filter((key) => key !== "createdAt");
+const EVENT_FIELDS = Object.keys(ORDER_EVENT.columns).filter((key) => key !== "createdAt");
+
+/**
+ * recordScans' write: the scans, the order's derived fields and version, its
+ * history entries (none when `events` is an empty list) and the shipment.
+ */
+const writeScans = statement(
+  (v: {
+    scans: string;
+    events: string;
+    orderId: string;
+    shippedAt: Date | null;
+    deliveredAt: Date | null;
+    fulfillmentStatus: FulfillmentStatus;
+    shipmentId: string;
+    status: ShipmentStatus;
+    shipmentDeliveredAt: Date | null;
+    now: Date;
+  }) =>
+    rawSql<Shipment>`WITH added AS (${insertJson("scanEvent", SCAN_FIELDS, v.scans)}),
+      order_updated AS (${q
+        .updateTable("order")
+        .set({
+          shippedAt: v.shippedAt,
+          deliveredAt: v.deliveredAt,
+          fulfillmentStatus: v.fulfillmentStatus,
+          updatedAt: v.now,
+          version: (eb) => eb("version", "+", 1),
+        })
+        .where("id", "=", v.orderId)}),
+      history AS (${insertJson("orderEvent", EVENT_FIELDS, v.events)})
+      ${q
+        .updateTable("shipment")
+        .set({ status: v.status, deliveredAt: v.shipmentDeliveredAt, updatedAt: v.now })
+        .where("id", "=", v.shipmentId)
+        .returningAll()}`.compile(q),
+);
 
 /** A timestamp read inside JSON (text), as a Date. */
 function dateOf(value: string): Date;
@@ -928,35 +1014,43 @@ function dateOf(value: string | null) {
  */
 export async function newOrderConflicts(sql: Sql, workspaceId: string, input: OrderInput, topics: readonly WebhookTopic[]) {
   const shipments = input.shipments ?? [];
-  const [row] = await run(
-    sql,
-    q.selectNoFrom((eb) => [
-      eb
-        .exists(
-          q
-            .selectFrom("order")
-            .select("id")
-            .where("workspaceId", "=", workspaceId)
-            .where("source", "=", input.source)
-            .where("externalId", "=", input.externalId ?? null),
-        )
-        .as("externalIdTaken"),
-      jsonArrayFrom(
-        q
-          .selectFrom("shipment")
-          .select(["carrier", "trackingCode"])
-          .where("workspaceId", "=", workspaceId)
-          .where("trackingCode", "=", anyOf(shipments.map((s) => s.trackingCode))),
-      ).as("held"),
-      ...listenerColumns(workspaceId, topics, sourceValue(input.source)),
-    ]),
-  );
+  const [row] = await conflicts(sql, {
+    workspaceId,
+    source: input.source,
+    externalId: input.externalId ?? null,
+    trackingCodes: shipments.map((s) => s.trackingCode),
+    topics,
+  });
   return {
     externalIdTaken: row!.externalIdTaken,
     taken: firstTaken(shipments, new Set(nested(row!.held).map(shipmentKey))),
     listeners: listenersOf(row!),
   };
 }
+
+const conflicts = statement(
+  (v: { workspaceId: string; source: OrderSource; externalId: string | null; trackingCodes: string[]; topics: readonly WebhookTopic[] }) =>
+    q.selectNoFrom((eb) => [
+      eb
+        .exists(
+          q
+            .selectFrom("order")
+            .select("id")
+            .where("workspaceId", "=", v.workspaceId)
+            .where("source", "=", v.source)
+            .where("externalId", "=", v.externalId),
+        )
+        .as("externalIdTaken"),
+      jsonArrayFrom(
+        q
+          .selectFrom("shipment")
+          .select(["carrier", "trackingCode"])
+          .where("workspaceId", "=", v.workspaceId)
+          .where("trackingCode", "=", anyOf(v.trackingCodes)),
+      ).as("held"),
+      ...listenerColumns(v.workspaceId, v.topics, sourceValue(v.source)),
+    ]),
+);
 
 /**
  * The first of `shipments` (with its index) whose carrier and tracking code

@@ -149,3 +149,56 @@ export function json(value: unknown): RawBuilder<never> | null {
 export function anyOf<T>(values: readonly T[]): RawBuilder<T> {
   return rawSql<T>`any(${values as T[]})`;
 }
+
+/** Stands in for a value while a statement is built once (see `statement`). */
+class Slot {
+  constructor(readonly name: string) {}
+}
+
+/**
+ * A statement of one shape, built and compiled once, then only given its
+ * values: building and compiling each mutation's statements anew was the
+ * store's largest share of a mutation's CPU. `build` gets a stand-in for
+ * each value (`values.orderId`), typed as the value, and may use it wherever
+ * Kysely takes a value whole; it must not look into one (a list for `in`: use
+ * anyOf; JSON: give its text), nor let a value decide the statement's shape.
+ */
+export function statement<Values extends Record<string, unknown>, Row>(
+  build: (values: Values) => Compilable<Row> | CompiledQuery<Row>,
+): (sql: Sql, values: Values) => Promise<Row[]> {
+  let compiled: CompiledQuery<Row> | undefined;
+  return async (sql, values) => {
+    if (!compiled) {
+      const built = build(new Proxy({}, { get: (_, name) => new Slot(String(name)) }) as Values);
+      compiled = "compile" in built ? built.compile() : built;
+    }
+    const parameters = compiled.parameters.map((parameter) => {
+      if (!(parameter instanceof Slot)) return parameter;
+      if (!(parameter.name in values)) throw new Error(`No value for ${parameter.name}`);
+      return values[parameter.name];
+    });
+    return sql<Row>(compiled.sql, parameters);
+  };
+}
+
+/**
+ * `statement` for a statement whose shape varies (the columns an update
+ * sets, say): one per shape, named by `key`, the latest `max` shapes kept.
+ */
+export function shapedStatement<Shape, Values extends Record<string, unknown>, Row>(
+  key: (shape: Shape) => string,
+  build: (shape: Shape, values: Values) => Compilable<Row> | CompiledQuery<Row>,
+  max = 200,
+): (sql: Sql, shape: Shape, values: Values) => Promise<Row[]> {
+  const shapes = new Map<string, (sql: Sql, values: Values) => Promise<Row[]>>();
+  return (sql, shape, values) => {
+    const name = key(shape);
+    let run = shapes.get(name);
+    if (!run) {
+      if (shapes.size >= max) shapes.delete(shapes.keys().next().value!);
+      run = statement((stand: Values) => build(shape, stand));
+      shapes.set(name, run);
+    }
+    return run(sql, values);
+  };
+}
