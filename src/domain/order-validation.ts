@@ -227,12 +227,13 @@ export function validateUpdateOrder(input: unknown): Result<OrderPatch> {
   return result;
 }
 
+const scanEvents = z
+  .array(scanEvent)
+  .min(1, "must hold at least one scan event")
+  .max(LIMITS.scanEvents, `must hold at most ${LIMITS.scanEvents} scan events`);
+
 export function validateScanEvents(events: unknown): Result<ScanEventInput[]> {
-  const schema = z
-    .array(scanEvent)
-    .min(1, "must hold at least one scan event")
-    .max(LIMITS.scanEvents, `must hold at most ${LIMITS.scanEvents} scan events`);
-  return validate(schema, events, ["events"], (list) => list.map(toScan));
+  return validate(scanEvents, events, ["events"], (list) => list.map(toScan));
 }
 
 export function validateOrderEvent(input: unknown) {
