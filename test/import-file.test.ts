@@ -34,3 +34,13 @@ it("counts every failed line and keeps the first 50 with their line numbers", as
   expect(summary.failures[1]).toMatchObject({ label: "line 2", reason: expect.stringMatching(/^not valid JSON/) });
   expect(summary.failures.map((f) => f.label)).toEqual(Array.from({ length: 50 }, (_, n) => `line ${n + 1}`));
 });
+
+it("numbers lines across \\n, \\r\\n and lone \\r breaks, blank lines, and a \\r\\n split between two reads", async () => {
+  const file = join(dir, "breaks.ndjson");
+  // The first line fills the reader's first 64 KiB but one byte: its \r ends that read and its \n starts the next.
+  const first = `{ one ${"x".repeat(65_536 - 1 - 6)}`;
+  await writeFile(file, `${first}\r\n{ two\r{ three\n\n{ five\r\n{ six`);
+  const summary = await importFile({ store: gw.db.sql, workspaceId: gw.workspaceId, source: "MALOMO", file });
+  expect(summary.failed).toBe(5);
+  expect(summary.failures.map((f) => f.label)).toEqual(["line 1", "line 2", "line 3", "line 5", "line 6"]);
+});

@@ -4,7 +4,6 @@
 // order or an array of them.
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
-import { createInterface } from "node:readline";
 import cliProgress from "cli-progress";
 import { DEMO_WORKSPACE, ensureWorkspace } from "../db/workspaces.js";
 import { crossesStatisticsMark } from "../domain/statistics.js";
@@ -55,17 +54,19 @@ export async function importFile(options: {
     });
     running.add(task);
   };
-  for await (const item of readItems(options.file, (bytes) => (bytesRead = bytes))) {
-    batch.push(item);
-    if (batch.length < BATCH_SIZE) continue;
-    start(batch);
-    batch = [];
-    if (crossesStatisticsMark(analyzedAt, done)) {
-      analyzedAt = done;
-      await refreshStatistics(options.store);
+  for await (const items of readItems(options.file, (bytes) => (bytesRead = bytes))) {
+    for (const item of items) {
+      batch.push(item);
+      if (batch.length < BATCH_SIZE) continue;
+      start(batch);
+      batch = [];
+      if (crossesStatisticsMark(analyzedAt, done)) {
+        analyzedAt = done;
+        await refreshStatistics(options.store);
+      }
+      // Bounded batches in flight keep memory flat: the reader waits for a free slot.
+      if (running.size >= (options.concurrency ?? 2)) await Promise.race(running);
     }
-    // Bounded batches in flight keep memory flat: the reader waits for a free slot.
-    if (running.size >= (options.concurrency ?? 2)) await Promise.race(running);
   }
   if (batch.length) start(batch);
   await Promise.all(running);
@@ -105,16 +106,43 @@ function addFailure(summary: Summary, failure: Failure) {
   if (failures.length > LISTED_FAILURES) failures.pop();
 }
 
-async function* readItems(file: string, onBytes: (bytes: number) => void): AsyncGenerator<Item> {
+/** Line breaks as readline knows them: \n, \r\n, or a lone \r. */
+const LINE_BREAK = /\r\n|\r|\n/;
+
+/**
+ * The file's items, a chunk's worth at a time: an NDJSON file is split into
+ * lines here rather than by readline, whose promise per line was a tenth of
+ * importing a file of unchanged lines.
+ */
+async function* readItems(file: string, onBytes: (bytes: number) => void): AsyncGenerator<Item[]> {
   if (/\.(ndjson|jsonl)$/i.test(file)) {
     const stream = createReadStream(file, { encoding: "utf8" });
-    const lines = createInterface({ input: stream, crlfDelay: Infinity });
     let number = 0;
-    for await (const line of lines) {
-      number++;
+    const itemsOf = (lines: string[]): Item[] => {
+      const items: Item[] = [];
+      for (const line of lines) {
+        number++;
+        if (line.trim()) items.push({ at: number, label: `line ${number}`, line });
+      }
+      return items;
+    };
+    let rest = "";
+    for await (const chunk of stream as AsyncIterable<string>) {
+      const text = rest + chunk;
+      // A \r at the very end may be the first half of a \r\n: it waits for the next chunk.
+      const end = text.endsWith("\r") ? text.length - 2 : text.length - 1;
+      const last = end < 0 ? -1 : Math.max(text.lastIndexOf("\n", end), text.lastIndexOf("\r", end));
+      rest = text.slice(last + 1);
       onBytes(stream.bytesRead);
-      if (line.trim()) yield { at: number, label: `line ${number}`, line };
+      if (last >= 0)
+        yield itemsOf(
+          text
+            .slice(0, last + 1)
+            .split(LINE_BREAK)
+            .slice(0, -1),
+        );
     }
+    if (rest) yield itemsOf(rest.split(LINE_BREAK));
     return;
   }
   const text = await readFile(file, "utf8");
@@ -123,11 +151,11 @@ async function* readItems(file: string, onBytes: (bytes: number) => void): Async
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    yield { at: 0, label: file, unreadable: `not valid JSON (${(error as Error).message})` };
+    yield [{ at: 0, label: file, unreadable: `not valid JSON (${(error as Error).message})` }];
     return;
   }
   const list = Array.isArray(parsed) ? parsed : [parsed];
-  for (const [index, payload] of list.entries()) yield { at: index, label: `order ${index}`, payload };
+  yield list.map((payload, index) => ({ at: index, label: `order ${index}`, payload }));
 }
 
 async function main() {

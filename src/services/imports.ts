@@ -4,7 +4,7 @@
 // shipments and scans without losing history (and removing the shipments it
 // leaves out, where the source documents its list as complete); an older one
 // (by the source's own update time) adds history only.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { OrderInput, ShipmentInput } from "../domain/order-input.js";
 import { shipmentKey } from "../domain/order-rules.js";
 import { stableJson } from "../domain/stable-json.js";
@@ -274,7 +274,7 @@ function lineHashOf(source: ImportSource, line: string): string {
 }
 
 function hashText(source: ImportSource, text: string): string {
-  return createHash("sha256").update(`${MAPPING_VERSION}\u0000${source}\u0000`).update(text).digest("hex");
+  return hash("sha256", `${MAPPING_VERSION}\u0000${source}\u0000${text}`, "hex");
 }
 
 /** The canonical order, or the payload's mapping errors. */

@@ -112,6 +112,7 @@ export async function ordersByImportHashes(
   hashes: readonly string[],
   column: ImportHashColumn = "importHash",
 ): Promise<Map<string, Order>> {
+  if (!hashes.length) return new Map();
   const rows = await run(sql, byImportHashes(workspaceId, hashes, column).selectAll());
   return new Map(rows.flatMap((order) => (order.source === source ? [[order[column]!, order]] : [])));
 }
@@ -124,6 +125,7 @@ export async function importedOrdersByHashes(
   hashes: readonly string[],
   column: ImportHashColumn = "importHash",
 ): Promise<Map<string, ImportedOrder>> {
+  if (!hashes.length) return new Map();
   const rows = await run(sql, byImportHashes(workspaceId, hashes, column).select(["id", "externalId", "source", column]));
   return new Map(
     rows.flatMap((order) => (order.source === source ? [[order[column]!, { id: order.id, externalId: order.externalId }]] : [])),

@@ -10,7 +10,10 @@ beforeAll(async () => {
 afterAll(() => gw.close());
 
 it("runs a statement built once with each call's values, and refuses a call that leaves one out", async () => {
-  const [first, second] = await gw.seed([{ source: "API", externalId: "stmt-1" }, { source: "API", externalId: "stmt-2" }]);
+  const [first, second] = await gw.seed([
+    { source: "API", externalId: "stmt-1" },
+    { source: "API", externalId: "stmt-2" },
+  ]);
   let builds = 0;
   const byId = statement((v: { workspaceId: string; id: string }) => {
     builds++;
