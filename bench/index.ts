@@ -3,7 +3,8 @@
 // the local service). Writes BENCHMARKS.md. Not part of npm test.
 //
 // BENCH_ORDERS (100000), BENCH_SECONDS per run (10), BENCH_CONNECTIONS (16),
-// BENCH_ROUNDS of each read workload per target, best kept (3),
+// BENCH_ROUNDS of each read workload per target, of the mutation mix and of the
+// import, write floor and webhook imports, taking turns, best kept (3),
 // BENCH_SOAK_SECONDS (300; 0 skips the soak), BENCH_MEMORY_SECONDS under load
 // per server in the memory comparison (60; 0 skips it), BENCH_IMPORT_ORDERS (10000).
 // The gateway runs as production does: `npm run build`, then node dist/main.js.
@@ -21,13 +22,13 @@ import { projectRoot } from "../src/db/migrate.js";
 import { createGateway } from "../src/server.js";
 import { bulkImportBench, exportBench } from "./bulk.js";
 import { ADMIN_URL, urlFor } from "./database.js";
-import { importBench, webhookBench } from "./import.js";
+import { type ImportBenchResult, importBench, webhookBench } from "./import.js";
 import { type LoadResult, load, once } from "./load.js";
 import { outboundBench } from "./outbound.js";
 import { BENCH_WORKSPACE_ID, seed } from "./seed.js";
 import { type Child, startChild } from "./servers.js";
 import { mutationMix, readWorkloads, SEARCH_FUNCTION, type Target } from "./workloads.js";
-import { writeFloor } from "./write-floor.js";
+import { type WriteFloorResult, writeFloor } from "./write-floor.js";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -323,12 +324,24 @@ log(
 );
 
 // ---- bulk import
-const [imported, again] = await importBench(IMPORT_ORDERS);
-const floor = await writeFloor(IMPORT_ORDERS);
-const hooks = await webhookBench(IMPORT_ORDERS);
+// The import, the write floor and the webhook imports take turns, ROUNDS
+// times, and each keeps its best run, as the reads and the mutations do.
+const faster = <T extends { ordersPerSecond: number }>(a: T | undefined, b: T) => (a && a.ordersPerSecond >= b.ordersPerSecond ? a : b);
+let bestImport: ImportBenchResult | undefined;
+let bestAgain: ImportBenchResult | undefined;
+let bestFloor: WriteFloorResult | undefined;
+let bestHooks: WriteFloorResult | undefined;
+for (let round = 0; round < Math.max(ROUNDS, 1); round++) {
+  const [created, unchanged] = await importBench(IMPORT_ORDERS);
+  bestImport = faster(bestImport, created!);
+  bestAgain = faster(bestAgain, unchanged!);
+  bestFloor = faster(bestFloor, await writeFloor(IMPORT_ORDERS));
+  bestHooks = faster(bestHooks, await webhookBench(IMPORT_ORDERS));
+}
+const [imported, again, floor, hooks] = [bestImport!, bestAgain!, bestFloor!, bestHooks!];
 log();
 log(
-  `7. Bulk import: ${imported!.orders} native orders (NDJSON, four sources) in ${imported!.seconds.toFixed(1)} s = ${Math.round(imported!.ordersPerSecond)} orders/s ` +
+  `7. Bulk import (best of ${Math.max(ROUNDS, 1)} runs each, taking turns with the write floor and the webhook imports): ${imported!.orders} native orders (NDJSON, four sources) in ${imported!.seconds.toFixed(1)} s = ${Math.round(imported!.ordersPerSecond)} orders/s ` +
     `(RSS ${Math.round(imported!.rssStartMb)} MB at start, ${Math.round(imported!.rssPeakMb)} MB peak). ` +
     `The same files again (all unchanged; after ANALYZE, which autovacuum would run on a live server): ${again!.orders} in ${again!.seconds.toFixed(2)} s = ${Math.round(again!.ordersPerSecond)} orders/s. ` +
     `Write floor (the same orders' rows through plain pg, one json_populate_recordset statement per table and batch of 500, two connections): ` +

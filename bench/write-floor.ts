@@ -23,7 +23,9 @@ const TABLES = [
   ["order_event", "events"],
 ] as const;
 
-export async function writeFloor(count = 10_000): Promise<{ orders: number; seconds: number; ordersPerSecond: number }> {
+export type WriteFloorResult = { orders: number; seconds: number; ordersPerSecond: number };
+
+export async function writeFloor(count = 10_000): Promise<WriteFloorResult> {
   const url = await freshDatabase("gateway_bench_write_floor");
   const db = await openPostgres(url, { migrate: false });
   const workspaceId = (await ensureWorkspace(db.sql, "bench")).id;
