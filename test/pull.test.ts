@@ -1,5 +1,5 @@
 // Pulling from sources: every page imported through the same upsert as
-// importOrders, the position saved after each page, one pull at a time.
+// importOrders, the position saved after each batch of pages, one pull at a time.
 import { Writable } from "node:stream";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
@@ -101,6 +101,26 @@ describe("syncSource", () => {
     });
     expect(storefront.requests.map((r) => r.query.get("page"))).toEqual(["1", "2", "2", "3"]);
     expect(storefront.requests.every((r) => r.query.get("size") === "2")).toBe(true);
+  });
+
+  it("names a bad order by its page and its place in that page, and imports the rest", async () => {
+    const orders = malomoOrders(5).map((order) => ({ ...order, alternate_id: `placed-${order.id}` }));
+    orders.forEach((order, i) => {
+      order.shipments[0].tracking_code = `PLACED${i}`;
+    });
+    orders[0].shipments = "none";
+    orders[3].shipments = "none";
+    const malomo = await startMalomo({ orders, pageSize: 2 });
+    onTestFinished(() => malomo.close());
+    const target = await createTestGateway(outboundConfig({}, { pullPageSize: 2 }));
+    onTestFinished(() => target.close());
+    await connect("MALOMO", malomo.url, target);
+    const result = await sync("MALOMO", target);
+    expect(result).toMatchObject({ created: 3, failed: 2 });
+    expect(result.errors.map((error: { path: string[] }) => error.path)).toEqual([
+      ["page", "first", "0", "shipments"],
+      ["page", "m-2", "1", "shipments"],
+    ]);
   });
 
   it("fails a malformed page whole, writing nothing from it", async () => {

@@ -1,7 +1,7 @@
 // Pulling a source's orders: page through its list endpoint and import every
 // order through the same mappers and upsert as importOrders, several pages
-// at a time. The position is saved after each page, in page order, so an
-// interrupted pull resumes where it stopped; a lease on the connection row
+// a batch and several batches at a time. The position is saved after each
+// batch, in page order, so an interrupted pull resumes where it stopped; a lease on the connection row
 // keeps two instances from pulling it at once.
 import type { Config } from "../config.js";
 import { connectors, sourceHeaders, sourceLabel, sourceUrl } from "../connectors/index.js";
@@ -66,13 +66,14 @@ export async function pullSource(deps: PullDeps, workspaceId: string, source: Im
     read.catch(() => undefined); // awaited below, or dropped with the pull that stopped
     return read;
   };
-  // Pages import side by side (deps.concurrency), as bulk imports' batches
-  // do; each is counted and its position saved in page order, once it has
-  // committed, so a resumed pull never skips a page.
+  // Pages are imported a batch of several at a time, and batches side by
+  // side (deps.concurrency), as bulk imports' batches are; each batch is
+  // counted and its position saved in page order, once it has committed, so
+  // a resumed pull never skips a page.
   const importing: Array<{ next: string | null; results: Promise<ImportResult<ImportedOrder>[]> }> = [];
   const finishOldest = async () => {
-    const page = importing.shift()!;
-    const results = await page.results;
+    const batch = importing.shift()!;
+    const results = await batch.results;
     const before = totals.created + totals.updated + totals.unchanged + totals.failed;
     for (const result of results) {
       if (result.outcome === "ERROR") totals.failed++;
@@ -80,12 +81,20 @@ export async function pullSource(deps: PullDeps, workspaceId: string, source: Im
       for (const error of result.errors) if (errors.length < MAX_REPORTED_ERRORS) errors.push(error);
     }
     deps.onImported?.(workspaceId, results);
-    position = page.next;
+    position = batch.next;
     await deps.prisma.$executeRaw`
       UPDATE source_connection SET pull_position = ${position}, pull_lease_until = now() + ${lease}::interval
       WHERE id = ${connection.id}::uuid`;
     // A long pull is a bulk load: the planner learns how big the tables got, as for npm run import.
     if (crossesStatisticsMark(before, before + results.length)) await refreshStatistics(deps.store);
+  };
+  let batch: PageBatch = { pages: [], orders: [] };
+  const startBatch = async (next: string | null) => {
+    const results = importPages(deps, workspaceId, source, batch);
+    results.catch(() => undefined); // awaited by finishOldest
+    importing.push({ next, results });
+    batch = { pages: [], orders: [] };
+    if (importing.length >= deps.concurrency) await finishOldest();
   };
   try {
     let from = position;
@@ -94,17 +103,19 @@ export async function pullSource(deps: PullDeps, workspaceId: string, source: Im
       const read = await next;
       if (!read.ok) {
         problem = read.problem;
+        // The pages read before this one are imported, and the pull resumes at it.
+        if (batch.pages.length) await startBatch(from);
         break;
       }
       // The next page travels while this one is written.
       if (read.next !== null) next = fetchFrom(read.next);
-      const results = importPayloadsReturningIds(deps.store, workspaceId, source, read.orders, deps.outbox, ["page", from ?? "first"]);
-      results.catch(() => undefined); // awaited by finishOldest
-      importing.push({ next: read.next, results });
-      if (importing.length >= deps.concurrency) await finishOldest();
+      batch.pages.push({ from, count: read.orders.length });
+      batch.orders.push(...read.orders);
+      if (batch.orders.length >= PULL_BATCH_ORDERS || read.next === null) await startBatch(read.next);
       if (read.next === null) break;
       from = read.next;
     }
+    if (batch.pages.length) await startBatch(from);
     while (importing.length) await finishOldest();
   } catch (error) {
     problem = `The pull stopped: ${(error as Error).message}`;
@@ -121,6 +132,32 @@ export async function pullSource(deps: PullDeps, workspaceId: string, source: Im
   if (problem) errors.unshift({ code: "SOURCE_ERROR", message: problem, path: ["source"] });
   const updated = await deps.prisma.sourceConnection.findUniqueOrThrow({ where: { id: connection.id } });
   return ok({ connection: updated, ...totals, errors });
+}
+
+/**
+ * Orders imported together, from pages read one after another: a batch's
+ * fixed cost (its lookups, its transaction) spread over a page of 100 made
+ * imports a third slower than in batches of 500.
+ */
+const PULL_BATCH_ORDERS = 500;
+
+type PageBatch = { pages: Array<{ from: string | null; count: number }>; orders: unknown[] };
+
+/** A batch's orders imported together, each error's path naming its page and its place there. */
+async function importPages(deps: PullDeps, workspaceId: string, source: ImportSource, batch: PageBatch) {
+  const results = await importPayloadsReturningIds(deps.store, workspaceId, source, batch.orders, deps.outbox, []);
+  const pageOf: Array<{ from: string | null; offset: number }> = [];
+  let offset = 0;
+  for (const { from, count } of batch.pages) {
+    for (let i = 0; i < count; i++) pageOf.push({ from, offset });
+    offset += count;
+  }
+  return results.map((result) => {
+    if (!result.errors.length) return result;
+    const { from, offset } = pageOf[result.index]!;
+    const place = ["page", from ?? "first", String(result.index - offset)];
+    return { ...result, errors: result.errors.map((error) => ({ ...error, path: [...place, ...(error.path ?? []).slice(1)] })) };
+  });
 }
 
 type PageRead = { ok: true; orders: unknown[]; next: string | null } | { ok: false; problem: string };
