@@ -875,8 +875,9 @@ function deriveOrderFields(order: Order, { lineItems, shipments, scans }: Deriva
  * Adds scans to the workspace's shipment with this carrier (in any case) and
  * tracking code, moves the shipment's status and the order's derived fields
  * with them, and adds `statusChanged`'s history entry when the status moved;
- * in four statements: the order's lock (with who listens to `topics`), what
- * the derivation reads, the scans with the shipment, the order with its entry.
+ * in three statements: the order's lock (with who listens to `topics`), what
+ * the derivation reads, and one write of the scans, the shipment, the order
+ * and its entry.
  * Null when there is no such shipment.
  */
 export async function recordScans(
