@@ -1,8 +1,8 @@
 // Pulling a source's orders: page through its list endpoint and import every
 // order through the same mappers and upsert as importOrders, several pages
 // a batch and several batches at a time. The position is saved after each
-// batch, in page order, so an interrupted pull resumes where it stopped; a lease on the connection row
-// keeps two instances from pulling it at once.
+// batch, in page order, so an interrupted pull resumes where it stopped; a
+// lease on the connection row keeps two instances from pulling it at once.
 import type { Config } from "../config.js";
 import { connectors, sourceHeaders, sourceLabel, sourceUrl } from "../connectors/index.js";
 import { remoteErrorMessage } from "../domain/delivery.js";
@@ -103,18 +103,18 @@ export async function pullSource(deps: PullDeps, workspaceId: string, source: Im
       const read = await next;
       if (!read.ok) {
         problem = read.problem;
-        // The pages read before this one are imported, and the pull resumes at it.
-        if (batch.pages.length) await startBatch(from);
         break;
       }
       // The next page travels while this one is written.
       if (read.next !== null) next = fetchFrom(read.next);
       batch.pages.push({ from, count: read.orders.length });
       batch.orders.push(...read.orders);
-      if (batch.orders.length >= PULL_BATCH_ORDERS || read.next === null) await startBatch(read.next);
-      if (read.next === null) break;
       from = read.next;
+      if (batch.orders.length >= PULL_BATCH_ORDERS) await startBatch(from);
+      if (from === null) break;
     }
+    // The pages read and not yet imported: to the end of the list, or up to
+    // the page that failed, where the pull resumes.
     if (batch.pages.length) await startBatch(from);
     while (importing.length) await finishOldest();
   } catch (error) {
