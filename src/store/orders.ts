@@ -1,6 +1,6 @@
 // Writes of canonical orders and what hangs under them. Every function takes
 // the transaction it runs in, so a change lands whole or not at all.
-import { type RawBuilder, sql as rawSql, type Updateable } from "kysely";
+import { type OperandValueExpression, type RawBuilder, sql as rawSql, type Updateable, type UpdateObject } from "kysely";
 import { jsonArrayFrom, jsonObjectFrom } from "kysely/helpers/postgres";
 import { deriveFulfillmentStatus } from "../domain/fulfillment.js";
 import type { AddressInput, OrderEventInput, OrderInput, ScanEventInput, ShipmentInput } from "../domain/order-input.js";
@@ -60,14 +60,19 @@ export async function lockOrderFor(tx: Sql, workspaceId: string, orderId: string
 }
 
 const lockOrder = statement((v: { workspaceId: string; orderId: string; topics: readonly WebhookTopic[] }) =>
-  q
+  lockingRead(v.workspaceId, v.orderId, v.topics),
+);
+
+/** The workspace's order with this id (a value or a subquery), locked, with who listens to `topics`. */
+function lockingRead(workspaceId: string, id: OperandValueExpression<Database, "order", "id">, topics: readonly WebhookTopic[]) {
+  return q
     .selectFrom("order")
     .selectAll()
-    .select(listenerColumns(v.workspaceId, v.topics, sourceColumn))
-    .where("id", "=", v.orderId)
-    .where("workspaceId", "=", v.workspaceId)
-    .forUpdate(),
-);
+    .select(listenerColumns(workspaceId, topics, sourceColumn))
+    .where("id", "=", id)
+    .where("workspaceId", "=", workspaceId)
+    .forUpdate();
+}
 
 /** The order a source knows by `externalId`, locked for the rest of the transaction. */
 export function lockOrderByExternalId(tx: Sql, workspaceId: string, source: OrderSource, externalId: string): Promise<Order | null> {
@@ -176,22 +181,24 @@ const orderUpdate = shapedStatement(
     `${shape.columns.join()} ${shape.meta} ${shape.events}`,
   (shape, v: OrderUpdateValues) => {
     const set: Updateable<Database["order"]> = Object.fromEntries(shape.columns.map((column) => [column, v[column]]));
-    const update = q
-      .updateTable("order")
-      .set({
-        ...set,
-        ...(shape.meta ? { meta: rawSql<never>`${v.meta}::jsonb` } : {}),
-        updatedAt: v.now,
-        version: (eb) => eb("version", "+", 1),
-      })
-      .where("id", "=", v.orderId)
-      .returningAll();
+    const update = versionedUpdate(v.orderId, v.now, {
+      ...set,
+      ...(shape.meta ? { meta: rawSql<never>`${v.meta}::jsonb` } : {}),
+    }).returningAll();
     if (!shape.events) return update;
     return rawSql<Order>`WITH updated AS (${update}), added AS (${insertJson("orderEvent", EVENT_FIELDS, v.events)}) SELECT * FROM updated`.compile(
       q,
     );
   },
 );
+
+/** The UPDATE of an order's columns, its version moved on (updateOrder's, and part of recordScans' write). */
+function versionedUpdate(orderId: string, now: Date, set: UpdateObject<Database, "order">) {
+  return q
+    .updateTable("order")
+    .set({ ...set, updatedAt: now, version: (eb) => eb("version", "+", 1) })
+    .where("id", "=", orderId);
+}
 
 /**
  * Moves the order's source-sync columns (not its version: the order itself
@@ -946,13 +953,7 @@ const scannedShipment = (v: ScannedShipment) =>
 
 /** recordScans' lock: the scanned shipment's order, with who listens to `topics`. */
 const lockScannedOrder = statement((v: ScannedShipment & { topics: readonly WebhookTopic[] }) =>
-  q
-    .selectFrom("order")
-    .selectAll()
-    .select(listenerColumns(v.workspaceId, v.topics, sourceColumn))
-    .where("id", "=", scannedShipment(v).select("orderId"))
-    .where("workspaceId", "=", v.workspaceId)
-    .forUpdate(),
+  lockingRead(v.workspaceId, scannedShipment(v).select("orderId"), v.topics),
 );
 
 /** What recordScans reads after the lock: the order's derivation inputs and the scanned shipment. */
@@ -985,16 +986,11 @@ const writeScans = statement(
     now: Date;
   }) =>
     rawSql<Shipment>`WITH added AS (${insertJson("scanEvent", SCAN_FIELDS, v.scans)}),
-      order_updated AS (${q
-        .updateTable("order")
-        .set({
-          shippedAt: v.shippedAt,
-          deliveredAt: v.deliveredAt,
-          fulfillmentStatus: v.fulfillmentStatus,
-          updatedAt: v.now,
-          version: (eb) => eb("version", "+", 1),
-        })
-        .where("id", "=", v.orderId)}),
+      order_updated AS (${versionedUpdate(v.orderId, v.now, {
+        shippedAt: v.shippedAt,
+        deliveredAt: v.deliveredAt,
+        fulfillmentStatus: v.fulfillmentStatus,
+      })}),
       history AS (${insertJson("orderEvent", EVENT_FIELDS, v.events)})
       ${q
         .updateTable("shipment")
