@@ -382,22 +382,30 @@ function insertJson(table: TableName, fields: readonly string[], json: string) {
  * The rows as a JSON array of objects keyed by column name, written out
  * directly: copying each row under its column names for JSON.stringify took
  * twice as long, and this text is built for every order a batch writes.
- * A value is written as JSON.stringify writes it (undefined as null).
+ * A value is written as JSON.stringify writes it. A null or undefined one is
+ * left out: json_populate_recordset reads a missing key as NULL, and most
+ * rows leave half their columns empty (a quarter less text to build, send
+ * and parse).
  */
 function rowsJson(rows: ReadonlyArray<object>, fields: readonly string[]): string {
-  const prefixes = fields.map((field, i) => `${i ? "," : ""}"${columnOf(field)}":`);
+  const keys = fields.map((field) => `"${columnOf(field)}":`);
   let out = "[";
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r] as Record<string, unknown>;
     out += r ? ",{" : "{";
-    for (let i = 0; i < fields.length; i++) out += prefixes[i]! + jsonValue(row[fields[i]!]);
+    let first = true;
+    for (let i = 0; i < fields.length; i++) {
+      const value = row[fields[i]!];
+      if (value == null) continue;
+      out += (first ? keys[i]! : `,${keys[i]!}`) + jsonValue(value);
+      first = false;
+    }
     out += "}";
   }
   return `${out}]`;
 }
 
 function jsonValue(value: unknown): string {
-  if (value == null) return "null";
   if (typeof value === "string") return JSON.stringify(value);
   if (value instanceof Date && !Number.isNaN(value.getTime())) return `"${value.toISOString()}"`;
   return JSON.stringify(value) ?? "null";
