@@ -97,7 +97,14 @@ export const timestamp = z
     return date;
   });
 
+/** ISO-8601 with seconds and a zone, as most sources write it: read as it is. */
+const ZONED_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
 export function toDate(value: string | number): Date | null {
+  if (typeof value === "string" && ZONED_ISO.test(value)) {
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? null : date;
+  }
   if (typeof value === "number" || /^\d{9,11}$/.test(value.trim())) {
     const seconds = Number(value);
     return Number.isFinite(seconds) ? new Date(seconds * 1000) : null;
