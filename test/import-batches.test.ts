@@ -171,4 +171,15 @@ describe("a batch of NDJSON lines", () => {
       path: ["lines", "0"],
     });
   });
+
+  it("fails a line nested thousands of levels deep alone", async () => {
+    const deep = `{"id":"deep-1","number":"1","meta":{"a":${"[".repeat(100_000)}${"]".repeat(100_000)}}}`;
+    const results = await importLineBatch([deep, JSON.stringify(malomoOrder())]);
+    expect(results.map((r) => r.outcome)).toEqual(["ERROR", "CREATED"]);
+    expect(results[0]!.errors[0]).toMatchObject({
+      code: "VALIDATION",
+      message: expect.stringMatching(/nested deeper than 64 levels/),
+      path: expect.arrayContaining(["lines", "0", "meta", "a"]),
+    });
+  });
 });

@@ -138,7 +138,16 @@ async function importItems<O extends ImportedOrder>(
       }
       item.line = undefined;
     }
-    hashes[index] = hashOf(source, item.payload);
+    try {
+      hashes[index] = hashOf(source, item.payload);
+    } catch (error) {
+      // Nested too deep to be written out for its hash (thousands of levels):
+      // refused as its mapping refuses anything deeper than MAX_JSON_DEPTH.
+      if (!(error instanceof RangeError)) throw error;
+      const refused = mapPayload(source, item.payload, [...path, String(index)]);
+      results[index] = { index, outcome: "ERROR", order: null, errors: "errors" in refused ? refused.errors : [] };
+      return false;
+    }
     return true;
   };
   const heldLine = (index: number) => heldLines.get(items[index]!.lineHash ?? "");
