@@ -53,15 +53,18 @@ function parameters(args: readonly unknown[]): unknown[] {
 }
 
 /**
- * Statements sent one at a time: a transaction is one connection, and pg
- * deprecates (pg 9 refuses) a query on a client that is running one.
+ * Statements sent one at a time, each after the last one's answer: a
+ * transaction is one connection, and the work decides each statement from
+ * the answers before it. Each answer also waits for `begun` (the BEGIN sent
+ * ahead of the first statement), so no statement counts as done in a
+ * transaction that did not start.
  */
-function oneAtATime(sql: Sql): Sql {
+function oneAtATime(sql: Sql, begun: Promise<unknown> = Promise.resolve()): Sql {
   let previous: Promise<unknown> = Promise.resolve();
   return <T>(text: string, args?: readonly unknown[], options?: SqlOptions) => {
     const result = previous.then(() => sql<T>(text, args, options));
     previous = result.catch(() => undefined);
-    return result;
+    return Promise.all([begun, result]).then(([, rows]) => rows);
   };
 }
 
@@ -124,9 +127,13 @@ export function createPreparedSql(pool: pg.Pool, report: StatementListener = () 
     async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: unknown;
+      // The pool's connections pipeline: BEGIN goes out ahead of the first
+      // statement instead of taking a round trip of its own.
+      const begun = client.query("BEGIN");
+      begun.catch(() => {});
       try {
-        await client.query("BEGIN");
-        const result = await work(oneAtATime(over(client)));
+        const result = await work(oneAtATime(over(client), begun));
+        await begun;
         await client.query("COMMIT");
         return result;
       } catch (error) {
