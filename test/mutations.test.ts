@@ -511,6 +511,53 @@ describe("recordScanEvents", () => {
     expect(older.shipment.scanEvents.map((s: any) => s.status)).toEqual(["IN_TRANSIT", "OUT_FOR_DELIVERY"]);
   });
 
+  it.skipIf(!process.env.DATABASE_URL)(
+    "records the scans on the locked order's shipment when a shipment with the same code arrives while it waits for the lock",
+    async () => {
+      const code = unique("RACE");
+      const locked = await createOk({ shipments: [{ carrier: "ups", trackingCode: code }] });
+      const other = await createOk({});
+      const uuidOf = (id: string) => Buffer.from(id, "base64").toString().split(":")[1]!;
+      const [owner] = await gw.db.sql<{ workspaceId: string }>(`SELECT workspace_id FROM "order" WHERE id = $1`, [uuidOf(locked.id)]);
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let held!: () => void;
+      const holding = new Promise<void>((resolve) => (held = resolve));
+      const holder = gw.db.sql.transaction(async (tx) => {
+        await tx(`SELECT id FROM "order" WHERE id = $1 FOR UPDATE`, [uuidOf(locked.id)]);
+        held();
+        await released;
+      });
+      await holding;
+      const recording = gw.graphql(SCANS, { carrier: "ups", code, events: [scan("2026-04-01T10:00:00Z", "IN_TRANSIT")] });
+      // Once the mutation waits for the order's lock, another order gets the same code (carrier in other case), newer.
+      for (let waiting = 0; waiting === 0; ) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const [activity] = await gw.db.sql<{ waiting: number }>(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        waiting = activity!.waiting;
+      }
+      await gw.db.sql(
+        `INSERT INTO shipment (id, workspace_id, order_id, carrier, tracking_code, created_at)
+         VALUES (gen_random_uuid(), $1, $2, 'UPS', $3, now() + interval '1 hour')`,
+        [owner!.workspaceId, uuidOf(other.id), code],
+      );
+      release();
+      await holder;
+      const recorded = (await recording).data.recordScanEvents;
+      expect(recorded.errors).toEqual([]);
+      expect(recorded.shipment.order.id).toBe(locked.id);
+      expect(recorded.shipment.scanEvents).toEqual([{ scannedAt: "2026-04-01T10:00:00.000Z", status: "IN_TRANSIT" }]);
+      expect(recorded.shipment.order.shippedAt).toBe("2026-04-01T10:00:00.000Z");
+      const [otherScans] = await gw.db.sql<{ scans: number }>(
+        `SELECT count(*)::int AS scans FROM scan_event JOIN shipment s ON s.id = scan_event.shipment_id WHERE s.order_id = $1`,
+        [uuidOf(other.id)],
+      );
+      expect(otherScans!.scans).toBe(0);
+    },
+  );
+
   it("reports unknown tracking codes and empty scan lists", async () => {
     const missing = (await gw.graphql(SCANS, { carrier: "ups", code: "NOPE", events: [scan("2026-01-01T00:00:00Z", "IN_TRANSIT")] })).data
       .recordScanEvents;

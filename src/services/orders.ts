@@ -208,12 +208,16 @@ export async function cancelOrder(
   outbox: Outbox = silentOutbox,
 ): Promise<Result<Order>> {
   return inTransaction(sql, async (tx) => {
-    const locked = await store.lockOrderFor(tx, workspaceId, orderId, ["ORDER_CANCELLED"]);
+    // Sent together: the shipments are read once the order is locked, in the same round trip.
+    const [locked, shipments] = await Promise.all([
+      store.lockOrderFor(tx, workspaceId, orderId, ["ORDER_CANCELLED"]),
+      store.shipmentStatusesOf(tx, orderId),
+    ]);
     if (!locked) return notFound("order", ["id"]);
     const { order, listeners } = locked;
     // Cancelling twice, or while a cancel waits on the source, changes nothing.
     if (order.status === "CANCELLED" || order.cancellationRequestedAt) return ok(order);
-    const refusal = cancelRefusal(order, await store.shipmentStatusesOf(tx, orderId));
+    const refusal = cancelRefusal(order, shipments);
     if (refusal) return fail("NOT_CANCELLABLE", refusal, ["id"]);
     if (awaitsSource(listeners, "cancelOrder")) {
       // The source decides: the order shows the request until it answers (see confirmCancel).

@@ -52,19 +52,13 @@ function parameters(args: readonly unknown[]): unknown[] {
   return args.map((arg) => (arg instanceof Date ? arg.toISOString() : arg instanceof Prisma.Decimal ? arg.toString() : arg));
 }
 
-/**
- * Statements sent one at a time, each after the last one's answer: a
- * transaction is one connection, and the work decides each statement from
- * the answers before it. Each answer also waits for `begun` (the BEGIN sent
- * ahead of the first statement), so no statement counts as done in a
- * transaction that did not start.
- */
-function oneAtATime(sql: Sql, begun: Promise<unknown> = Promise.resolve()): Sql {
+/** Statements sent one at a time, each after the last one's answer: a PGlite transaction is one connection. */
+function oneAtATime(sql: Sql): Sql {
   let previous: Promise<unknown> = Promise.resolve();
   return <T>(text: string, args?: readonly unknown[], options?: SqlOptions) => {
     const result = previous.then(() => sql<T>(text, args, options));
     previous = result.catch(() => undefined);
-    return Promise.all([begun, result]).then(([, rows]) => rows);
+    return result;
   };
 }
 
@@ -128,11 +122,16 @@ export function createPreparedSql(pool: pg.Pool, report: StatementListener = () 
       const client = await pool.connect();
       let broken: unknown;
       // The pool's connections pipeline: BEGIN goes out ahead of the first
-      // statement instead of taking a round trip of its own.
+      // statement instead of taking a round trip of its own, and statements
+      // the work sends together go out together, run in the order sent.
       const begun = client.query("BEGIN");
       begun.catch(() => {});
+      const statement = over(client);
+      // No statement counts as done in a transaction that did not start.
+      const afterBegin: Sql = <T>(text: string, args?: readonly unknown[], options?: SqlOptions) =>
+        Promise.all([begun, statement<T>(text, args, options)]).then(([, rows]) => rows);
       try {
-        const result = await work(oneAtATime(over(client), begun));
+        const result = await work(afterBegin);
         await begun;
         await client.query("COMMIT");
         return result;

@@ -844,7 +844,10 @@ async function derivationInputs(tx: Sql, orderId: string): Promise<DerivationInp
   return derivationInputsOf(row!);
 }
 
-function derivationColumns(orderId: string) {
+/** An order's id: a value, or the subquery that finds the scanned shipment's order. */
+type OrderIdOperand = string | ReturnType<typeof scannedOrderId>;
+
+function derivationColumns(orderId: OrderIdOperand) {
   return [
     jsonArrayFrom(q.selectFrom("lineItem").select(["quantity", "fulfilledQuantity"]).where("orderId", "=", orderId)).as("lineItems"),
     jsonArrayFrom(q.selectFrom("shipment").select(["id", "status", "isReturn", "deliveredAt"]).where("orderId", "=", orderId)).as(
@@ -905,14 +908,17 @@ export async function recordScans(
   statusChanged: (shipment: Pick<Shipment, "carrier" | "trackingCode">, change: ShipmentStatusChange) => OrderEventInput,
 ) {
   const scanned = { workspaceId, trackingCode, carrier: carrier.toLowerCase() };
-  const [locked] = await lockScannedOrder(tx, { ...scanned, topics });
+  // Sent together; the inputs are read once the order is locked, when a
+  // concurrent recording of scans has committed.
+  const [[locked], [read]] = await Promise.all([lockScannedOrder(tx, { ...scanned, topics }), scanInputsOfScannedOrder(tx, scanned)]);
   if (!locked) return null;
   const { listeningConnection, listeningEndpoints, ...order } = locked;
   const listeners = listenersOf({ listeningConnection, listeningEndpoints });
-  // Read once the order is locked: a concurrent recording of scans has committed by then.
-  const [row] = await scanInputs(tx, { ...scanned, orderId: order.id });
+  const shipmentOf = (inputs: typeof read) => (inputs?.shipment ? nested([inputs.shipment])[0]! : null);
+  let row = read;
+  if (shipmentOf(row)?.orderId !== order.id) [row] = await scanInputsOfOrder(tx, { ...scanned, orderId: order.id });
   const inputs = derivationInputsOf(row!);
-  const { id: shipmentId, carrier: shipmentCarrier, trackingCode: shipmentCode } = nested([row!.shipment!])[0]!;
+  const { id: shipmentId, carrier: shipmentCarrier, trackingCode: shipmentCode } = shipmentOf(row)!;
   const stored = inputs.scans.filter((scan) => scan.shipmentId === shipmentId);
   const fresh = newScans(stored, incoming);
   if (!fresh.length) {
@@ -959,16 +965,29 @@ const scannedShipment = (v: ScannedShipment) =>
     .orderBy("id", "desc")
     .limit(1);
 
+const scannedOrderId = (v: ScannedShipment) => scannedShipment(v).select("orderId");
+
 /** recordScans' lock: the scanned shipment's order, with who listens to `topics`. */
 const lockScannedOrder = statement((v: ScannedShipment & { topics: readonly WebhookTopic[] }) =>
-  lockingRead(v.workspaceId, scannedShipment(v).select("orderId"), v.topics),
+  lockingRead(v.workspaceId, scannedOrderId(v), v.topics),
 );
 
-/** What recordScans reads after the lock: the order's derivation inputs and the scanned shipment. */
-const scanInputs = statement((v: ScannedShipment & { orderId: string }) =>
+/**
+ * What recordScans reads after the lock: the order's derivation inputs and
+ * its scanned shipment. The order is found by the shipment, as the lock found
+ * it, so this can go out with the lock, in the same round trip; or given, when
+ * a shipment with the same code came in between.
+ */
+const scanInputsOfScannedOrder = statement((v: ScannedShipment) =>
+  q.selectNoFrom([
+    ...derivationColumns(scannedOrderId(v)),
+    jsonObjectFrom(scannedShipment(v).select(["id", "orderId", "carrier", "trackingCode"])).as("shipment"),
+  ]),
+);
+const scanInputsOfOrder = statement((v: ScannedShipment & { orderId: string }) =>
   q.selectNoFrom([
     ...derivationColumns(v.orderId),
-    jsonObjectFrom(scannedShipment(v).select(["id", "carrier", "trackingCode"])).as("shipment"),
+    jsonObjectFrom(scannedShipment(v).where("orderId", "=", v.orderId).select(["id", "orderId", "carrier", "trackingCode"])).as("shipment"),
   ]),
 );
 
