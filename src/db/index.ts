@@ -66,9 +66,8 @@ export async function openPostgres(
   // instead of hanging, and the pool reconnects by itself when it returns.
   // Each pool (writes, reads) holds up to poolSize connections.
   const limits = { connectionTimeoutMillis: 5_000, query_timeout: 30_000, max: options.poolSize ?? 10 };
-  // The store's connections pipeline (a statement is sent without waiting
-  // for the answer to the one before): a transaction's BEGIN goes out with
-  // its first statement.
+  // Pipelined: a statement goes out without waiting for the answer to the
+  // one before (what the store's transactions build on).
   const pool = (connectionString: string) => {
     const created = new pg.Pool({ connectionString, ...limits, pipeline: true });
     // A connection dropped while idle is replaced by the next query; without
