@@ -983,17 +983,14 @@ const lockScannedOrder = statement((v: ScannedShipment & { topics: readonly Webh
  * it, so this can go out with the lock, in the same round trip; or given, when
  * a shipment with the same code came in between.
  */
-const scanInputsOfScannedOrder = statement((v: ScannedShipment) =>
+const scanInputs = (orderId: OrderIdOperand, shipment: ReturnType<typeof scannedShipment>) =>
   q.selectNoFrom([
-    ...derivationColumns(scannedOrderId(v)),
-    jsonObjectFrom(scannedShipment(v).select(["id", "orderId", "carrier", "trackingCode"])).as("shipment"),
-  ]),
-);
+    ...derivationColumns(orderId),
+    jsonObjectFrom(shipment.select(["id", "orderId", "carrier", "trackingCode"])).as("shipment"),
+  ]);
+const scanInputsOfScannedOrder = statement((v: ScannedShipment) => scanInputs(scannedOrderId(v), scannedShipment(v)));
 const scanInputsOfOrder = statement((v: ScannedShipment & { orderId: string }) =>
-  q.selectNoFrom([
-    ...derivationColumns(v.orderId),
-    jsonObjectFrom(scannedShipment(v).where("orderId", "=", v.orderId).select(["id", "orderId", "carrier", "trackingCode"])).as("shipment"),
-  ]),
+  scanInputs(v.orderId, scannedShipment(v).where("orderId", "=", v.orderId)),
 );
 
 /** A new scan row's columns: all but the one the database fills in. */
