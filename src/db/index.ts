@@ -20,6 +20,7 @@ import {
   type StatementListener,
   type TransactionalSql,
 } from "../store/executor.js";
+import { coalescingSocket } from "./coalescing-socket.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { pendingMigrations, runMigrateDeploy } from "./migrate.js";
 
@@ -69,7 +70,7 @@ export async function openPostgres(
   // Pipelined: a statement goes out without waiting for the answer to the
   // one before (what the store's transactions build on).
   const pool = (connectionString: string) => {
-    const created = new pg.Pool({ connectionString, ...limits, pipeline: true });
+    const created = new pg.Pool({ connectionString, ...limits, pipeline: true, stream: coalescingSocket });
     // A connection dropped while idle is replaced by the next query; without
     // a listener the pool's error event would end the process.
     created.on("error", () => {});
