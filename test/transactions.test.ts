@@ -1,7 +1,8 @@
 // A transaction is one pg client. Prisma sends an include's relation queries
 // side by side, which pg deprecates (and pg@9 refuses) on one client: the
 // database layer sends a transaction's statements one at a time.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lastStatement, type Sql } from "../src/store/executor.js";
 import { loadStoredOrder } from "../src/store/stored-order.js";
 import { busyOrder } from "./factories.js";
 import { createTestGateway, type TestGateway } from "./helpers.js";
@@ -32,4 +33,53 @@ it("reads an order with all its relations in a transaction without overlapping s
   } finally {
     process.off("warning", onWarning);
   }
+});
+
+describe("a last statement sent with the COMMIT", () => {
+  const emailOf = async () => (await gw.db.sql<{ email: string }>(`SELECT email FROM "order" WHERE id = $1`, [orderId]))[0]!.email;
+  const setEmail = (tx: Sql, email: string) => tx(`UPDATE "order" SET email = $2 WHERE id = $1 RETURNING email`, [orderId, email]);
+
+  it("commits the transaction and answers with its rows", async () => {
+    const rows = await gw.db.sql.transaction(async (tx) => {
+      await tx(`SELECT 1`);
+      return lastStatement(tx)<{ email: string }>(`UPDATE "order" SET email = $2 WHERE id = $1 RETURNING email`, [
+        orderId,
+        "last@example.com",
+      ]);
+    });
+    expect(rows).toEqual([{ email: "last@example.com" }]);
+    expect(await emailOf()).toBe("last@example.com");
+  });
+
+  it("rolls back everything when it fails", async () => {
+    const before = await emailOf();
+    await expect(
+      gw.db.sql.transaction(async (tx) => {
+        await setEmail(tx, "lost@example.com");
+        await lastStatement(tx)(`SELECT 1 / 0`);
+      }),
+    ).rejects.toThrow(/division by zero/);
+    expect(await emailOf()).toBe(before);
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)("rolls back when its failure was caught, and says so", async () => {
+    const before = await emailOf();
+    await expect(
+      gw.db.sql.transaction(async (tx) => {
+        await setEmail(tx, "lost@example.com");
+        await lastStatement(tx)(`SELECT 1 / 0`).catch(() => []);
+      }),
+    ).rejects.toThrow(/rolled back/);
+    expect(await emailOf()).toBe(before);
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)("refuses a statement after it", async () => {
+    await expect(
+      gw.db.sql.transaction(async (tx) => {
+        await lastStatement(tx)(`SELECT 1`);
+        await setEmail(tx, "late@example.com");
+      }),
+    ).rejects.toThrow(/after its transaction's COMMIT/);
+    expect(await emailOf()).not.toBe("late@example.com");
+  });
 });

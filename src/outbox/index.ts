@@ -51,10 +51,17 @@ export type Outbox = {
   recordAll(tx: Sql, changes: readonly OrderChange[], source: OrderSource): Promise<void>;
   /** An event about something other than an order (a finished bulk operation), for the workspace's subscribed endpoints. */
   recordEvent(tx: Sql, workspaceId: string, topic: WebhookTopic, data: unknown): Promise<void>;
+  /** Whether record() writes nothing for a change these listeners hear of: then the change's own write can end its transaction. */
+  recordsNothingFor(listeners: Listeners): boolean;
 };
 
 /** For tools that write without a job queue (bulk CLI import, demo data): nothing leaves. */
-export const silentOutbox: Outbox = { record: async () => false, recordAll: async () => {}, recordEvent: async () => {} };
+export const silentOutbox: Outbox = {
+  record: async () => false,
+  recordAll: async () => {},
+  recordEvent: async () => {},
+  recordsNothingFor: () => true,
+};
 
 export function createOutbox(jobs: JobQueue): Outbox {
   /** One event in the feed, and a delivery of it to each enabled one of `endpoints`. */
@@ -160,6 +167,8 @@ export function createOutbox(jobs: JobQueue): Outbox {
         await recordTo(tx, change, await found.get(key)!);
       }
     },
+    // No connection to write through, no endpoint to deliver to: recordTo writes nothing.
+    recordsNothingFor: (listeners) => !listeners.connection && listeners.endpoints.length === 0,
     async recordEvent(tx, workspaceId, topic, data) {
       // API orders have no source connection: only the endpoints are read.
       const { endpoints } = await findListeners(tx, workspaceId, [topic], sourceValue("API"));

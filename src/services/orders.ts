@@ -15,7 +15,7 @@ import { stableJson } from "../domain/stable-json.js";
 import { fail, ok, type Result, type UserError } from "../domain/user-error.js";
 import type { CancelReason, Order, OrderEvent, Shipment } from "../generated/prisma/client.js";
 import { type OrderChange, type Outbox, silentOutbox } from "../outbox/index.js";
-import type { Sql, TransactionalSql } from "../store/executor.js";
+import { lastStatement, type Sql, type TransactionalSql } from "../store/executor.js";
 import type { Listeners } from "../store/listeners.js";
 import { patchColumns } from "../store/order-fields.js";
 import * as store from "../store/orders.js";
@@ -61,7 +61,7 @@ export async function createOrder(
       }
       const input = validated.value;
       const order = await store.insertOrder(
-        tx,
+        outbox.recordsNothingFor(listeners) ? lastStatement(tx) : tx,
         workspaceId,
         { ...input, events: [lifecycle("order.created", "Order created", { source: input.source, externalId: input.externalId ?? null })] },
         key ? { key, requestHash } : undefined,
@@ -161,14 +161,16 @@ export async function updateOrder(
       patch.shipments !== undefined ? await store.reconcileShipments(tx, order, patch.shipments ?? [], "replace", takenTrackingCode) : null;
     // Fulfillment and shipping dates follow line items and shipments: only a change to those can move them.
     const derived = patch.lineItems !== undefined || patch.shipments !== undefined ? await store.derivedOrderFields(tx, order) : {};
-    const updated = await store.updateOrder(tx, order, { ...changes, ...derived }, [
-      lifecycle("order.updated", "Order updated", { fields: Object.keys(patch).sort(), version: order.version + 1 }),
-    ]);
-    await store.deleteAddresses(tx, [
+    const replacedAddresses = [
       ...(patch.shippingAddress !== undefined ? [order.shippingAddressId] : []),
       ...(patch.billingAddress !== undefined ? [order.billingAddressId] : []),
       ...(shipments?.removedAddresses ?? []),
+    ].filter((id) => id != null);
+    const ends = !replacedAddresses.length && outbox.recordsNothingFor(listeners);
+    const updated = await store.updateOrder(ends ? lastStatement(tx) : tx, order, { ...changes, ...derived }, [
+      lifecycle("order.updated", "Order updated", { fields: Object.keys(patch).sort(), version: order.version + 1 }),
     ]);
+    await store.deleteAddresses(tx, replacedAddresses);
     const change: OrderChange = {
       workspaceId,
       orderId: order.id,
@@ -228,7 +230,8 @@ export async function cancelOrder(
         await recordChange(tx, outbox, { workspaceId, orderId, topics: ["ORDER_UPDATED"], write: "cancelOrder" }, requested, listeners),
       );
     }
-    const cancelled = await store.updateOrder(tx, order, { status: "CANCELLED", cancelReason: reason, cancelledAt: new Date() }, [
+    const final = outbox.recordsNothingFor(listeners) ? lastStatement(tx) : tx;
+    const cancelled = await store.updateOrder(final, order, { status: "CANCELLED", cancelReason: reason, cancelledAt: new Date() }, [
       lifecycle("order.cancelled", "Order cancelled", { reason }),
     ]);
     return ok(
@@ -286,7 +289,7 @@ export async function retryOrder(
     const refusal = retryRefusal(order);
     if (refusal) return fail("NOT_RETRYABLE", refusal, ["id"]);
     const retried = await store.updateOrder(
-      tx,
+      outbox.recordsNothingFor(listeners) ? lastStatement(tx) : tx,
       order,
       {
         processingState: "PROCESSING",
@@ -348,6 +351,7 @@ export async function recordScanEvents(
       trackingCode.trim(),
       validated.value,
       ["ORDER_UPDATED", "SHIPMENT_STATUS_CHANGED"],
+      (listeners) => outbox.recordsNothingFor(listeners),
       (shipment, change) =>
         lifecycle("shipment.status_changed", `Shipment ${shipment.trackingCode} is ${change.to}`, {
           carrier: shipment.carrier,

@@ -96,6 +96,21 @@ const pgParsers = {
     oid === NUMERIC_OID ? (value: string) => new Prisma.Decimal(value) : pg.types.getTypeParser(oid, format),
 };
 
+/** The Sql of each open transaction on PostgreSQL whose statement goes out with the COMMIT (see lastStatement). */
+const lastStatements = new WeakMap<Sql, Sql>();
+
+/**
+ * For the last statement of a transaction's work, when nothing can follow it
+ * but returning: an Sql that sends its statement with the transaction's
+ * COMMIT right behind it, in the same send and round trip. The work's result
+ * still waits for the COMMIT's answer; a statement sent after it is refused
+ * (the transaction has committed). On PGlite, and outside a transaction,
+ * `tx` itself.
+ */
+export function lastStatement(tx: Sql): Sql {
+  return lastStatements.get(tx) ?? tx;
+}
+
 /** The store's SQL on a pg pool, as named prepared statements (PostgreSQL). */
 export function createPreparedSql(pool: pg.Pool, report: StatementListener = () => {}): DisposableSql {
   const names = new Map<string, string>();
@@ -127,13 +142,25 @@ export function createPreparedSql(pool: pg.Pool, report: StatementListener = () 
       const begun = client.query("BEGIN");
       begun.catch(() => {});
       const statement = over(client);
+      let commit: Promise<pg.QueryResult> | undefined;
       // No statement counts as done in a transaction that did not start.
       const afterBegin: Sql = <T>(text: string, args?: readonly unknown[], options?: SqlOptions) =>
-        Promise.all([begun, statement<T>(text, args, options)]).then(([, rows]) => rows);
+        commit
+          ? Promise.reject(new Error(`A statement came after its transaction's COMMIT was sent: ${text.slice(0, 80)}`))
+          : Promise.all([begun, statement<T>(text, args, options)]).then(([, rows]) => rows);
+      const last: Sql = <T>(text: string, args?: readonly unknown[], options?: SqlOptions) => {
+        const rows = afterBegin<T>(text, args, options);
+        commit ??= client.query("COMMIT");
+        commit.catch(() => {});
+        return rows;
+      };
+      lastStatements.set(afterBegin, last);
       try {
         const result = await work(afterBegin);
         await begun;
-        await client.query("COMMIT");
+        const committed = await (commit ?? client.query("COMMIT"));
+        // A COMMIT sent behind a statement that failed ends the transaction as a rollback.
+        if (committed.command !== "COMMIT") throw new Error("The transaction was rolled back: its last statement failed.");
         return result;
       } catch (error) {
         // A connection that cannot even roll back is not given back to the pool.

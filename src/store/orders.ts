@@ -23,9 +23,9 @@ import type {
   ShipmentStatus,
   WebhookTopic,
 } from "../generated/prisma/client.js";
-import type { Sql } from "./executor.js";
+import { lastStatement, type Sql } from "./executor.js";
 import { newId } from "./ids.js";
-import { listenerColumns, listenersOf, sourceColumn, sourceValue } from "./listeners.js";
+import { type Listeners, listenerColumns, listenersOf, sourceColumn, sourceValue } from "./listeners.js";
 import { type OrderColumns, orderColumns } from "./order-fields.js";
 import { ORDER_EVENT, SCAN_EVENT } from "./prefetch.js";
 import {
@@ -900,7 +900,7 @@ function deriveOrderFields(order: Order, { lineItems, shipments, scans }: Deriva
  * with them, and adds `statusChanged`'s history entry when the status moved;
  * in three statements: the order's lock (with who listens to `topics`), what
  * the derivation reads, and one write of the scans, the shipment, the order
- * and its entry.
+ * and its entry (with the COMMIT behind it when `endsWithWrite`).
  * Null when there is no such shipment.
  */
 export async function recordScans(
@@ -910,6 +910,8 @@ export async function recordScans(
   trackingCode: string,
   incoming: readonly ScanEventInput[],
   topics: readonly WebhookTopic[],
+  /** Whether, with these listeners, the write of the scans is the transaction's last statement (see lastStatement). */
+  endsWithWrite: (listeners: Listeners) => boolean,
   statusChanged: (shipment: Pick<Shipment, "carrier" | "trackingCode">, change: ShipmentStatusChange) => OrderEventInput,
 ) {
   const scanned = { workspaceId, trackingCode, carrier: carrier.toLowerCase() };
@@ -941,7 +943,7 @@ export async function recordScans(
   });
   const events = change ? [statusChanged({ carrier: shipmentCarrier, trackingCode: shipmentCode }, change)] : [];
   const now = new Date();
-  const [shipment] = await writeScans(tx, {
+  const [shipment] = await writeScans(endsWithWrite(listeners) ? lastStatement(tx) : tx, {
     scans: rowsJson(
       fresh.map((scan) => scanRow({ id: shipmentId, workspaceId }, scan)),
       SCAN_FIELDS,
