@@ -73,13 +73,25 @@ describe("a last statement sent with the COMMIT", () => {
     expect(await emailOf()).toBe(before);
   });
 
-  it.skipIf(!process.env.DATABASE_URL)("refuses a statement after it", async () => {
+  it.skipIf(!process.env.DATABASE_URL)("says the transaction committed when the work fails after it", async () => {
     await expect(
       gw.db.sql.transaction(async (tx) => {
+        await lastStatement(tx)(`UPDATE "order" SET email = $2 WHERE id = $1`, [orderId, "kept@example.com"]);
+        throw new Error("too late");
+      }),
+    ).rejects.toThrow(/committed, but its work failed/);
+    expect(await emailOf()).toBe("kept@example.com");
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)("refuses a statement after it", async () => {
+    const failure = await gw.db.sql
+      .transaction(async (tx) => {
         await lastStatement(tx)(`SELECT 1`);
         await setEmail(tx, "late@example.com");
-      }),
-    ).rejects.toThrow(/after its transaction's COMMIT/);
+      })
+      .catch((error: Error) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect(((failure as Error).cause as Error).message).toMatch(/after its transaction's COMMIT/);
     expect(await emailOf()).not.toBe("late@example.com");
   });
 });

@@ -103,9 +103,9 @@ const lastStatements = new WeakMap<Sql, Sql>();
  * For the last statement of a transaction's work, when nothing can follow it
  * but returning: an Sql that sends its statement with the transaction's
  * COMMIT right behind it, in the same send and round trip. The work's result
- * still waits for the COMMIT's answer; a statement sent after it is refused
- * (the transaction has committed). On PGlite, and outside a transaction,
- * `tx` itself.
+ * still waits for the COMMIT's answer. A statement sent after it is refused,
+ * and work that throws after it gets an error saying the transaction
+ * committed. On PGlite, and outside a transaction, `tx` itself.
  */
 export function lastStatement(tx: Sql): Sql {
   return lastStatements.get(tx) ?? tx;
@@ -163,6 +163,15 @@ export function createPreparedSql(pool: pg.Pool, report: StatementListener = () 
         if (committed.command !== "COMMIT") throw new Error("The transaction was rolled back: its last statement failed.");
         return result;
       } catch (error) {
+        // Work that failed after its COMMIT went out is not reported as if rolled back.
+        if (
+          commit &&
+          (await commit.then(
+            (done) => done.command === "COMMIT",
+            () => false,
+          ))
+        )
+          throw new Error("The transaction committed, but its work failed after its last statement.", { cause: error });
         // A connection that cannot even roll back is not given back to the pool.
         await client.query("ROLLBACK").catch((rollbackError: unknown) => (broken = rollbackError));
         throw error;
