@@ -4,8 +4,8 @@ import net from "node:net";
  * A socket that sends what is written to it within one turn of the event
  * loop with one system call: a transaction's BEGIN, and the statements sent
  * with it, go out together. The driver sends each statement, BEGIN and
- * COMMIT on its own, and on loopback TCP a send also runs the receiver's
- * side of TCP: on a small virtual machine, around 100 µs of the sender's CPU.
+ * COMMIT on its own, and each send is a system call that wakes PostgreSQL's
+ * backend for a few bytes.
  */
 export function coalescingSocket(): net.Socket {
   const socket = new net.Socket();
