@@ -164,13 +164,8 @@ export function createPreparedSql(pool: pg.Pool, report: StatementListener = () 
         return result;
       } catch (error) {
         // Work that failed after its COMMIT went out is not reported as if rolled back.
-        if (
-          commit &&
-          (await commit.then(
-            (done) => done.command === "COMMIT",
-            () => false,
-          ))
-        )
+        const ended = commit && (await commit.catch(() => null));
+        if (ended?.command === "COMMIT")
           throw new Error("The transaction committed, but its work failed after its last statement.", { cause: error });
         // A connection that cannot even roll back is not given back to the pool.
         await client.query("ROLLBACK").catch((rollbackError: unknown) => (broken = rollbackError));
