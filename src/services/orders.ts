@@ -24,6 +24,14 @@ import { inTransaction, isUniqueViolation } from "../store/transaction.js";
 
 const notFound = (what: string, path: string[]) => fail("NOT_FOUND", `No ${what} with that id.`, path);
 
+/**
+ * The Sql for a change's own write: when recording the change writes nothing
+ * (nobody listens), that write ends the transaction and carries its COMMIT.
+ */
+function finalWrite(tx: Sql, outbox: Outbox, listeners: Listeners): Sql {
+  return outbox.recordsNothingFor(listeners) ? lastStatement(tx) : tx;
+}
+
 /** Records the change's outbound work; the order is read again when a queued source write moved its sourceSync. */
 async function recordChange(tx: Sql, outbox: Outbox, change: OrderChange, order: Order, listeners: Listeners): Promise<Order> {
   return (await outbox.record(tx, change, listeners)) ? (await ordersByIds(tx, change.workspaceId, [order.id]))[0]! : order;
@@ -61,7 +69,7 @@ export async function createOrder(
       }
       const input = validated.value;
       const order = await store.insertOrder(
-        outbox.recordsNothingFor(listeners) ? lastStatement(tx) : tx,
+        finalWrite(tx, outbox, listeners),
         workspaceId,
         { ...input, events: [lifecycle("order.created", "Order created", { source: input.source, externalId: input.externalId ?? null })] },
         key ? { key, requestHash } : undefined,
@@ -166,8 +174,9 @@ export async function updateOrder(
       ...(patch.billingAddress !== undefined ? [order.billingAddressId] : []),
       ...(shipments?.removedAddresses ?? []),
     ].filter((id) => id != null);
-    const ends = !replacedAddresses.length && outbox.recordsNothingFor(listeners);
-    const updated = await store.updateOrder(ends ? lastStatement(tx) : tx, order, { ...changes, ...derived }, [
+    // Replaced addresses are deleted after the update.
+    const write = replacedAddresses.length ? tx : finalWrite(tx, outbox, listeners);
+    const updated = await store.updateOrder(write, order, { ...changes, ...derived }, [
       lifecycle("order.updated", "Order updated", { fields: Object.keys(patch).sort(), version: order.version + 1 }),
     ]);
     await store.deleteAddresses(tx, replacedAddresses);
@@ -230,10 +239,12 @@ export async function cancelOrder(
         await recordChange(tx, outbox, { workspaceId, orderId, topics: ["ORDER_UPDATED"], write: "cancelOrder" }, requested, listeners),
       );
     }
-    const final = outbox.recordsNothingFor(listeners) ? lastStatement(tx) : tx;
-    const cancelled = await store.updateOrder(final, order, { status: "CANCELLED", cancelReason: reason, cancelledAt: new Date() }, [
-      lifecycle("order.cancelled", "Order cancelled", { reason }),
-    ]);
+    const cancelled = await store.updateOrder(
+      finalWrite(tx, outbox, listeners),
+      order,
+      { status: "CANCELLED", cancelReason: reason, cancelledAt: new Date() },
+      [lifecycle("order.cancelled", "Order cancelled", { reason })],
+    );
     return ok(
       await recordChange(tx, outbox, { workspaceId, orderId, topics: ["ORDER_CANCELLED"], write: "cancelOrder" }, cancelled, listeners),
     );
@@ -289,7 +300,7 @@ export async function retryOrder(
     const refusal = retryRefusal(order);
     if (refusal) return fail("NOT_RETRYABLE", refusal, ["id"]);
     const retried = await store.updateOrder(
-      outbox.recordsNothingFor(listeners) ? lastStatement(tx) : tx,
+      finalWrite(tx, outbox, listeners),
       order,
       {
         processingState: "PROCESSING",
