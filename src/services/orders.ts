@@ -362,7 +362,7 @@ export async function recordScanEvents(
       trackingCode.trim(),
       validated.value,
       ["ORDER_UPDATED", "SHIPMENT_STATUS_CHANGED"],
-      (listeners) => outbox.recordsNothingFor(listeners),
+      (listeners) => finalWrite(tx, outbox, listeners),
       (shipment, change) =>
         lifecycle("shipment.status_changed", `Shipment ${shipment.trackingCode} is ${change.to}`, {
           carrier: shipment.carrier,

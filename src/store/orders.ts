@@ -23,7 +23,7 @@ import type {
   ShipmentStatus,
   WebhookTopic,
 } from "../generated/prisma/client.js";
-import { lastStatement, type Sql } from "./executor.js";
+import type { Sql } from "./executor.js";
 import { newId } from "./ids.js";
 import { type Listeners, listenerColumns, listenersOf, sourceColumn, sourceValue } from "./listeners.js";
 import { type OrderColumns, orderColumns } from "./order-fields.js";
@@ -900,7 +900,7 @@ function deriveOrderFields(order: Order, { lineItems, shipments, scans }: Deriva
  * with them, and adds `statusChanged`'s history entry when the status moved;
  * in three statements: the order's lock (with who listens to `topics`), what
  * the derivation reads, and one write of the scans, the shipment, the order
- * and its entry (with the COMMIT behind it when `endsWithWrite`).
+ * and its entry (through `writeWith`, which may send the COMMIT behind it).
  * Null when there is no such shipment.
  */
 export async function recordScans(
@@ -910,8 +910,8 @@ export async function recordScans(
   trackingCode: string,
   incoming: readonly ScanEventInput[],
   topics: readonly WebhookTopic[],
-  /** Whether, with these listeners, the write of the scans is the transaction's last statement (see lastStatement). */
-  endsWithWrite: (listeners: Listeners) => boolean,
+  /** The Sql the write of the scans goes through, given who listens (lastStatement's, when nothing follows it). */
+  writeWith: (listeners: Listeners) => Sql,
   statusChanged: (shipment: Pick<Shipment, "carrier" | "trackingCode">, change: ShipmentStatusChange) => OrderEventInput,
 ) {
   const scanned = { workspaceId, trackingCode, carrier: carrier.toLowerCase() };
@@ -943,7 +943,7 @@ export async function recordScans(
   });
   const events = change ? [statusChanged({ carrier: shipmentCarrier, trackingCode: shipmentCode }, change)] : [];
   const now = new Date();
-  const [shipment] = await writeScans(endsWithWrite(listeners) ? lastStatement(tx) : tx, {
+  const [shipment] = await writeScans(writeWith(listeners), {
     scans: rowsJson(
       fresh.map((scan) => scanRow({ id: shipmentId, workspaceId }, scan)),
       SCAN_FIELDS,
