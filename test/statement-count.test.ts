@@ -1,8 +1,10 @@
 // Relations are batched per request: the number of SQL statements for a page
 // must not grow with the page size.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importLines } from "../src/services/imports.js";
 import { busyOrder } from "./factories.js";
 import { createTestGateway, globalId, type TestGateway, testConfig } from "./helpers.js";
+import { freshMalomoOrder } from "./sources/payloads.js";
 
 let gw: TestGateway;
 
@@ -198,5 +200,32 @@ describe("statements per write", () => {
     );
     // The event, added only if the workspace holds the order; who hears of it.
     expect(event).toHaveLength(2);
+  });
+});
+
+describe("statements per import batch", () => {
+  async function importStatements(lines: string[]) {
+    const statements: string[] = [];
+    const stop = gw.db.onStatement((sql) => statements.push(sql));
+    try {
+      const results = await importLines(gw.db.sql, gw.workspaceId, "MALOMO", lines);
+      return { outcomes: results.map((r) => r.outcome), statements };
+    } finally {
+      stop();
+    }
+  }
+
+  it("imports a batch of new lines in four statements whatever its size, and the same lines again in one", async () => {
+    for (const size of [3, 30]) {
+      const lines = Array.from({ length: size }, () => JSON.stringify(freshMalomoOrder()));
+      const created = await importStatements(lines);
+      expect(created.outcomes).toEqual(lines.map(() => "CREATED"));
+      // The lines' hashes, the orders known by their ids, the tracking codes held, and the orders with everything under them.
+      expect(created.statements).toHaveLength(4);
+      // Found by the lines' hashes alone.
+      const again = await importStatements(lines);
+      expect(again.outcomes).toEqual(lines.map(() => "UNCHANGED"));
+      expect(again.statements).toHaveLength(1);
+    }
   });
 });

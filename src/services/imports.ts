@@ -152,14 +152,18 @@ async function importItems<O extends ImportedOrder>(
   };
   const heldLine = (index: number) => heldLines.get(items[index]!.lineHash ?? "");
   const parsed = items.map((_, index) => index).filter((index) => !heldLine(index) && read(index));
-  const held = many
-    ? await reads.byHashes(
-        sql,
-        workspaceId,
-        source,
-        parsed.map((index) => hashes[index]!),
-      )
-    : new Map<string, O>();
+  // Payloads are looked up by their hash before they are mapped. Lines were
+  // looked up by their own: one whose payload an order came from in another
+  // form is mapped, then found unchanged by its order's hash (importTogether).
+  const held =
+    many && !lineHashes.length
+      ? await reads.byHashes(
+          sql,
+          workspaceId,
+          source,
+          parsed.map((index) => hashes[index]!),
+        )
+      : new Map<string, O>();
   const heldOrder = (index: number) => heldLine(index) ?? held.get(hashes[index] ?? "");
   const mapped: Mapped[] = [];
   const map = (index: number) => {
@@ -206,12 +210,12 @@ async function importTogether<O extends ImportedOrder>(
 ): Promise<Mapped[]> {
   if (mapped.length < 2) return [...mapped];
   const externalIds = [...new Set(mapped.flatMap((m) => (m.input.externalId ? [m.input.externalId] : [])))];
-  const known = new Map((await store.ordersByExternalIds(sql, workspaceId, source, externalIds)).map((order) => [order.externalId, order]));
-  const held = await store.heldTrackingCodes(
-    sql,
-    workspaceId,
-    mapped.flatMap((m) => (m.input.shipments ?? []).map((s) => s.trackingCode)),
-  );
+  const codes = mapped.flatMap((m) => (m.input.shipments ?? []).map((s) => s.trackingCode));
+  const [orders, held] = await Promise.all([
+    store.ordersByExternalIds(sql, workspaceId, source, externalIds),
+    store.heldTrackingCodes(sql, workspaceId, codes),
+  ]);
+  const known = new Map(orders.map((order) => [order.externalId, order]));
   const seen = new Set<string>();
   const claimed = new Set<string>();
   const fresh: Mapped[] = [];
