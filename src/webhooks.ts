@@ -5,7 +5,7 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Plugin } from "graphql-yoga";
 import type { Caller } from "./auth/caller.js";
 import { BodyTooLarge } from "./auth/door.js";
-import { jsonFault, MAX_JSON_DEPTH } from "./domain/json-shape.js";
+import { MAX_JSON_DEPTH, nestedDeeperThan } from "./domain/json-shape.js";
 import { type PubSub, publishImported } from "./events.js";
 import type { OrderSource } from "./generated/prisma/client.js";
 import { admitCaller, jsonReply } from "./json-route.js";
@@ -48,8 +48,8 @@ export function sourceWebhooks(options: {
         return reply(400, { error: `The body is not valid JSON: ${(error as Error).message}` });
       }
       // Refused before any walk: one level for the list of orders.
-      const fault = jsonFault(body, MAX_JSON_DEPTH + 1);
-      if (fault?.kind === "depth") return reply(400, { error: `The body is nested deeper than ${MAX_JSON_DEPTH} levels.` });
+      if (nestedDeeperThan(body, MAX_JSON_DEPTH + 1))
+        return reply(400, { error: `The body is nested deeper than ${MAX_JSON_DEPTH} levels.` });
       const payloads = Array.isArray(body) ? body : [body];
       if (payloads.length === 0) return reply(400, { error: "The body is an empty list: send at least one order." });
       if (payloads.length > MAX_PAYLOADS_PER_IMPORT) {

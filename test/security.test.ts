@@ -361,6 +361,15 @@ describe("hostile input", () => {
     });
     expect(webhook.status).toBe(400);
     expect(await webhook.text()).toMatch(/nested deeper than 64 levels/);
+    // Refused whole even when an earlier order holds a NUL (which fails that order alone).
+    const afterNul = `[{"id":"a\\u0000"},${deep(10_000)}]`;
+    const refused = await gw.yoga.fetch("http://localhost/webhooks/malomo", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": String(afterNul.length), authorization: `Bearer ${gw.key}` },
+      body: afterNul,
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(/nested deeper than 64 levels/);
     expect(await gw.graphql("{ orders { totalCount } }")).toEqual(before);
   });
 

@@ -42,6 +42,19 @@ function walk(value: unknown, depth: number, maxDepth: number): JsonFault | null
   return null;
 }
 
+/**
+ * Whether `value` nests deeper than `maxDepth` levels, its strings unread;
+ * the walk goes no deeper than that. For a body refused whole for its
+ * nesting, whose parts are checked one by one later (jsonFault would stop
+ * at a NUL before it reached the depth).
+ */
+export function nestedDeeperThan(value: unknown, maxDepth = MAX_JSON_DEPTH): boolean {
+  if (value === null || typeof value !== "object" || value instanceof Date) return false;
+  if (maxDepth <= 0) return true;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) if (nestedDeeperThan(child, maxDepth - 1)) return true;
+  return false;
+}
+
 /** The message for a fault, naming where it is ("variables.input.meta.a"). */
 export function jsonFaultMessage(fault: JsonFault, prefix: string[] = []): string {
   const where = [...prefix, ...fault.path].join(".") || "the value";

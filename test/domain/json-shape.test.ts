@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonFault, jsonFaultMessage, MAX_JSON_DEPTH } from "../../src/domain/json-shape.js";
+import { jsonFault, jsonFaultMessage, MAX_JSON_DEPTH, nestedDeeperThan } from "../../src/domain/json-shape.js";
 
 describe("jsonFault", () => {
   it("accepts plain JSON, dates and values at the depth limit", () => {
@@ -21,5 +21,15 @@ describe("jsonFault", () => {
     expect(jsonFault({ a: "fine", b: [{ c: "x\u0000" }] })).toEqual({ kind: "nul", path: ["b", "0", "c"] });
     expect(jsonFault({ "k\u0000": 1 })).toEqual({ kind: "nul", path: ["k\u0000"] });
     expect(jsonFaultMessage({ kind: "nul", path: ["v"] }, ["variables"])).toBe("variables.v must not contain NUL characters");
+  });
+});
+
+describe("nestedDeeperThan", () => {
+  it("tells a value nested past the limit, however deep, from one at it, whatever its strings hold", () => {
+    let atLimit: unknown = "leaf\u0000";
+    for (let i = 0; i < MAX_JSON_DEPTH; i++) atLimit = i % 2 ? [atLimit] : { a: atLimit };
+    expect(nestedDeeperThan(atLimit)).toBe(false);
+    expect(nestedDeeperThan([atLimit])).toBe(true);
+    expect(nestedDeeperThan({ ok: "x\u0000", at: new Date(), list: JSON.parse("[".repeat(100_000) + "]".repeat(100_000)) })).toBe(true);
   });
 });
