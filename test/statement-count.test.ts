@@ -34,16 +34,21 @@ const FULL_PAGE = /* GraphQL */ `
   }
 `;
 
-async function countStatements(first: number) {
+/** What `work` returns, and the SQL statements sent while it ran. */
+async function statementsDuring<T>(work: () => Promise<T>): Promise<{ value: T; statements: string[] }> {
   const statements: string[] = [];
   const stop = gw.db.onStatement((sql) => statements.push(sql));
   try {
-    const result = await gw.graphql(FULL_PAGE, { first });
-    expect(result.errors).toBeUndefined();
-    return { result: result.data.orders, statements };
+    return { value: await work(), statements };
   } finally {
     stop();
   }
+}
+
+async function countStatements(first: number) {
+  const { value: result, statements } = await statementsDuring(() => gw.graphql(FULL_PAGE, { first }));
+  expect(result.errors).toBeUndefined();
+  return { result: result.data.orders, statements };
 }
 
 describe("statements per request", () => {
@@ -72,21 +77,17 @@ describe("statements per request", () => {
 describe("statements per lookup", () => {
   it("loads one order by id with every relation in one statement besides the key and addresses", async () => {
     const [{ id }] = (await gw.db.sql<{ id: string }>(`SELECT id FROM "order" WHERE number = '1049'`)) as [{ id: string }];
-    const statements: string[] = [];
-    const stop = gw.db.onStatement((sql) => statements.push(sql));
-    try {
-      const result = await gw.graphql(
+    const { value: result, statements } = await statementsDuring(() =>
+      gw.graphql(
         `query($id: ID!) { order(id: $id) { number customer { email } shippingAddress { city }
           lineItems { sku } shipments { trackingCode destination { city } scanEvents { status location { city } } }
           events(first: 20) { nodes { label } } } }`,
         { id: globalId("Order", id) },
-      );
-      expect(result.errors).toBeUndefined();
-      expect(result.data.order.shipments[0].scanEvents).toHaveLength(3);
-      expect(result.data.order.events.nodes).toHaveLength(6);
-    } finally {
-      stop();
-    }
+      ),
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data.order.shipments[0].scanEvents).toHaveLength(3);
+    expect(result.data.order.events.nodes).toHaveLength(6);
     // The API key, the order with its address, line items, shipments, scans
     // and events, and its shipments' addresses.
     expect(statements.length).toBeLessThanOrEqual(3);
@@ -137,16 +138,10 @@ describe("selections fetched by look-ahead", () => {
 describe("statements per write", () => {
   /** The statements a mutation sends, besides the API key's check (BEGIN and COMMIT are not counted). */
   async function writeStatements(query: string, variables: Record<string, unknown>) {
-    const statements: string[] = [];
-    const stop = gw.db.onStatement((sql) => statements.push(sql));
-    try {
-      const result = await gw.graphql(query, variables);
-      expect(result.errors).toBeUndefined();
-      expect(Object.values(result.data as Record<string, { errors: unknown[] }>)[0]!.errors).toEqual([]);
-      return statements.filter((sql) => !/\bapi_key\b/.test(sql));
-    } finally {
-      stop();
-    }
+    const { value: result, statements } = await statementsDuring(() => gw.graphql(query, variables));
+    expect(result.errors).toBeUndefined();
+    expect(Object.values(result.data as Record<string, { errors: unknown[] }>)[0]!.errors).toEqual([]);
+    return statements.filter((sql) => !/\bapi_key\b/.test(sql));
   }
   const orderId = async (number: string) =>
     (await gw.graphql(`query($n: String!) { orders(first: 1, filter: { q: $n }) { nodes { id } } }`, { n: number })).data.orders.nodes[0]
@@ -205,14 +200,8 @@ describe("statements per write", () => {
 
 describe("statements per import batch", () => {
   async function importStatements(lines: string[]) {
-    const statements: string[] = [];
-    const stop = gw.db.onStatement((sql) => statements.push(sql));
-    try {
-      const results = await importLines(gw.db.sql, gw.workspaceId, "MALOMO", lines);
-      return { outcomes: results.map((r) => r.outcome), statements };
-    } finally {
-      stop();
-    }
+    const { value: results, statements } = await statementsDuring(() => importLines(gw.db.sql, gw.workspaceId, "MALOMO", lines));
+    return { outcomes: results.map((r) => r.outcome), statements };
   }
 
   it("imports a batch of new lines in four statements whatever its size, and the same lines again in one", async () => {
