@@ -45,6 +45,7 @@ describe("readiness", () => {
       let target: TransactionalSql = gw.db.sql;
       const sql = Object.assign(((text, args, options) => target(text, args, options)) as Sql, {
         transaction: <T>(work: (tx: Sql) => Promise<T>) => target.transaction(work),
+        copyLines: (select: string) => target.copyLines(select),
         dispose: async () => {},
       });
       const going = { ...away, sql, readSql: sql, prisma: gw.db.prisma, connection: gw.db.connection };

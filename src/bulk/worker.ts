@@ -24,8 +24,8 @@ import { type AttemptJob, type JobQueue, QUEUES } from "../jobs/queue.js";
 import type { Outbox } from "../outbox/index.js";
 import { type ImportedOrder, type ImportResult, type ImportSource, importLines } from "../services/imports.js";
 import { recordImportBatch } from "../store/bulk-operations.js";
-import type { Sql, TransactionalSql } from "../store/executor.js";
-import { type DocumentRelation, orderDocumentText, orderIdsAfter } from "../store/order-documents.js";
+import type { TransactionalSql } from "../store/executor.js";
+import { type DocumentRelation, orderDocumentLines, orderIdsAfter } from "../store/order-documents.js";
 import { refreshStatistics } from "../store/orders.js";
 import type { BulkStorage } from "./storage.js";
 
@@ -150,13 +150,13 @@ async function exportSlice(deps: BulkDeps, op: BulkOperation, deadline: number):
  * and each batch takes one of its cores) while the caller writes the last.
  */
 export async function* exportBatches(
-  sql: Sql,
+  sql: TransactionalSql,
   workspaceId: string,
   filter: OrderFilter | null,
   afterId: string | null,
   include: ReadonlySet<ExportRelation>,
 ): AsyncGenerator<ExportBatch> {
-  const pending: Array<{ lastId: string; full: boolean; documents: ReturnType<typeof orderDocumentText> }> = [];
+  const pending: Array<{ lastId: string; full: boolean; documents: ReturnType<typeof orderDocumentLines> }> = [];
   let after = afterId;
   let more = true;
   try {
@@ -166,15 +166,15 @@ export async function* exportBatches(
         more = ids.length === EXPORT_BATCH;
         if (!ids.length) break;
         after = ids.at(-1)!;
-        const documents = orderDocumentText(sql, ids, include);
+        const documents = orderDocumentLines(sql, ids, include);
         // A caller that stops early leaves reads unused: not an unhandled failure.
         documents.catch(() => {});
         pending.push({ lastId: after, full: more, documents });
       }
       const next = pending.shift();
       if (!next) return;
-      const { text, count } = await next.documents;
-      yield { lastId: next.lastId, full: next.full, text, count };
+      const { lines, count } = await next.documents;
+      yield { lastId: next.lastId, full: next.full, lines, count };
     }
   } finally {
     await Promise.allSettled(pending.map((batch) => batch.documents));
@@ -186,15 +186,15 @@ export type ExportBatch = {
   lastId: string;
   /** Whether the batch was full (a short one is the last). */
   full: boolean;
-  /** The orders' lines, without the last line break. */
-  text: string;
+  /** The orders' lines, each ending in a line break. */
+  lines: Buffer;
   /** How many orders. */
   count: number;
 };
 
 /** The batch's lines, waiting when the stream asks to. */
 export async function writeLines(out: Writable, batch: ExportBatch) {
-  if (batch.count && !out.write(`${batch.text}\n`)) await once(out, "drain");
+  if (batch.count && !out.write(batch.lines)) await once(out, "drain");
 }
 
 // ---------------------------------------------------------------- import

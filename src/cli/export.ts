@@ -10,7 +10,7 @@ import { createGzip } from "node:zlib";
 import cliProgress from "cli-progress";
 import { EXPORT_GZIP_LEVEL, EXPORT_RELATIONS, type ExportRelation, exportBatches, writeLines } from "../bulk/worker.js";
 import { DEMO_WORKSPACE, ensureWorkspace } from "../db/workspaces.js";
-import type { Sql } from "../store/executor.js";
+import type { TransactionalSql } from "../store/executor.js";
 import { countOrders } from "../store/orders.js";
 import { fail, openCliDatabase, parseCommandLine } from "./common.js";
 
@@ -18,7 +18,7 @@ const USAGE = `usage: npm run export -- [--workspace <slug>] [--include ${EXPORT
 
 /** Writes the workspace's orders to `out`, a line each; returns how many. */
 export async function exportOrders(options: {
-  sql: Sql;
+  sql: TransactionalSql;
   workspaceId: string;
   include: ReadonlySet<ExportRelation>;
   out: Writable;

@@ -69,21 +69,27 @@ export async function openPostgres(
   const limits = { connectionTimeoutMillis: 5_000, query_timeout: 30_000, max: options.poolSize ?? 10 };
   // Pipelined: a statement goes out without waiting for the answer to the
   // one before (what the store's transactions build on).
-  const pool = (connectionString: string) => {
-    const created = new pg.Pool({ connectionString, ...limits, pipeline: true, stream: coalescingSocket });
+  const pool = (connectionString: string, pipeline = true) => {
+    const created = pipeline
+      ? new pg.Pool({ connectionString, ...limits, pipeline, stream: coalescingSocket })
+      : new pg.Pool({ connectionString, ...limits });
     // A connection dropped while idle is replaced by the next query; without
     // a listener the pool's error event would end the process.
     created.on("error", () => {});
     return created;
   };
-  const replicas = (options.replicaUrls ?? []).map((replica) => createPreparedSql(pool(replica)));
+  // COPY needs a connection of its own that does not pipeline: a second
+  // pool, which connects only when an export copies rows out.
+  const store = (connectionString: string, report?: StatementListener) =>
+    createPreparedSql({ statements: pool(connectionString), copies: pool(connectionString, false) }, report);
+  const replicas = (options.replicaUrls ?? []).map((replica) => store(replica));
   const db = wrap(
     { kind: "postgres", url },
     new PrismaPg({ connectionString: url, ...limits }),
     async () => {
       await Promise.all(replicas.map((replica) => replica.dispose()));
     },
-    (report) => createPreparedSql(pool(url), report),
+    (report) => store(url, report),
   );
   if (!replicas.length) return db;
   let next = 0;

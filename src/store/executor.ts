@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { PGlite, Transaction as PGliteTransaction } from "@electric-sql/pglite";
 import pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
 import { Prisma } from "../generated/prisma/client.js";
 import { traceStatement } from "../tracing.js";
 
@@ -17,8 +18,21 @@ import { traceStatement } from "../tracing.js";
  */
 export type SqlOptions = { prepare?: boolean };
 export type Sql = <T = Record<string, unknown>>(text: string, args?: readonly unknown[], options?: SqlOptions) => Promise<T[]>;
-/** Sql that can also open a transaction: `work` gets an Sql bound to it, committed when `work` returns and rolled back when it throws. */
-export type TransactionalSql = Sql & { transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> };
+/**
+ * Sql that can also open a transaction (`work` gets an Sql bound to it,
+ * committed when `work` returns and rolled back when it throws), and copy a
+ * query's rows out (copyLines).
+ */
+export type TransactionalSql = Sql & {
+  transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * The rows of a one-column query that takes no parameters, as bytes, a
+   * line each, as COPY writes them out: no row objects, no strings. Only for
+   * values without line breaks or the bytes 0x01 and 0x02 (JSON text), which
+   * COPY then writes as they are (copyStatement).
+   */
+  copyLines(select: string): Promise<Buffer>;
+};
 export type DisposableSql = TransactionalSql & { dispose(): Promise<void> };
 export type StatementListener = (sql: string) => void;
 
@@ -52,6 +66,16 @@ function parameters(args: readonly unknown[]): unknown[] {
   return args.map((arg) => (arg instanceof Date ? arg.toISOString() : arg instanceof Prisma.Decimal ? arg.toString() : arg));
 }
 
+/**
+ * COPY of a query's rows. CSV, because it never escapes a backslash (text
+ * format would, and JSON holds them), with a delimiter and quote that JSON
+ * text never holds (it escapes every control character): a JSON value is
+ * then written exactly as it is, without quotes.
+ */
+function copyStatement(select: string, to: "STDOUT" | "'/dev/blob'"): string {
+  return `COPY (${select}) TO ${to} (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`;
+}
+
 /** Statements sent one at a time, each after the last one's answer: a PGlite transaction is one connection. */
 function oneAtATime(sql: Sql): Sql {
   let previous: Promise<unknown> = Promise.resolve();
@@ -79,6 +103,12 @@ export function createPgliteSql(pglite: PGlite, report: StatementListener = () =
     };
   return Object.assign(over(pglite), {
     transaction: <T>(work: (tx: Sql) => Promise<T>) => pglite.transaction((tx) => work(oneAtATime(over(tx)))),
+    async copyLines(select: string) {
+      const text = copyStatement(select, "'/dev/blob'");
+      report(text);
+      const result = await traceStatement(text, () => pglite.query(text));
+      return result.blob ? Buffer.from(await result.blob.arrayBuffer()) : Buffer.alloc(0);
+    },
     dispose: async () => {},
   });
 }
@@ -111,8 +141,15 @@ export function lastStatement(tx: Sql): Sql {
   return lastStatements.get(tx) ?? tx;
 }
 
-/** The store's SQL on a pg pool, as named prepared statements (PostgreSQL). */
-export function createPreparedSql(pool: pg.Pool, report: StatementListener = () => {}): DisposableSql {
+/**
+ * The store's SQL on a pg pool, as named prepared statements (PostgreSQL);
+ * copyLines on a pool of its own, whose connections do not pipeline (COPY
+ * cannot run on one that does).
+ */
+export function createPreparedSql(
+  { statements: pool, copies }: { statements: pg.Pool; copies: pg.Pool },
+  report: StatementListener = () => {},
+): DisposableSql {
   const names = new Map<string, string>();
   const nameFor = (text: string): string | undefined => {
     let name = names.get(text);
@@ -174,7 +211,28 @@ export function createPreparedSql(pool: pg.Pool, report: StatementListener = () 
         client.release(broken instanceof Error ? broken : undefined);
       }
     },
-    dispose: () => pool.end(),
+    async copyLines(select: string) {
+      const text = copyStatement(select, "STDOUT");
+      report(text);
+      const client = await copies.connect();
+      let failed: unknown;
+      try {
+        return await traceStatement(text, async () => {
+          const chunks: Buffer[] = [];
+          for await (const chunk of client.query(copyTo(text))) chunks.push(chunk);
+          return Buffer.concat(chunks);
+        });
+      } catch (error) {
+        failed = error;
+        throw error;
+      } finally {
+        // A connection whose copy broke off is not given back to the pool.
+        client.release(failed instanceof Error ? failed : undefined);
+      }
+    },
+    dispose: async () => {
+      await Promise.all([pool.end(), copies.end()]);
+    },
   });
 }
 

@@ -3,7 +3,7 @@
 // it says what the API answers for the same order.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { seedDemoData } from "../../src/demo/seed.js";
-import { loadOrderDocument, orderDocumentText, orderIdsAfter } from "../../src/store/order-documents.js";
+import { loadOrderDocument, orderDocumentLines, orderIdsAfter } from "../../src/store/order-documents.js";
 import { createTestGateway, type TestGateway } from "../helpers.js";
 
 let gw: TestGateway;
@@ -26,6 +26,16 @@ const ORDER = `id source externalId sourceOrderId number email phone note ownerN
   promisedShipBy promisedDeliveryBy shippedAt deliveredAt cancelledAt cancelReason meta createdAt updatedAt version
   events(first: 20) { nodes { id type label linkBackUrl properties occurredAt } }`;
 
+/** The lines of an export's bytes, each of which ends in a line break. */
+function linesOf(bytes: Buffer): string[] {
+  const text = bytes.toString("utf8");
+  expect(text.endsWith("\n")).toBe(true);
+  return text.slice(0, -1).split("\n");
+}
+
+/** The row id in an API global id (base64 of "Type:id"). */
+const idOf = (globalId: string) => Buffer.from(globalId, "base64").toString().split(":")[1]!;
+
 /** The document without what the API keeps elsewhere: an address's own id. */
 function withoutAddressIds(document: Record<string, any>) {
   const address = (value: Record<string, unknown> | null) => (value ? { ...value, id: undefined } : null);
@@ -35,9 +45,10 @@ function withoutAddressIds(document: Record<string, any>) {
 it("is the order as the API answers it, for every demo order", async () => {
   const ids = await orderIdsAfter(gw.db.sql, gw.workspaceId, null, null, 1000);
   expect(ids).toHaveLength(305);
-  const { text, count } = await orderDocumentText(gw.db.sql, ids, new Set(["ADDRESSES", "LINE_ITEMS", "SHIPMENTS", "EVENTS"]));
-  const lines = text.split("\n");
-  expect(lines).toHaveLength(count);
+  const documents = await orderDocumentLines(gw.db.sql, ids, new Set(["ADDRESSES", "LINE_ITEMS", "SHIPMENTS", "EVENTS"]));
+  const lines = linesOf(documents.lines);
+  expect(lines).toHaveLength(305);
+  expect(documents.count).toBe(305);
   // A few orders a request, within the query cost limit.
   for (let at = 0; at < lines.length; at += 5) {
     const chunk = lines.slice(at, at + 5);
@@ -51,17 +62,40 @@ it("is the order as the API answers it, for every demo order", async () => {
     });
   }
   // Fields that are null in some documents have values in others.
-  const documents = lines.map((line) => JSON.parse(line));
+  const parsed = lines.map((line) => JSON.parse(line));
   for (const field of ["customer", "processingError", "total", "meta", "billingAddress", "cancelledAt", "paidAt"])
     expect(
-      documents.some((d) => d[field] != null),
+      parsed.some((d) => d[field] != null),
       field,
     ).toBe(true);
 });
 
 it("gives webhooks the order with its addresses, line items and shipments, and nothing for an unknown order", async () => {
   const [id] = await orderIdsAfter(gw.db.sql, gw.workspaceId, { source: ["MALOMO"] }, null, 1);
-  const { text } = await orderDocumentText(gw.db.sql, [id!], new Set(["ADDRESSES", "LINE_ITEMS", "SHIPMENTS"]));
-  expect(await loadOrderDocument(gw.db.sql, id!)).toEqual(JSON.parse(text));
+  const { lines } = await orderDocumentLines(gw.db.sql, [id!], new Set(["ADDRESSES", "LINE_ITEMS", "SHIPMENTS"]));
+  expect(await loadOrderDocument(gw.db.sql, id!)).toEqual(JSON.parse(linesOf(lines)[0]!));
   expect(await loadOrderDocument(gw.db.sql, "00000000-0000-7000-8000-000000000000")).toBeNull();
+});
+
+it("writes text that JSON escapes (backslashes, quotes, line breaks, control characters) exactly as JSON", async () => {
+  const note = 'a\\b "quoted" line\nbreak\ttab \u0001\u0002 ñ 🚚 \\u0000 ,;';
+  const meta = { path: "C:\\orders\\", "key,with\u0002odd": ["\r\n", "\\."] };
+  const { data } = await gw.graphql(
+    `mutation($note: String, $meta: JSON) { createOrder(input: { note: $note, meta: $meta }) { order { id } } }`,
+    {
+      note,
+      meta,
+    },
+  );
+  const { lines, count } = await orderDocumentLines(gw.db.sql, [idOf(data.createOrder.order.id)], new Set());
+  expect(count).toBe(1);
+  const [line] = linesOf(lines);
+  expect(JSON.parse(line!)).toMatchObject({ note, meta });
+});
+
+it("writes nothing for no ids, and refuses an id that is not one", async () => {
+  expect(await orderDocumentLines(gw.db.sql, [], new Set())).toEqual({ lines: Buffer.alloc(0), count: 0 });
+  await expect(orderDocumentLines(gw.db.sql, ["00000000-0000-7000-8000-000000000000'}'::uuid[]) --"], new Set())).rejects.toThrow(
+    /Not an order id/,
+  );
 });
