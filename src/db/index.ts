@@ -72,14 +72,18 @@ export async function openPostgres(
   const pool = (connectionString: string, pipeline = true) => {
     const created = pipeline
       ? new pg.Pool({ connectionString, ...limits, pipeline, stream: coalescingSocket })
-      : new pg.Pool({ connectionString, ...limits });
+      : // What is copied out are export lines, whose subqueries read a few rows
+        // an order by index, for hundreds of orders: a bitmap scan's setup on
+        // each (a bitmap, the table's size asked of the file system) cost more
+        // than the rows it read, a sixth of building the lines.
+        new pg.Pool({ connectionString, ...limits, options: "-c enable_bitmapscan=off" });
     // A connection dropped while idle is replaced by the next query; without
     // a listener the pool's error event would end the process.
     created.on("error", () => {});
     return created;
   };
-  // COPY needs a connection of its own that does not pipeline: a second
-  // pool, which connects only when an export copies rows out.
+  // COPY needs a connection that does not pipeline: a second pool, which
+  // connects only when an export copies rows out.
   const store = (connectionString: string, report?: StatementListener) =>
     createPreparedSql({ statements: pool(connectionString), copies: pool(connectionString, false) }, report);
   const replicas = (options.replicaUrls ?? []).map((replica) => store(replica));
