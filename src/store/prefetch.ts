@@ -251,8 +251,9 @@ export function keysFor<T>(table: Table<T>, names: readonly string[]): string[] 
   return [...keys];
 }
 
+/** A row's keys as a JSON object (as row_to_json writes a row: json_build_object looks up each argument's type on every call). */
 const jsonObject = (table: Table<never>, alias: string, keys: string[]) =>
-  `json_build_object(${keys.map((key) => `'${key}', ${alias}.${table.columns[key as never]}`).join(", ")})`;
+  `(SELECT row_to_json(fields) FROM (SELECT ${keys.map((key) => `${alias}.${table.columns[key as never]} AS "${key}"`).join(", ")}) fields)`;
 
 /**
  * A relation's row from its JSON. Timestamps become the API's ISO-8601 text
@@ -296,10 +297,10 @@ function prefetchColumns(plan: PrefetchPlan): string {
   }
   if (plan.shipments) {
     const scans = plan.shipments.scanEvents
-      ? `, 'scanEvents', array_to_json(ARRAY(SELECT ${jsonObject(SCAN_EVENT as Table<never>, "se", plan.shipments.scanEvents)}
-          FROM scan_event se WHERE se.shipment_id = s.id ORDER BY se.scanned_at, se.id))`
+      ? `, array_to_json(ARRAY(SELECT ${jsonObject(SCAN_EVENT as Table<never>, "se", plan.shipments.scanEvents)}
+          FROM scan_event se WHERE se.shipment_id = s.id ORDER BY se.scanned_at, se.id)) AS "scanEvents"`
       : "";
-    columns.push(`array_to_json(ARRAY(SELECT json_build_object('shipment', ${jsonObject(SHIPMENT as Table<never>, "s", plan.shipments.keys)}${scans})
+    columns.push(`array_to_json(ARRAY(SELECT (SELECT row_to_json(fields) FROM (SELECT ${jsonObject(SHIPMENT as Table<never>, "s", plan.shipments.keys)} AS "shipment"${scans}) fields)
       FROM shipment s WHERE s.order_id = o.id ORDER BY s.created_at, s.id)) AS prefetch_shipments`);
   }
   if (plan.events) {
