@@ -65,27 +65,31 @@ export async function openPostgres(
   if (options.migrate !== false) await migratePostgres(url);
   // Bounded waits: when PostgreSQL is away, requests fail within seconds
   // instead of hanging, and the pool reconnects by itself when it returns.
-  // Each pool (writes, reads) holds up to poolSize connections.
+  // Each pool (writes, reads, copies) holds up to poolSize connections.
   const limits = { connectionTimeoutMillis: 5_000, query_timeout: 30_000, max: options.poolSize ?? 10 };
-  // Pipelined: a statement goes out without waiting for the answer to the
-  // one before (what the store's transactions build on).
-  const pool = (connectionString: string, pipeline = true) => {
-    const created = pipeline
-      ? new pg.Pool({ connectionString, ...limits, pipeline, stream: coalescingSocket })
-      : // What is copied out are export lines, whose subqueries read a few rows
-        // an order by index, for hundreds of orders: a bitmap scan's setup on
-        // each (a bitmap, the table's size asked of the file system) cost more
-        // than the rows it read, a sixth of building the lines.
-        new pg.Pool({ connectionString, ...limits, options: "-c enable_bitmapscan=off" });
+  const pool = (config: pg.PoolConfig) => {
+    const created = new pg.Pool({ ...limits, ...config });
     // A connection dropped while idle is replaced by the next query; without
     // a listener the pool's error event would end the process.
     created.on("error", () => {});
     return created;
   };
-  // COPY needs a connection that does not pipeline: a second pool, which
-  // connects only when an export copies rows out.
   const store = (connectionString: string, report?: StatementListener) =>
-    createPreparedSql({ statements: pool(connectionString), copies: pool(connectionString, false) }, report);
+    createPreparedSql(
+      {
+        // Pipelined: a statement goes out without waiting for the answer to
+        // the one before (what the store's transactions build on).
+        statements: pool({ connectionString, pipeline: true, stream: coalescingSocket }),
+        // COPY cannot run on a connection that pipelines: a second pool, which
+        // connects only when an export copies its lines out. Their subqueries
+        // read a few rows an order by index, for hundreds of orders, so they
+        // are planned without bitmap scans, whose setup on each lookup (a
+        // bitmap, the table's size asked of the file system) cost a sixth of
+        // building the lines.
+        copies: pool({ connectionString, options: "-c enable_bitmapscan=off" }),
+      },
+      report,
+    );
   const replicas = (options.replicaUrls ?? []).map((replica) => store(replica));
   const db = wrap(
     { kind: "postgres", url },
