@@ -202,6 +202,7 @@ export async function orderDocumentLines(
   return { lines, count: countLines(lines) };
 }
 
+/** Lines of JSON text, which never holds a raw line break: each one ends a line. */
 function countLines(bytes: Buffer): number {
   let count = 0;
   for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) count++;
