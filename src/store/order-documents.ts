@@ -8,7 +8,7 @@ import type { OrderFilter } from "../domain/order-filter.js";
 import type { Address, LineItem, Order, OrderEvent, ScanEvent, Shipment } from "../generated/prisma/client.js";
 import type { Sql, TransactionalSql } from "./executor.js";
 import { orderFilterSql } from "./order-filter.js";
-import { ADDRESS, LINE_ITEM, ORDER, ORDER_EVENT, SCAN_EVENT, SHIPMENT, type Table } from "./prefetch.js";
+import { ADDRESS, jsonObjectOf, LINE_ITEM, ORDER, ORDER_EVENT, SCAN_EVENT, SHIPMENT, type Table } from "./prefetch.js";
 
 /** The relations a document can carry; the order's own fields are always there. */
 export type DocumentRelation = "ADDRESSES" | "LINE_ITEMS" | "SHIPMENTS" | "EVENTS";
@@ -39,22 +39,13 @@ function column<T>(table: Table<T>, alias: string, key: keyof T, print: Print = 
 /** The API's global id of a row (base64 of "Type:id", as encodeGlobalID makes it; short enough for one base64 line). */
 const globalId = (type: string, alias: string) => `encode(convert_to('${type}:' || ${alias}.id, 'UTF8'), 'base64')`;
 
-/**
- * A JSON object of the fields, as row_to_json writes a row named by them:
- * json_build_object looks up the type of each argument on every call, which
- * made it the dearer of the two by a tenth, and writes a space on each side
- * of every colon.
- */
-const object = (fields: ReadonlyArray<readonly [string, string]>) =>
-  `(SELECT row_to_json(fields) FROM (SELECT ${fields.map(([name, value]) => `${value} AS "${name}"`).join(", ")}) fields)`;
-
 /** Fields named as the model keys, each printed as `print` says. */
 function fieldsOf<T>(table: Table<T>, alias: string, keys: ReadonlyArray<keyof T & string>, print: Print = "value") {
   return keys.map((key) => [key, column(table, alias, key, print)] as const);
 }
 
 const address = (foreignKey: keyof Order) =>
-  `(SELECT ${object([
+  `(SELECT ${jsonObjectOf([
     ["id", globalId("Address", "a")],
     ...fieldsOf<Address>(ADDRESS, "a", ["firstName", "lastName"]),
     // As the API's Address.name: the source's, or first and last name joined.
@@ -62,20 +53,20 @@ const address = (foreignKey: keyof Order) =>
     ...fieldsOf<Address>(ADDRESS, "a", ["company", "line1", "line2", "city", "state", "postalCode", "country", "countryCode", "phone"]),
   ])} FROM address a WHERE a.id = ${column(ORDER, "o", foreignKey)})`;
 
-const LINE_ITEMS = `array_to_json(ARRAY(SELECT ${object([
+const LINE_ITEMS = `array_to_json(ARRAY(SELECT ${jsonObjectOf([
   ["id", globalId("LineItem", "li")],
   ...fieldsOf<LineItem>(LINE_ITEM, "li", ["sku", "name", "quantity", "fulfilledQuantity"]),
   ["unitPrice", column(LINE_ITEM, "li", "unitPrice", "money")],
   ...fieldsOf<LineItem>(LINE_ITEM, "li", ["currency", "productId", "variantId"]),
 ])} FROM line_item li WHERE li.order_id = o.id ORDER BY li.position, li.id))`;
 
-const SCAN_EVENTS = `array_to_json(ARRAY(SELECT ${object([
+const SCAN_EVENTS = `array_to_json(ARRAY(SELECT ${jsonObjectOf([
   ["id", globalId("ScanEvent", "se")],
   ["scannedAt", column(SCAN_EVENT, "se", "scannedAt", "date")],
   ...fieldsOf<ScanEvent>(SCAN_EVENT, "se", ["status", "description"]),
 ])} FROM scan_event se WHERE se.shipment_id = s.id ORDER BY se.scanned_at, se.id))`;
 
-const SHIPMENTS = `array_to_json(ARRAY(SELECT ${object([
+const SHIPMENTS = `array_to_json(ARRAY(SELECT ${jsonObjectOf([
   ["id", globalId("Shipment", "s")],
   ...fieldsOf<Shipment>(SHIPMENT, "s", [
     "carrier",
@@ -95,7 +86,7 @@ const SHIPMENTS = `array_to_json(ARRAY(SELECT ${object([
   ["scanEvents", SCAN_EVENTS],
 ])} FROM shipment s WHERE s.order_id = o.id ORDER BY s.created_at, s.id))`;
 
-const EVENTS = `array_to_json(ARRAY(SELECT ${object([
+const EVENTS = `array_to_json(ARRAY(SELECT ${jsonObjectOf([
   ["id", globalId("OrderEvent", "e")],
   ...fieldsOf<OrderEvent>(ORDER_EVENT, "e", ["type", "label", "linkBackUrl", "properties"]),
   ["occurredAt", column(ORDER_EVENT, "e", "occurredAt", "date")],
@@ -106,19 +97,21 @@ const filled = (key: keyof Order) => `coalesce(${column(ORDER, "o", key)}, '') <
 
 /** The order's document with the relations in `include`, as SQL on an order row aliased `o`. */
 function orderDocumentSql(include: ReadonlySet<DocumentRelation>): string {
-  const customer = `CASE WHEN ${filled("customerEmail")} OR ${filled("customerFirstName")} OR ${filled("customerLastName")} THEN ${object([
-    ["email", column(ORDER, "o", "customerEmail")],
-    ["firstName", column(ORDER, "o", "customerFirstName")],
-    ["lastName", column(ORDER, "o", "customerLastName")],
-  ])} END`;
-  const processingError = `CASE WHEN ${column(ORDER, "o", "processingErrorMessage")} IS NOT NULL THEN ${object([
+  const customer = `CASE WHEN ${filled("customerEmail")} OR ${filled("customerFirstName")} OR ${filled("customerLastName")} THEN ${jsonObjectOf(
+    [
+      ["email", column(ORDER, "o", "customerEmail")],
+      ["firstName", column(ORDER, "o", "customerFirstName")],
+      ["lastName", column(ORDER, "o", "customerLastName")],
+    ],
+  )} END`;
+  const processingError = `CASE WHEN ${column(ORDER, "o", "processingErrorMessage")} IS NOT NULL THEN ${jsonObjectOf([
     ["code", column(ORDER, "o", "processingErrorCode")],
     ["message", column(ORDER, "o", "processingErrorMessage")],
     ["type", column(ORDER, "o", "processingErrorType")],
     ["retriable", column(ORDER, "o", "processingErrorRetriable")],
     ["lineItemSkus", column(ORDER, "o", "processingErrorSkus")],
   ])} END`;
-  return object([
+  return jsonObjectOf([
     ["id", globalId("Order", "o")],
     ...o("source", "externalId", "sourceOrderId", "number", "email", "phone", "note", "ownerNote", "customerId"),
     ["customer", customer],
