@@ -215,19 +215,18 @@ export function createPreparedSql(
       const text = copyStatement(select, "STDOUT");
       report(text);
       const client = await copies.connect();
-      let failed: unknown;
       try {
-        return await traceStatement(text, async () => {
+        const lines = await traceStatement(text, async () => {
           const chunks: Buffer[] = [];
           for await (const chunk of client.query(copyTo(text))) chunks.push(chunk);
           return Buffer.concat(chunks);
         });
+        client.release();
+        return lines;
       } catch (error) {
-        failed = error;
-        throw error;
-      } finally {
         // A connection whose copy broke off is not given back to the pool.
-        client.release(failed instanceof Error ? failed : undefined);
+        client.release(true);
+        throw error;
       }
     },
     dispose: async () => {
