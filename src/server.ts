@@ -168,6 +168,7 @@ export async function createGateway(
             : path.startsWith("/webhooks/")
               ? config.limits.webhookBodyBytes
               : config.limits.bodyBytes,
+        countedByRoute: (path) => path.startsWith("/bulk/imports"),
         publicPaths: new Set(["/health", "/ready", "/metrics"]),
         trustProxy: config.access.trustProxy,
       }),

@@ -1,6 +1,9 @@
 // Bulk operations: exports read back line by line against the API, imports
 // uploaded as NDJSON (gzip or not) with their failed lines, ranges,
 // cancellation, other workspaces, and work handed from job to job.
+import { readdir } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGateway } from "../src/server.js";
@@ -129,6 +132,72 @@ describe("bulk limits", () => {
     } finally {
       await small.outbound.stop();
       await small.events.close();
+    }
+  });
+});
+
+describe("bulk import over Node's HTTP server", () => {
+  // The route reads Node's own request there (not the web stream around it):
+  // a streamed (chunked) upload, plain or gzip, and its limits.
+  const listen = async (bulk: Partial<typeof config.bulk> = {}) => {
+    const gateway = await createGateway({ ...config, bulk: { ...config.bulk, ...bulk }, jobs: { ...config.jobs, enabled: false } }, gw.db);
+    const server = createServer(gateway.yoga);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const upload = async (chunks: Uint8Array[]) => {
+      const response = await fetch(`http://127.0.0.1:${port}/bulk/imports?source=malomo`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${gw.key}`, "content-type": "application/x-ndjson" },
+        body: new ReadableStream({
+          start(controller) {
+            for (const chunk of chunks) controller.enqueue(chunk);
+            controller.close();
+          },
+        }),
+        duplex: "half",
+      } as RequestInit);
+      return { status: response.status, body: await response.json() };
+    };
+    const close = async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await gateway.outbound.stop();
+      await gateway.events.close();
+    };
+    return { upload, close };
+  };
+  /** `text` in pieces of about `size` bytes, as a stream without a Content-Length sends it. */
+  const pieces = (bytes: Uint8Array, size: number) =>
+    Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+
+  it("imports a streamed upload, plain or gzip, line by line as sent", async () => {
+    const server = await listen();
+    try {
+      const lines = malomoLines(40);
+      const plain = await server.upload(pieces(Buffer.from(`${lines.slice(0, 20).join("\n")}\n`), 1000));
+      expect(plain.status).toBe(202);
+      const gzipped = await server.upload(pieces(gzipSync(lines.slice(20).join("\n")), 700));
+      expect(gzipped.status).toBe(202);
+      expect(await finished(plain.body.bulkOperation.id)).toMatchObject({ status: "COMPLETED", objectCount: 20, createdCount: 20 });
+      expect(await finished(gzipped.body.bulkOperation.id)).toMatchObject({ status: "COMPLETED", objectCount: 20, createdCount: 20 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("refuses an empty upload, and one past the file limit as it streams in, keeping nothing", async () => {
+    const server = await listen({ maxFileBytes: 4096 });
+    try {
+      const before = await gw.db.prisma.bulkOperation.count();
+      expect((await server.upload([])).status).toBe(400);
+      const tooLarge = await server.upload(pieces(Buffer.from(malomoLines(10).join("\n")), 1000));
+      expect(tooLarge).toMatchObject({ status: 413, body: { error: expect.stringMatching(/larger than 4096 bytes/) } });
+      // Inflated past the limit, though small as sent.
+      const bomb = await server.upload([gzipSync(Buffer.alloc(100_000, "\n"))]);
+      expect(bomb.status).toBe(413);
+      expect(await gw.db.prisma.bulkOperation.count()).toBe(before);
+      expect((await readdir(config.bulk.dir)).filter((name) => name.endsWith(".partial"))).toEqual([]);
+    } finally {
+      await server.close();
     }
   });
 });

@@ -23,6 +23,8 @@ export type DoorOptions = {
   authenticate: (request: Request) => Promise<Caller>;
   /** The largest body a path accepts, in bytes. */
   bodyLimit: (path: string) => number;
+  /** Paths whose route counts the body itself as it streams (bulk uploads): the door checks only a declared length. */
+  countedByRoute?: (path: string) => boolean;
   /** Paths anyone may reach without a key (they read no body). */
   publicPaths: ReadonlySet<string>;
   /** Take the client address from the last X-Forwarded-For entry (behind one proxy). */
@@ -88,7 +90,7 @@ export function frontDoor(options: DoorOptions): Plugin {
       let admitted = request;
       // With a Content-Length, Node's HTTP parser never reads past it; without
       // one (chunked), the body is counted as it streams.
-      if (declared == null && request.body) {
+      if (declared == null && !options.countedByRoute?.(url.pathname) && request.body) {
         const Transform = request.body instanceof ReadableStream ? globalThis.TransformStream : fetchAPI.TransformStream;
         let size = 0;
         const counted = request.body.pipeThrough(

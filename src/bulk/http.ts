@@ -3,16 +3,16 @@
 //   POST /bulk/imports?source=malomo  uploads NDJSON (gzip or not) and starts its import
 // Both take the workspace's API key like the API; another workspace's
 // operation is answered as unknown.
+import { IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
 import type { Plugin } from "graphql-yoga";
 import type { Caller } from "../auth/caller.js";
-import { BodyTooLarge } from "../auth/door.js";
 import { parseRange } from "../domain/byte-range.js";
 import type { OrderSource } from "../generated/prisma/client.js";
 import { admitCaller, jsonReply } from "../json-route.js";
 import { parseGlobalId } from "../schema/global-id.js";
 import { SOURCE_NAMES, sourceNamed } from "../sources/index.js";
-import { type BulkService, UploadTooLarge } from "./operations.js";
+import { type BulkService, EmptyUpload, UploadTooLarge } from "./operations.js";
 import type { BulkStorage } from "./storage.js";
 import { bulkOperationDocument } from "./worker.js";
 
@@ -22,7 +22,7 @@ export function bulkRoutes(options: {
   storage: BulkStorage;
 }): Plugin {
   return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
+    async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       if (!url.pathname.startsWith("/bulk/")) return;
       const reply = jsonReply(endResponse, fetchAPI);
       const caller = await admitCaller(options.admit, request, reply);
@@ -38,13 +38,12 @@ export function bulkRoutes(options: {
             error: "Send a gzip file as the body itself, without Content-Encoding: it is recognised by its first bytes.",
           });
         }
-        if (!request.body) return reply(400, { error: "The body is empty: send NDJSON, one native order per line." });
         try {
-          const operation = await options.bulk().startImport(caller.workspaceId, source, request.body);
+          const operation = await options.bulk().startImport(caller.workspaceId, source, uploadOf(request, serverContext));
           return reply(202, { bulkOperation: { ...bulkOperationDocument(operation), source: operation.source as OrderSource } });
         } catch (error) {
-          if (error instanceof BodyTooLarge || error instanceof UploadTooLarge)
-            return reply(413, { error: error.message }, { connection: "close" });
+          if (error instanceof UploadTooLarge) return reply(413, { error: error.message }, { connection: "close" });
+          if (error instanceof EmptyUpload) return reply(400, { error: error.message });
           if ((error as NodeJS.ErrnoException).code === "Z_DATA_ERROR") return reply(400, { error: "The body is not valid gzip." });
           throw error;
         }
@@ -84,4 +83,30 @@ export function bulkRoutes(options: {
       );
     },
   };
+}
+
+/**
+ * The upload's bytes. Under Node's HTTP server, its own request, read as a
+ * Node stream: through the web stream that wraps it, an upload took about a
+ * quarter more of the server's CPU. (The door leaves this path's body for the
+ * route to count.)
+ */
+function uploadOf(request: Request, serverContext: unknown): Readable {
+  const nodeRequest = (serverContext as { req?: unknown } | undefined)?.req;
+  if (nodeRequest instanceof IncomingMessage) return nodeRequest;
+  return Readable.from(request.body ? chunksOf(request.body) : [], { objectMode: false });
+}
+
+/** A web stream's chunks (the server's own stream class, which Readable.fromWeb does not take). */
+async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Buffer> {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    }
+  } finally {
+    reader.releaseLock();
+  }
 }

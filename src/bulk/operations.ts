@@ -1,6 +1,6 @@
 // Starting, cancelling and finding bulk operations: what the GraphQL fields
 // and the HTTP routes call. The work itself is the worker's (worker.ts).
-import { Readable, Transform } from "node:stream";
+import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import type { Config } from "../config.js";
@@ -15,21 +15,29 @@ import { EXPORT_RELATIONS, type ExportRelation, importKey } from "./worker.js";
 
 export type BulkService = ReturnType<typeof bulkService>;
 
-/** A web stream's chunks (the server's own stream class, which Readable.fromWeb does not take). */
-async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Buffer> {
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-    }
-  } finally {
-    reader.releaseLock();
-  }
+export class UploadTooLarge extends Error {}
+export class EmptyUpload extends Error {}
+
+/** A stage that passes bytes on until more than `limit` went through, then fails with UploadTooLarge(`message`). */
+function byteLimit(limit: number, message: string) {
+  let size = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      done(size > limit ? new UploadTooLarge(message) : null, chunk);
+    },
+  });
+  return { counter, size: () => size };
 }
 
-export class UploadTooLarge extends Error {}
+/** The stream's first bytes, left in it to be read again (empty when it has none). */
+async function firstChunk(stream: Readable): Promise<Buffer> {
+  for await (const chunk of stream.iterator({ destroyOnReturn: false })) {
+    stream.unshift(chunk);
+    return chunk as Buffer;
+  }
+  return Buffer.alloc(0);
+}
 
 export function bulkService(prisma: PrismaClient, jobs: JobQueue, storage: BulkStorage, config: Config["bulk"]) {
   /** Bytes the workspace's bulk files hold now (finished or being written). */
@@ -84,42 +92,31 @@ export function bulkService(prisma: PrismaClient, jobs: JobQueue, storage: BulkS
 
     /**
      * Streams an NDJSON upload (gzip or not, told by its first bytes) to storage, never holding it in
-     * memory, and queues its import. Throws UploadTooLarge past the limit.
+     * memory, and queues its import. Throws UploadTooLarge past the limit, EmptyUpload when there is nothing.
      */
-    async startImport(workspaceId: string, source: ImportSource, body: ReadableStream<Uint8Array>): Promise<BulkOperation> {
+    async startImport(workspaceId: string, source: ImportSource, body: Readable): Promise<BulkOperation> {
       const available = Math.min(config.maxFileBytes, config.maxWorkspaceBytes - (await held(workspaceId)));
       if (available <= 0) throw new UploadTooLarge("The workspace's bulk files are at their limit; wait for older ones to expire.");
       const id = newId();
       const key = importKey(id);
-      let size = 0;
-      const limit = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          size += chunk.length;
-          done(size > available ? new UploadTooLarge(`The file is larger than ${available} bytes (uncompressed).`) : null, chunk);
-        },
-      });
+      const file = byteLimit(available, `The file is larger than ${available} bytes (uncompressed).`);
       try {
         // Gzip is told by its magic bytes (a Content-Encoding: gzip body may arrive decoded already).
-        const chunks = chunksOf(body);
-        const first = await chunks.next();
-        const head = first.done ? Buffer.alloc(0) : first.value;
+        const head = await firstChunk(body);
         const gzipped = head[0] === 0x1f && head[1] === 0x8b;
-        const input = Readable.from(
-          (async function* () {
-            if (head.length) yield head;
-            yield* chunks;
-          })(),
-          { objectMode: false },
-        );
         const output = await storage.append(key, 0);
-        if (gzipped) await pipeline(input, createGunzip(), limit, output);
-        else await pipeline(input, limit, output);
+        if (gzipped) {
+          // Limited as it arrives too, not only once inflated.
+          const upload = byteLimit(config.maxFileBytes, `The upload is larger than ${config.maxFileBytes} bytes.`);
+          await pipeline(body, upload.counter, createGunzip(), file.counter, output);
+        } else await pipeline(body, file.counter, output);
+        if (!file.size()) throw new EmptyUpload("The body is empty: send NDJSON, one native order per line.");
         await storage.publish(key);
       } catch (error) {
         await storage.remove(key);
         throw error;
       }
-      return createQueued({ id, workspaceId, kind: "IMPORT", source, inputKey: key, fileSize: BigInt(size) });
+      return createQueued({ id, workspaceId, kind: "IMPORT", source, inputKey: key, fileSize: BigInt(file.size()) });
     },
 
     /** The workspace's operation, or null (another workspace's behaves as unknown). */
