@@ -288,6 +288,13 @@ export const envSchema = z.object({
     .max(100)
     .default(1)
     .meta({ description: "exports of one workspace that run at once; the rest wait" }),
+  BULK_UPLOAD_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(86_400_000)
+    .default(3_600_000)
+    .meta({ description: "time to receive a whole POST /bulk/imports upload (every other request has REQUEST_TIMEOUT_MS)" }),
   BULK_SLICE_MS: z.coerce.number().int().min(0).max(600_000).optional().meta({
     description: "how long one job works on a bulk operation before recording its cursor and handing over",
     default: "a quarter of the job timeout, at most 10 s",
@@ -391,6 +398,8 @@ export type Config = {
     maxWorkspaceBytes: number;
     /** Exports of one workspace that run at once; the rest wait. */
     exportsPerWorkspace: number;
+    /** Time to receive a whole upload (REQUEST_TIMEOUT_MS is every other request's). */
+    uploadTimeoutMs: number;
     /** How long one job works on an operation before recording its cursor and queuing the next (default: a quarter of the job timeout, at most 10 s). */
     sliceMs: number;
   };
@@ -482,6 +491,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxFileBytes: e.BULK_MAX_FILE_BYTES,
       maxWorkspaceBytes: e.BULK_MAX_WORKSPACE_BYTES,
       exportsPerWorkspace: e.BULK_EXPORTS_PER_WORKSPACE,
+      uploadTimeoutMs: e.BULK_UPLOAD_TIMEOUT_MS,
       sliceMs: e.BULK_SLICE_MS ?? Math.min(10_000, jobTimeoutSeconds * 250),
     },
   };

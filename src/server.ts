@@ -1,6 +1,6 @@
 // The gateway as a value: a Yoga instance over a database, and an HTTP
 // listener around it. Tests use the Yoga instance in-process (yoga.fetch).
-import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { useGraphQlJit } from "@envelop/graphql-jit";
 import { useAPQ } from "@graphql-yoga/plugin-apq";
@@ -302,15 +302,21 @@ export async function startServer(config: Config, db?: Database): Promise<Runnin
     demoKey = (await createApiKey(database.prisma, demo.id, "WRITE", { label: DEMO_KEY_LABEL })).key;
   }
   const gateway = await createGateway(config, database, { graphiqlKey: demoKey ?? undefined });
+  // Node has one request timeout for the whole server: it is set to the
+  // longest, an upload's, and every other request is cut off at its own.
+  const arrivalMs = Math.max(config.timeouts.requestMs, config.bulk.uploadTimeoutMs);
   const http = createHttpServer(
     {
       headersTimeout: config.timeouts.headersMs,
-      requestTimeout: config.timeouts.requestMs,
+      requestTimeout: arrivalMs,
       keepAliveTimeout: config.timeouts.keepAliveMs,
       // How often the two timeouts above are checked (Node's default: 30 s).
       connectionsCheckingInterval: 1000,
     },
-    gateway.yoga,
+    (req, res) => {
+      if (config.timeouts.requestMs < arrivalMs && !isUpload(req)) cutOffIfNotArrived(req, res, config.timeouts.requestMs);
+      return gateway.yoga(req, res);
+    },
   );
   http.on("connection", lingerOnClose);
   const websockets = serveWebSockets(http, gateway, config);
@@ -341,6 +347,27 @@ export async function startServer(config: Config, db?: Database): Promise<Runnin
 }
 
 const LINGER_MS = 2_000;
+
+const isUpload = (req: IncomingMessage) => req.method === "POST" && /^\/bulk\/imports\/?(\?|$)/.test(req.url ?? "");
+
+const REQUEST_TIMEOUT_ANSWER = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n";
+
+/**
+ * Answers 408 and closes the connection if the request's body has not all
+ * arrived `ms` after its headers, as Node's own request timeout does: the
+ * answer is written only while nothing of the response has been.
+ */
+function cutOffIfNotArrived(req: IncomingMessage, res: ServerResponse, ms: number) {
+  // Without a body, the request arrived with its headers.
+  if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) return;
+  const timer = setTimeout(() => {
+    if (req.complete) return;
+    const socket = req.socket;
+    if (socket.writable && !res.headersSent) socket.write(REQUEST_TIMEOUT_ANSWER);
+    socket.destroy();
+  }, ms).unref();
+  res.once("close", () => clearTimeout(timer));
+}
 
 /**
  * A connection the server closes while the client is still sending (a 401 or

@@ -258,4 +258,11 @@ describe("slow clients", () => {
     expect(took).toBeLessThan(10_000);
     if (!(answer instanceof Error)) expect(answer.status).toBe(408);
   });
+
+  it("leave a bulk upload BULK_UPLOAD_TIMEOUT_MS to arrive, not REQUEST_TIMEOUT_MS", async () => {
+    const started = performance.now();
+    const answer = await streamBody("/bulk/imports?source=malomo", { authorization: `Bearer ${key}` }, 8, 1024, 400);
+    expect(performance.now() - started).toBeGreaterThan(3000);
+    expect(answer.status).toBe(202);
+  });
 });
