@@ -19,7 +19,7 @@ import { cachedFor, corsPolicy } from "./auth/cors.js";
 import { callerOf, clientAddressOf, frontDoor } from "./auth/door.js";
 import { publicAnswerCaching } from "./auth/public-answers.js";
 import { createTokenVerifier } from "./auth/tokens.js";
-import { bulkRoutes } from "./bulk/http.js";
+import { bulkRoutes, isUploadPath } from "./bulk/http.js";
 import { directoryStorage } from "./bulk/storage.js";
 import type { Config } from "./config.js";
 import { type Context, createContext } from "./context.js";
@@ -163,12 +163,12 @@ export async function createGateway(
       frontDoor({
         authenticate,
         bodyLimit: (path) =>
-          path.startsWith("/bulk/imports")
+          isUploadPath(path)
             ? config.bulk.maxFileBytes
             : path.startsWith("/webhooks/")
               ? config.limits.webhookBodyBytes
               : config.limits.bodyBytes,
-        countedByRoute: (path) => path.startsWith("/bulk/imports"),
+        countedByRoute: isUploadPath,
         publicPaths: new Set(["/health", "/ready", "/metrics"]),
         trustProxy: config.access.trustProxy,
       }),
@@ -348,7 +348,7 @@ export async function startServer(config: Config, db?: Database): Promise<Runnin
 
 const LINGER_MS = 2_000;
 
-const isUpload = (req: IncomingMessage) => req.method === "POST" && /^\/bulk\/imports\/?(\?|$)/.test(req.url ?? "");
+const isUpload = (req: IncomingMessage) => req.method === "POST" && isUploadPath((req.url ?? "").split("?")[0]!);
 
 const REQUEST_TIMEOUT_ANSWER = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n";
 

@@ -16,6 +16,9 @@ import { type BulkService, EmptyUpload, UploadTooLarge } from "./operations.js";
 import type { BulkStorage } from "./storage.js";
 import { bulkOperationDocument } from "./worker.js";
 
+/** The upload route's path, with or without a trailing slash. */
+export const isUploadPath = (path: string) => path === "/bulk/imports" || path === "/bulk/imports/";
+
 export function bulkRoutes(options: {
   admit: (request: Request) => Promise<Caller>;
   bulk: () => BulkService;
@@ -28,7 +31,7 @@ export function bulkRoutes(options: {
       const caller = await admitCaller(options.admit, request, reply);
       if (!caller) return;
 
-      if (url.pathname.replace(/\/$/, "") === "/bulk/imports") {
+      if (isUploadPath(url.pathname)) {
         if (request.method !== "POST") return reply(405, { error: "Upload an import with POST." }, { allow: "POST" });
         if (caller.scope !== "WRITE") return reply(403, { error: "This API key may only read; imports need a key with the write scope." });
         const source = sourceNamed(url.searchParams.get("source") ?? "");
