@@ -91,7 +91,7 @@ export function bulkRoutes(options: {
 /**
  * The upload's bytes. Under Node's HTTP server, its own request, read as a
  * Node stream: through the web stream that wraps it, an upload took about a
- * quarter more of the server's CPU. (The door leaves this path's body for the
+ * tenth more of the server's CPU. (The door leaves this path's body for the
  * route to count.)
  */
 function uploadOf(request: Request, serverContext: unknown): Readable {
