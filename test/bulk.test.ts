@@ -165,7 +165,7 @@ describe("bulk import over Node's HTTP server", () => {
     };
     return { upload, close };
   };
-  /** `text` in pieces of about `size` bytes, as a stream without a Content-Length sends it. */
+  /** `bytes` in pieces of `size` bytes (the last may be shorter), as a stream without a Content-Length sends it. */
   const pieces = (bytes: Uint8Array, size: number) =>
     Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
 
