@@ -8,7 +8,7 @@ import type { OrderFilter } from "../domain/order-filter.js";
 import type { Address, LineItem, Order, OrderEvent, ScanEvent, Shipment } from "../generated/prisma/client.js";
 import type { Sql, TransactionalSql } from "./executor.js";
 import { orderFilterSql } from "./order-filter.js";
-import { ADDRESS, jsonObjectOf, LINE_ITEM, ORDER, ORDER_EVENT, SCAN_EVENT, SHIPMENT, type Table } from "./prefetch.js";
+import { ADDRESS, jsonArrayOf, jsonObjectOf, LINE_ITEM, ORDER, ORDER_EVENT, SCAN_EVENT, SHIPMENT, type Table } from "./prefetch.js";
 
 /** The relations a document can carry; the order's own fields are always there. */
 export type DocumentRelation = "ADDRESSES" | "LINE_ITEMS" | "SHIPMENTS" | "EVENTS";
@@ -45,52 +45,67 @@ function fieldsOf<T>(table: Table<T>, alias: string, keys: ReadonlyArray<keyof T
 }
 
 const address = (foreignKey: keyof Order) =>
-  `(SELECT ${jsonObjectOf([
-    ["id", globalId("Address", "a")],
-    ...fieldsOf<Address>(ADDRESS, "a", ["firstName", "lastName"]),
-    // As the API's Address.name: the source's, or first and last name joined.
-    ["name", "coalesce(a.name, nullif(concat_ws(' ', nullif(a.first_name, ''), nullif(a.last_name, '')), ''))"],
-    ...fieldsOf<Address>(ADDRESS, "a", ["company", "line1", "line2", "city", "state", "postalCode", "country", "countryCode", "phone"]),
-  ])} FROM address a WHERE a.id = ${column(ORDER, "o", foreignKey)})`;
+  jsonObjectOf(
+    [
+      ["id", globalId("Address", "a")],
+      ...fieldsOf<Address>(ADDRESS, "a", ["firstName", "lastName"]),
+      // As the API's Address.name: the source's, or first and last name joined.
+      ["name", "coalesce(a.name, nullif(concat_ws(' ', nullif(a.first_name, ''), nullif(a.last_name, '')), ''))"],
+      ...fieldsOf<Address>(ADDRESS, "a", ["company", "line1", "line2", "city", "state", "postalCode", "country", "countryCode", "phone"]),
+    ],
+    `address a WHERE a.id = ${column(ORDER, "o", foreignKey)}`,
+  );
 
-const LINE_ITEMS = `array_to_json(ARRAY(SELECT ${jsonObjectOf([
-  ["id", globalId("LineItem", "li")],
-  ...fieldsOf<LineItem>(LINE_ITEM, "li", ["sku", "name", "quantity", "fulfilledQuantity"]),
-  ["unitPrice", column(LINE_ITEM, "li", "unitPrice", "money")],
-  ...fieldsOf<LineItem>(LINE_ITEM, "li", ["currency", "productId", "variantId"]),
-])} FROM line_item li WHERE li.order_id = o.id ORDER BY li.position, li.id))`;
+const LINE_ITEMS = jsonArrayOf(
+  [
+    ["id", globalId("LineItem", "li")],
+    ...fieldsOf<LineItem>(LINE_ITEM, "li", ["sku", "name", "quantity", "fulfilledQuantity"]),
+    ["unitPrice", column(LINE_ITEM, "li", "unitPrice", "money")],
+    ...fieldsOf<LineItem>(LINE_ITEM, "li", ["currency", "productId", "variantId"]),
+  ],
+  `line_item li WHERE li.order_id = o.id ORDER BY li.position, li.id`,
+);
 
-const SCAN_EVENTS = `array_to_json(ARRAY(SELECT ${jsonObjectOf([
-  ["id", globalId("ScanEvent", "se")],
-  ["scannedAt", column(SCAN_EVENT, "se", "scannedAt", "date")],
-  ...fieldsOf<ScanEvent>(SCAN_EVENT, "se", ["status", "description"]),
-])} FROM scan_event se WHERE se.shipment_id = s.id ORDER BY se.scanned_at, se.id))`;
+const SCAN_EVENTS = jsonArrayOf(
+  [
+    ["id", globalId("ScanEvent", "se")],
+    ["scannedAt", column(SCAN_EVENT, "se", "scannedAt", "date")],
+    ...fieldsOf<ScanEvent>(SCAN_EVENT, "se", ["status", "description"]),
+  ],
+  `scan_event se WHERE se.shipment_id = s.id ORDER BY se.scanned_at, se.id`,
+);
 
-const SHIPMENTS = `array_to_json(ARRAY(SELECT ${jsonObjectOf([
-  ["id", globalId("Shipment", "s")],
-  ...fieldsOf<Shipment>(SHIPMENT, "s", [
-    "carrier",
-    "carrierName",
-    "sourceShipmentId",
-    "trackingCode",
-    "carrierService",
-    "trackingUrl",
-    "status",
-    "rawStatus",
-    "isReturn",
-  ]),
-  ...fieldsOf<Shipment>(SHIPMENT, "s", ["estimatedDeliveryAt", "shippedAt", "deliveredAt"], "date"),
-  ["weight", column(SHIPMENT, "s", "weight", "decimal")],
-  // Stored as the sources write it ("oz"), shown as the WeightUnit enum ("OZ").
-  ["weightUnit", `upper(${column(SHIPMENT, "s", "weightUnit")})`],
-  ["scanEvents", SCAN_EVENTS],
-])} FROM shipment s WHERE s.order_id = o.id ORDER BY s.created_at, s.id))`;
+const SHIPMENTS = jsonArrayOf(
+  [
+    ["id", globalId("Shipment", "s")],
+    ...fieldsOf<Shipment>(SHIPMENT, "s", [
+      "carrier",
+      "carrierName",
+      "sourceShipmentId",
+      "trackingCode",
+      "carrierService",
+      "trackingUrl",
+      "status",
+      "rawStatus",
+      "isReturn",
+    ]),
+    ...fieldsOf<Shipment>(SHIPMENT, "s", ["estimatedDeliveryAt", "shippedAt", "deliveredAt"], "date"),
+    ["weight", column(SHIPMENT, "s", "weight", "decimal")],
+    // Stored as the sources write it ("oz"), shown as the WeightUnit enum ("OZ").
+    ["weightUnit", `upper(${column(SHIPMENT, "s", "weightUnit")})`],
+    ["scanEvents", SCAN_EVENTS],
+  ],
+  `shipment s WHERE s.order_id = o.id ORDER BY s.created_at, s.id`,
+);
 
-const EVENTS = `array_to_json(ARRAY(SELECT ${jsonObjectOf([
-  ["id", globalId("OrderEvent", "e")],
-  ...fieldsOf<OrderEvent>(ORDER_EVENT, "e", ["type", "label", "linkBackUrl", "properties"]),
-  ["occurredAt", column(ORDER_EVENT, "e", "occurredAt", "date")],
-])} FROM order_event e WHERE e.order_id = o.id ORDER BY e.occurred_at, e.id))`;
+const EVENTS = jsonArrayOf(
+  [
+    ["id", globalId("OrderEvent", "e")],
+    ...fieldsOf<OrderEvent>(ORDER_EVENT, "e", ["type", "label", "linkBackUrl", "properties"]),
+    ["occurredAt", column(ORDER_EVENT, "e", "occurredAt", "date")],
+  ],
+  `order_event e WHERE e.order_id = o.id ORDER BY e.occurred_at, e.id`,
+);
 
 const o = <K extends keyof Order & string>(...keys: K[]) => fieldsOf<Order>(ORDER, "o", keys);
 const filled = (key: keyof Order) => `coalesce(${column(ORDER, "o", key)}, '') <> ''`;

