@@ -23,6 +23,7 @@ import {
 import { coalescingSocket } from "./coalescing-socket.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { pendingMigrations, runMigrateDeploy } from "./migrate.js";
+import { skipEmptyRowObjectsForArrayRows } from "./pg-array-rows.js";
 
 export type { StatementListener };
 
@@ -63,6 +64,7 @@ export async function openPostgres(
   options: { migrate?: boolean; replicaUrls?: string[]; poolSize?: number } = {},
 ): Promise<Database> {
   if (options.migrate !== false) await migratePostgres(url);
+  skipEmptyRowObjectsForArrayRows();
   // Bounded waits: when PostgreSQL is away, requests fail within seconds
   // instead of hanging, and the pool reconnects by itself when it returns.
   // Each pool (writes, reads, copies) holds up to poolSize connections.
