@@ -66,6 +66,35 @@ describe("statements per request", () => {
     expect(statements.length).toBeLessThanOrEqual(5);
   });
 
+  it("searches a page and counts every match in the page's statement, page after page", async () => {
+    const search = /* GraphQL */ `
+      query($after: String) {
+        orders(first: 3, after: $after, filter: { q: "buyer1", status: [OPEN] }) {
+          totalCount pageInfo { hasNextPage endCursor } nodes { email }
+        }
+      }
+    `;
+    // buyer1 and buyer10-19, of which these are open.
+    const open = [1, 10, 11, 12, 15, 16, 17].map((i) => `buyer${i}@example.com`);
+    const ordersStatements = (statements: string[]) => statements.filter((sql) => sql.includes('FROM "order"'));
+    const emails: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const { value, statements } = await statementsDuring(() => gw.graphql(search, { after }));
+      expect(value.errors).toBeUndefined();
+      expect(value.data.orders.totalCount).toBe(open.length);
+      expect(ordersStatements(statements)).toHaveLength(1);
+      emails.push(...value.data.orders.nodes.map((node: { email: string }) => node.email));
+      after = value.data.orders.pageInfo.endCursor;
+      if (!value.data.orders.pageInfo.hasNextPage) break;
+    }
+    expect(emails).toEqual([...open].reverse());
+    // Past the last match the page is empty, and the count is asked for on its own.
+    const { value, statements } = await statementsDuring(() => gw.graphql(search, { after }));
+    expect(value.data.orders).toMatchObject({ totalCount: open.length, nodes: [] });
+    expect(ordersStatements(statements)).toHaveLength(2);
+  });
+
   it("uses the same number of statements for 5 orders as for 50", async () => {
     const small = await countStatements(5);
     const large = await countStatements(50);

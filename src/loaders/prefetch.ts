@@ -149,6 +149,11 @@ function fieldsAt(info: GraphQLResolveInfo, nodes: readonly FieldNode[], path: s
   return current;
 }
 
+/** Whether the field being resolved selects `name` (through fragments). */
+export function selects(info: GraphQLResolveInfo, name: string): boolean {
+  return subFields(info, info.fieldNodes).some((field) => field.name.value === name);
+}
+
 /** The fields selected under `fields`, through fragments. */
 function subFields(info: GraphQLResolveInfo, fields: readonly FieldNode[]): FieldNode[] {
   return fields.flatMap((field) => selections(info, field.selectionSet));

@@ -5,7 +5,7 @@ import type { Context } from "../context.js";
 import { parsePageArgs, toPage } from "../domain/pagination.js";
 import { asClientError } from "../errors.js";
 import type { Order } from "../generated/prisma/client.js";
-import { attachPrefetched, planPrefetch } from "../loaders/prefetch.js";
+import { attachPrefetched, planPrefetch, selects } from "../loaders/prefetch.js";
 import { type OrderLookup, prefetchOne, prefetchPage } from "../store/prefetch.js";
 import { builder } from "./builder.js";
 import { OrderSourceEnum } from "./enums.js";
@@ -80,7 +80,10 @@ builder.queryFields((t) => ({
         const plan = planPrefetch(info, [["nodes"], ["edges", "node"]], ctx.config.maxPageSize);
         try {
           request = parsePageArgs(args, ctx.config.maxPageSize);
-          fetched = await prefetchPage(ctx.sql, ctx.workspaceId, args.filter, request, plan, ctx.caller.customerEmail);
+          fetched = await prefetchPage(ctx.sql, ctx.workspaceId, args.filter, request, plan, {
+            onlyCustomer: ctx.caller.customerEmail,
+            withCount: selects(info, "totalCount"),
+          });
         } catch (error) {
           throw asClientError(error);
         }

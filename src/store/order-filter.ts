@@ -37,14 +37,14 @@ function enumValues(members: Record<string, string>, values: readonly string[], 
 
 /**
  * The filter as a SQL condition on "order", with its parameters ($1 is the
- * workspace). With `onlyCustomer`, only that customer's orders (a customer's
- * token), whatever the filter asks.
+ * workspace), and whether it searches (`q`). With `onlyCustomer`, only that
+ * customer's orders (a customer's token), whatever the filter asks.
  */
 export function orderFilterSql(
   workspaceId: string,
   filter: OrderFilter | null | undefined,
   onlyCustomer?: string,
-): { where: string; args: unknown[] } {
+): { where: string; args: unknown[]; searches: boolean } {
   const args: unknown[] = [workspaceId];
   const param = (value: unknown) => {
     args.push(value);
@@ -65,6 +65,7 @@ export function orderFilterSql(
   if (filter?.updatedAfter) conditions.push(`updated_at >= ${param(filter.updatedAfter)}::timestamptz`);
   const customerIds = customerIdsOf(filter);
   if (customerIds) conditions.push(`customer_id = ANY(${param(customerIds)}::text[])`);
-  for (const term of searchTerms(filter?.q)) conditions.push(`${SEARCH_TEXT_SQL} LIKE ${param(`%${term.toLowerCase()}%`)}`);
-  return { where: conditions.join(" AND "), args };
+  const terms = searchTerms(filter?.q);
+  for (const term of terms) conditions.push(`${SEARCH_TEXT_SQL} LIKE ${param(`%${term.toLowerCase()}%`)}`);
+  return { where: conditions.join(" AND "), args, searches: terms.length > 0 };
 }

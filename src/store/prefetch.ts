@@ -273,7 +273,7 @@ export const jsonArrayOf = (fields: ReadonlyArray<readonly [string, string]>, fr
   `array_to_json(ARRAY(SELECT row_to_json(fields) FROM (SELECT ${selectList(fields)} FROM ${from}) fields))`;
 
 /** A row's keys, each as its column (aliased `alias`). */
-const fieldsOf = (table: Table<never>, alias: string, keys: string[]) =>
+const columnFields = (table: Table<never>, alias: string, keys: string[]) =>
   keys.map((key) => [key, `${alias}.${table.columns[key as never]}`] as const);
 
 /**
@@ -310,11 +310,11 @@ function prefetchColumns(plan: PrefetchPlan): string {
     [plan.billingAddress, "billing_address_id", "prefetch_billing_address"],
   ] as const) {
     if (keys)
-      columns.push(`${jsonObjectOf(fieldsOf(ADDRESS as Table<never>, "a", keys), `address a WHERE a.id = o.${column}`)} AS ${alias}`);
+      columns.push(`${jsonObjectOf(columnFields(ADDRESS as Table<never>, "a", keys), `address a WHERE a.id = o.${column}`)} AS ${alias}`);
   }
   if (plan.lineItems) {
     const from = "line_item li WHERE li.order_id = o.id ORDER BY li.position, li.id";
-    columns.push(`${jsonArrayOf(fieldsOf(LINE_ITEM as Table<never>, "li", plan.lineItems), from)} AS prefetch_line_items`);
+    columns.push(`${jsonArrayOf(columnFields(LINE_ITEM as Table<never>, "li", plan.lineItems), from)} AS prefetch_line_items`);
   }
   if (plan.shipments) {
     const scans = plan.shipments.scanEvents
@@ -322,13 +322,13 @@ function prefetchColumns(plan: PrefetchPlan): string {
           [
             "scanEvents",
             jsonArrayOf(
-              fieldsOf(SCAN_EVENT as Table<never>, "se", plan.shipments.scanEvents),
+              columnFields(SCAN_EVENT as Table<never>, "se", plan.shipments.scanEvents),
               "scan_event se WHERE se.shipment_id = s.id ORDER BY se.scanned_at, se.id",
             ),
           ],
         ] as const)
       : [];
-    const shipment = [["shipment", jsonObjectOf(fieldsOf(SHIPMENT as Table<never>, "s", plan.shipments.keys))], ...scans] as const;
+    const shipment = [["shipment", jsonObjectOf(columnFields(SHIPMENT as Table<never>, "s", plan.shipments.keys))], ...scans] as const;
     columns.push(`${jsonArrayOf(shipment, "shipment s WHERE s.order_id = o.id ORDER BY s.created_at, s.id")} AS prefetch_shipments`);
   }
   if (plan.events) {
@@ -340,7 +340,7 @@ function prefetchColumns(plan: PrefetchPlan): string {
       ? `AND (e.occurred_at, e.id) ${forward ? ">" : "<"} ('${request.cursor.at.toISOString()}'::timestamptz, '${request.cursor.id}'::uuid)`
       : "";
     const from = `order_event e WHERE e.order_id = o.id ${cursor} ORDER BY ${order} LIMIT ${request.limit + 1}`;
-    columns.push(`${jsonArrayOf(fieldsOf(ORDER_EVENT as Table<never>, "e", plan.events.keys), from)} AS prefetch_events`);
+    columns.push(`${jsonArrayOf(columnFields(ORDER_EVENT as Table<never>, "e", plan.events.keys), from)} AS prefetch_events`);
   }
   return columns.join(", ");
 }
@@ -404,6 +404,9 @@ function lookupSql(lookup: OrderLookup): { where: string; args: unknown[] } {
 /**
  * One page of the workspace's orders matching `filter`, newest first (or
  * oldest first when paging backwards), limit + 1 rows; and how to count all.
+ * With `withCount`, a search counts in the page's statement: its condition
+ * reads a trigram index, which took most of each statement's time, so the
+ * page and the count share one reading of it.
  */
 export async function prefetchPage(
   sql: Sql,
@@ -411,16 +414,15 @@ export async function prefetchPage(
   filter: OrderFilter | null | undefined,
   request: PageRequest,
   plan: PrefetchPlan,
-  onlyCustomer?: string,
+  options: { onlyCustomer?: string; withCount?: boolean } = {},
 ) {
-  const condition = orderFilterSql(workspaceId, filter, onlyCustomer);
+  const condition = orderFilterSql(workspaceId, filter, options.onlyCustomer);
   const { cursor, direction, limit } = request;
   const params = [...condition.args];
-  let where = condition.where;
+  let past = "";
   if (cursor) {
     params.push(cursor.at, cursor.id);
-    const past = direction === "forward" ? "<" : ">";
-    where += ` AND (created_at, id) ${past} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+    past = ` AND (created_at, id) ${direction === "forward" ? "<" : ">"} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
   }
   const order = direction === "forward" ? "created_at DESC, id DESC" : "created_at ASC, id ASC";
   // The limit is a checked integer and stands in the text: a prepared
@@ -428,13 +430,24 @@ export async function prefetchPage(
   // No parameter but the workspace (no filter, or enum filters written into
   // the text): the same plan suits every workspace.
   const prepare = condition.args.length === 1;
-  const rows = await sql<PrefetchedRow>(
-    `SELECT ${prefetchColumns(plan)} FROM "order" o WHERE ${where} ORDER BY ${order} LIMIT ${limit + 1}`,
-    params,
-    { prepare },
-  );
   const countAll = async () =>
     (await sql<{ count: number }>(`SELECT count(*)::int AS count FROM "order" WHERE ${condition.where}`, condition.args, { prepare }))[0]!
       .count;
+  if (options.withCount && condition.searches) {
+    const rows = await sql<PrefetchedRow & { matchedCount: number }>(
+      `WITH matched AS MATERIALIZED (SELECT id, created_at FROM "order" WHERE ${condition.where})
+      SELECT ${prefetchColumns(plan)}, (SELECT count(*)::int FROM matched) AS matched_count FROM "order" o
+      WHERE o.id IN (SELECT id FROM matched WHERE true${past} ORDER BY ${order} LIMIT ${limit + 1}) ORDER BY ${order}`,
+      params,
+    );
+    // No row: nothing matched, unless the cursor is past the last match.
+    const counted = rows[0]?.matchedCount ?? (cursor ? null : 0);
+    return { rows, countAll: counted === null ? countAll : async () => counted };
+  }
+  const rows = await sql<PrefetchedRow>(
+    `SELECT ${prefetchColumns(plan)} FROM "order" o WHERE ${condition.where}${past} ORDER BY ${order} LIMIT ${limit + 1}`,
+    params,
+    { prepare },
+  );
   return { rows, countAll };
 }
