@@ -33,8 +33,12 @@ export const EXPORT_RELATIONS = ["LINE_ITEMS", "ADDRESSES", "SHIPMENTS", "EVENTS
 export type ExportRelation = (typeof EXPORT_RELATIONS)[number];
 
 const EXPORT_BATCH = 500;
-/** Batches whose documents are built at once: the database's cores. */
-const EXPORT_IN_FLIGHT = 2;
+/**
+ * Batches whose documents are built at once. One more than the two cores of
+ * the machines measured: with two, the machine sat 10-19% idle while the
+ * server took each batch's lines, and three exported 5-30% faster.
+ */
+const EXPORT_IN_FLIGHT = 3;
 /** Fast compression: level 6 took longer than reading and serializing the orders together. */
 export const EXPORT_GZIP_LEVEL = 1;
 const IMPORT_BATCH = 500;
