@@ -43,35 +43,67 @@ export const sourceIdText = z
   .min(1, "must not be empty")
   .max(200, "must be at most 200 characters");
 
+/**
+ * A field read by one function: a single schema node, where a chain such as
+ * `z.string().max(n).nullish().transform(f)` makes four, each with a parse
+ * result of its own. The sources' fields are almost all such leaves, and
+ * reading them was most of mapping a payload. Issues are zod's own
+ * (invalid_type, invalid_union), so the messages are those zod writes.
+ */
+function leaf<T>(read: (value: unknown, ctx: z.core.$RefinementCtx) => T) {
+  return z.transform(read);
+}
+
+const typeIssue = (ctx: z.core.$RefinementCtx, expected: "string" | "number", input: unknown) => {
+  ctx.addIssue({ code: "invalid_type", expected, input });
+  return z.NEVER;
+};
+// What zod reports when no option of a union takes the value.
+const unionIssue = (ctx: z.core.$RefinementCtx, input: unknown) => {
+  ctx.addIssue({ code: "invalid_union", errors: [], input });
+  return z.NEVER;
+};
+// zod's number: finite, never NaN.
+const isFiniteNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+const tooLong = (ctx: z.core.$RefinementCtx) => {
+  ctx.addIssue({ code: "custom", message: `must be at most ${MAX_TEXT} characters` });
+  return z.NEVER;
+};
+
 /** A string field; the string "null" (Malomo's signed_by) and "" mean absent. */
-export const text = z
-  .string()
-  .max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`)
-  .nullish()
-  .transform((value) => (value == null || value === "null" || value.trim() === "" ? null : value.trim()));
+export const text = leaf((value, ctx): string | null => {
+  if (value == null) return null;
+  if (typeof value !== "string") return typeIssue(ctx, "string", value);
+  if (value.length > MAX_TEXT) return tooLong(ctx);
+  const trimmed = value.trim();
+  return trimmed === "" || value === "null" ? null : trimmed;
+});
 
 /** An identifier or code that some sources send as a number (ids, postcodes). */
-export const textOrNumber = z
-  .union([z.string().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`), z.number().finite()])
-  .nullish()
-  .transform((value) => (value == null || value === "null" || String(value).trim() === "" ? null : String(value).trim()));
+export const textOrNumber = leaf((value, ctx): string | null => {
+  if (value == null) return null;
+  if (typeof value === "string") {
+    if (value.length > MAX_TEXT) return tooLong(ctx);
+  } else if (!isFiniteNumber(value)) return unionIssue(ctx, value);
+  const trimmed = String(value).trim();
+  return trimmed === "" || value === "null" ? null : trimmed;
+});
 
 /** Money and weights: a decimal as a number or a string ("5190.00"). */
-export const decimal = z
-  .union([z.string(), z.number().finite()])
-  .nullish()
-  .transform((value, ctx) => {
-    if (value == null || value === "") return null;
-    const normalized = String(value).trim();
-    if (!DECIMAL_PATTERN.test(normalized)) {
-      ctx.addIssue({ code: "custom", message: `must be a decimal number, got ${JSON.stringify(value)}` });
-      return z.NEVER;
-    }
-    return normalized;
-  });
+export const decimal = leaf((value, ctx): string | null => {
+  if (value == null || value === "") return null;
+  if (typeof value !== "string" && !isFiniteNumber(value)) return unionIssue(ctx, value);
+  const normalized = String(value).trim();
+  if (!DECIMAL_PATTERN.test(normalized)) {
+    ctx.addIssue({ code: "custom", message: `must be a decimal number, got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return normalized;
+});
 
 /** A non-negative whole quantity, as a number or a numeric string ("1"). */
-export const quantity = z.union([z.number(), z.string()]).transform((value, ctx) => {
+export const quantity = leaf((value, ctx): number => {
+  if (typeof value !== "string" && !isFiniteNumber(value)) return unionIssue(ctx, value);
   const n = typeof value === "number" ? value : Number(value.trim());
   if (!Number.isInteger(n) || n < 0 || n > 1_000_000) {
     ctx.addIssue({ code: "custom", message: `must be a whole number from 0 to 1000000, got ${JSON.stringify(value)}` });
@@ -84,18 +116,16 @@ export const quantity = z.union([z.number(), z.string()]).transform((value, ctx)
  * A point in time: ISO-8601 with or without a zone (zone-less is UTC),
  * offsets written "+0000", or unix seconds as a number or numeric string.
  */
-export const timestamp = z
-  .union([z.string(), z.number()])
-  .nullish()
-  .transform((value, ctx) => {
-    if (value == null || value === "" || value === "null") return null;
-    const date = toDate(value);
-    if (!date) {
-      ctx.addIssue({ code: "custom", message: `must be an ISO-8601 date-time or unix seconds, got ${JSON.stringify(value)}` });
-      return z.NEVER;
-    }
-    return date;
-  });
+export const timestamp = leaf((value, ctx): Date | null => {
+  if (value == null || value === "" || value === "null") return null;
+  if (typeof value !== "string" && !isFiniteNumber(value)) return unionIssue(ctx, value);
+  const date = toDate(value);
+  if (!date) {
+    ctx.addIssue({ code: "custom", message: `must be an ISO-8601 date-time or unix seconds, got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return date;
+});
 
 /** ISO-8601 with seconds and a zone, as most sources write it: read as it is. */
 const ZONED_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

@@ -316,6 +316,25 @@ describe("malformed payloads", () => {
     ["a Flexport order without line items", () => mapFlexportOrder({ id: "x" }), /lineItems: .*expected array/],
     ["a huge string", () => mapMalomoOrder({ id: "x", number: "9".repeat(5000) }), /number: must be at most 2000 characters/],
     ["a NUL character", () => mapMalomoOrder({ id: "x", email: "a\u0000b" }), /email: must not contain NUL characters/],
+    ["a number for a text", () => mapMalomoOrder({ id: "x", email: 5 }), /email: Invalid input: expected string, received number$/],
+    ["a list for an id or code", () => mapMalomoOrder({ id: "x", number: [1] }), /number: Invalid input$/],
+    ["a boolean for money", () => mapTrackmageOrder({ id: "x", orderType: "customer", total: true }), /total: Invalid input$/],
+    ["an object for a date", () => mapMalomoOrder({ id: "x", created_at: {} }), /created_at: Invalid input$/],
+    [
+      "a fraction for a quantity",
+      () => mapStorefrontOrder({ id: 1, products: [{ quantity: 1.5 }] }),
+      /products\[0\]\.quantity: must be a whole number from 0 to 1000000, got 1.5/,
+    ],
+    [
+      "a missing quantity",
+      () => mapFlexportOrder({ id: "x", lineItems: [{ logisticsSku: "a" }] }),
+      /lineItems\[0\]\.quantity: Invalid input$/,
+    ],
+    [
+      "a too long postcode",
+      () => mapStorefrontOrder({ id: 1, billing_zipcode: "1".repeat(2001) }),
+      /billing_zipcode: must be at most 2000 characters/,
+    ],
   ];
   for (const [name, run, message] of cases) {
     it(`refuses ${name}, naming the field`, () => {
