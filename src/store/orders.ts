@@ -364,33 +364,18 @@ export function insertInto<T extends TableName>(table: T, rows: ReadonlyArray<Ne
   if (!rows.length) return null;
   const keys = new Set<string>();
   for (const row of rows) for (const key in row) if ((row as Record<string, unknown>)[key] !== undefined) keys.add(key);
-  const workspaceId = sharedWorkspaceId(rows);
-  const fields = workspaceId ? [...keys].filter((key) => key !== "workspaceId") : [...keys];
-  return insertJson(table, fields, rowsJson(rows, fields), workspaceId);
+  const fields = [...keys];
+  return insertJson(table, fields, rowsJson(rows, fields));
 }
 
-/**
- * The workspace every row belongs to, when they all say the same: a write's
- * rows always do, and the tenant key is then sent once rather than in each
- * row (a sixth of the JSON an import sends).
- */
-function sharedWorkspaceId(rows: ReadonlyArray<object>): string | null {
-  const first = (rows[0] as { workspaceId?: unknown }).workspaceId;
-  if (typeof first !== "string") return null;
-  for (const row of rows) if ((row as { workspaceId?: unknown }).workspaceId !== first) return null;
-  return first;
-}
-
-/** INSERT INTO `table` of the rows in `json` (rowsJson's text), setting `fields` (model keys), and `workspaceId` for all of them. */
-function insertJson(table: TableName, fields: readonly string[], json: string, workspaceId: string | null = null) {
+/** INSERT INTO `table` of the rows in `json` (rowsJson's text), setting `fields` (model keys). */
+function insertJson(table: TableName, fields: readonly string[], json: string) {
   // Names as raw text, not a reference node each: compiling a node per column
   // was most of the statement's cost to build. The names are the models' own
   // keys, made snake_case as the compiler makes every other identifier.
-  const names = fields.map((field) => `"${columnOf(field)}"`).join(", ");
+  const columns = rawSql.raw(fields.map((field) => `"${columnOf(field)}"`).join(", "));
   const into = rawSql.raw(`"${columnOf(table)}"`);
-  const rowsOf = rawSql`json_populate_recordset(NULL::${into}, ${json}::json)`;
-  if (!workspaceId) return rawSql`INSERT INTO ${into} (${rawSql.raw(names)}) SELECT ${rawSql.raw(names)} FROM ${rowsOf}`;
-  return rawSql`INSERT INTO ${into} (${rawSql.raw(`${names}, "workspace_id"`)}) SELECT ${rawSql.raw(names)}, ${workspaceId}::uuid FROM ${rowsOf}`;
+  return rawSql`INSERT INTO ${into} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${into}, ${json}::json)`;
 }
 
 /**
