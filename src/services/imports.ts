@@ -151,37 +151,28 @@ async function importItems<O extends ImportedOrder>(
     return true;
   };
   const heldLine = (index: number) => heldLines.get(items[index]!.lineHash ?? "");
+  const parsed = items.map((_, index) => index).filter((index) => !heldLine(index) && read(index));
+  // Payloads are looked up by their hash before they are mapped. Lines were
+  // looked up by their own: one whose payload an order came from in another
+  // form is mapped, then found unchanged by its order's hash (importTogether).
+  const held =
+    many && !lineHashes.length
+      ? await reads.byHashes(
+          sql,
+          workspaceId,
+          source,
+          parsed.map((index) => hashes[index]!),
+        )
+      : new Map<string, O>();
+  const heldOrder = (index: number) => heldLine(index) ?? held.get(hashes[index] ?? "");
   const mapped: Mapped[] = [];
   const map = (index: number) => {
     if (hashes[index] === undefined && !read(index)) return;
-    const item = items[index]!;
-    const result = mapPayload(source, item.payload, [...path, String(index)]);
-    // The canonical order is what is written; the payload is let go.
-    item.payload = undefined;
+    const result = mapPayload(source, items[index]!.payload, [...path, String(index)]);
     if ("errors" in result) results[index] = { index, outcome: "ERROR", order: null, errors: result.errors };
-    else mapped.push({ index, input: result.input, hash: hashes[index]!, lineHash: item.lineHash });
+    else mapped.push({ index, input: result.input, hash: hashes[index]!, lineHash: items[index]!.lineHash });
   };
-  const unheld = items.map((_, index) => index).filter((index) => !heldLine(index));
-  let held = new Map<string, O>();
-  if (lineHashes.length) {
-    // Lines were looked up by their own hash: each is read and mapped at
-    // once, so its parsed payload dies young rather than outliving the
-    // batch's reading. One whose payload an order came from in another form
-    // is found unchanged by its order's hash (importTogether).
-    for (const index of unheld) map(index);
-  } else {
-    // Payloads are looked up by their hash before they are mapped.
-    const parsed = unheld.filter(read);
-    if (many)
-      held = await reads.byHashes(
-        sql,
-        workspaceId,
-        source,
-        parsed.map((index) => hashes[index]!),
-      );
-    for (const index of parsed) if (!held.has(hashes[index]!)) map(index);
-  }
-  const heldOrder = (index: number) => heldLine(index) ?? held.get(hashes[index] ?? "");
+  for (const index of parsed) if (!heldOrder(index)) map(index);
   const firstIndexOf = new Map<string, number>();
   for (const { index, input } of mapped)
     if (input.externalId && !firstIndexOf.has(input.externalId)) firstIndexOf.set(input.externalId, index);
