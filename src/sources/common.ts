@@ -65,10 +65,11 @@ const unionIssue = (ctx: z.core.$RefinementCtx, input: unknown) => {
 };
 // zod's number: finite, never NaN.
 const isFiniteNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
-const tooLong = (ctx: z.core.$RefinementCtx) => {
-  ctx.addIssue({ code: "custom", message: `must be at most ${MAX_TEXT} characters` });
+const customIssue = (ctx: z.core.$RefinementCtx, message: string) => {
+  ctx.addIssue({ code: "custom", message });
   return z.NEVER;
 };
+const tooLong = (ctx: z.core.$RefinementCtx) => customIssue(ctx, `must be at most ${MAX_TEXT} characters`);
 
 /** A string field; the string "null" (Malomo's signed_by) and "" mean absent. */
 export const text = leaf((value, ctx): string | null => {
@@ -94,10 +95,7 @@ export const decimal = leaf((value, ctx): string | null => {
   if (value == null || value === "") return null;
   if (typeof value !== "string" && !isFiniteNumber(value)) return unionIssue(ctx, value);
   const normalized = String(value).trim();
-  if (!DECIMAL_PATTERN.test(normalized)) {
-    ctx.addIssue({ code: "custom", message: `must be a decimal number, got ${JSON.stringify(value)}` });
-    return z.NEVER;
-  }
+  if (!DECIMAL_PATTERN.test(normalized)) return customIssue(ctx, `must be a decimal number, got ${JSON.stringify(value)}`);
   return normalized;
 });
 
@@ -105,10 +103,8 @@ export const decimal = leaf((value, ctx): string | null => {
 export const quantity = leaf((value, ctx): number => {
   if (typeof value !== "string" && !isFiniteNumber(value)) return unionIssue(ctx, value);
   const n = typeof value === "number" ? value : Number(value.trim());
-  if (!Number.isInteger(n) || n < 0 || n > 1_000_000) {
-    ctx.addIssue({ code: "custom", message: `must be a whole number from 0 to 1000000, got ${JSON.stringify(value)}` });
-    return z.NEVER;
-  }
+  if (!Number.isInteger(n) || n < 0 || n > 1_000_000)
+    return customIssue(ctx, `must be a whole number from 0 to 1000000, got ${JSON.stringify(value)}`);
   return n;
 });
 
@@ -120,10 +116,7 @@ export const timestamp = leaf((value, ctx): Date | null => {
   if (value == null || value === "" || value === "null") return null;
   if (typeof value !== "string" && !isFiniteNumber(value)) return unionIssue(ctx, value);
   const date = toDate(value);
-  if (!date) {
-    ctx.addIssue({ code: "custom", message: `must be an ISO-8601 date-time or unix seconds, got ${JSON.stringify(value)}` });
-    return z.NEVER;
-  }
+  if (!date) return customIssue(ctx, `must be an ISO-8601 date-time or unix seconds, got ${JSON.stringify(value)}`);
   return date;
 });
 
