@@ -39,8 +39,13 @@ const EXPORT_BATCH = 500;
  * server took each batch's lines, and three exported 5-30% faster.
  */
 const EXPORT_IN_FLIGHT = 3;
-/** Fast compression: level 6 took longer than reading and serializing the orders together. */
-export const EXPORT_GZIP_LEVEL = 1;
+/**
+ * The export's compression. Level 1: level 6 took longer than reading and
+ * serializing the orders together. Output in 256 KB chunks rather than
+ * zlib's 16 KB: a sixteenth of the callbacks, buffers and file writes, and
+ * the server's CPU an order 6% lower (six side-by-side exports).
+ */
+export const createExportGzip = () => createGzip({ level: 1, chunkSize: 256 * 1024 });
 const IMPORT_BATCH = 500;
 
 export type BulkDeps = {
@@ -112,7 +117,7 @@ async function exportSlice(deps: BulkDeps, op: BulkOperation, deadline: number):
   const key = exportKey(op.id);
   // Published already by a job that died before recording it: only the ending is left to do.
   if ((await deps.storage.size(key)) != null) return true;
-  const gzip = createGzip({ level: EXPORT_GZIP_LEVEL });
+  const gzip = createExportGzip();
   const written = pipeline(gzip, await deps.storage.append(key, cursor.bytes));
   let { afterId } = cursor;
   let count = op.objectCount;
