@@ -71,23 +71,25 @@ const customIssue = (ctx: z.core.$RefinementCtx, message: string) => {
 };
 const tooLong = (ctx: z.core.$RefinementCtx) => customIssue(ctx, `must be at most ${MAX_TEXT} characters`);
 
-/** A string field; the string "null" (Malomo's signed_by) and "" mean absent. */
+/** The text trimmed; null for the string "null" (Malomo's signed_by) and for blank text, which mean absent. */
+function presentText(value: string): string | null {
+  const trimmed = value.trim();
+  return trimmed === "" || value === "null" ? null : trimmed;
+}
+
+/** A string field; the string "null" and "" mean absent. */
 export const text = leaf((value, ctx): string | null => {
   if (value == null) return null;
   if (typeof value !== "string") return typeIssue(ctx, "string", value);
   if (value.length > MAX_TEXT) return tooLong(ctx);
-  const trimmed = value.trim();
-  return trimmed === "" || value === "null" ? null : trimmed;
+  return presentText(value);
 });
 
 /** An identifier or code that some sources send as a number (ids, postcodes). */
 export const textOrNumber = leaf((value, ctx): string | null => {
   if (value == null) return null;
-  if (typeof value === "string") {
-    if (value.length > MAX_TEXT) return tooLong(ctx);
-  } else if (!isFiniteNumber(value)) return unionIssue(ctx, value);
-  const trimmed = String(value).trim();
-  return trimmed === "" || value === "null" ? null : trimmed;
+  if (typeof value === "string") return value.length > MAX_TEXT ? tooLong(ctx) : presentText(value);
+  return isFiniteNumber(value) ? presentText(String(value)) : unionIssue(ctx, value);
 });
 
 /** Money and weights: a decimal as a number or a string ("5190.00"). */
