@@ -90,6 +90,16 @@ function oneAtATime(sql: Sql): Sql {
 
 const pgliteParsers = { [NUMERIC_OID]: (value: string) => new Prisma.Decimal(value) };
 
+/**
+ * parameters() for PGlite, whose json parameters are written with
+ * JSON.stringify: JSON the store sends as UTF-8 bytes (rowsJson) goes as its
+ * text. (pg sends bytes in binary form, which PostgreSQL reads as the json's
+ * text; no column the store writes is bytea.)
+ */
+function pgliteParameters(args: readonly unknown[]): unknown[] {
+  return parameters(args).map((arg) => (arg instanceof Buffer ? arg.toString() : arg));
+}
+
 /** The store's SQL on an embedded PGlite instance. */
 export function createPgliteSql(pglite: PGlite, report: StatementListener = () => {}): DisposableSql {
   const over =
@@ -97,7 +107,7 @@ export function createPgliteSql(pglite: PGlite, report: StatementListener = () =
     async <T>(text: string, args: readonly unknown[] = []) => {
       report(text);
       const result = await traceStatement(text, () =>
-        target.query<unknown[]>(text, parameters(args), { rowMode: "array", parsers: pgliteParsers }),
+        target.query<unknown[]>(text, pgliteParameters(args), { rowMode: "array", parsers: pgliteParsers }),
       );
       return rowsOf<T>(result.fields, result.rows);
     };
