@@ -23,7 +23,7 @@ import type { BulkOperation, Prisma, PrismaClient } from "../generated/prisma/cl
 import { type AttemptJob, type JobQueue, QUEUES } from "../jobs/queue.js";
 import type { Outbox } from "../outbox/index.js";
 import { type ImportedOrder, type ImportResult, type ImportSource, importLines } from "../services/imports.js";
-import { recordImportBatch } from "../store/bulk-operations.js";
+import { isBulkOperationCancelled, recordImportBatch } from "../store/bulk-operations.js";
 import type { TransactionalSql } from "../store/executor.js";
 import { type DocumentRelation, orderDocumentLines, orderIdsAfter } from "../store/order-documents.js";
 import { refreshStatistics } from "../store/orders.js";
@@ -130,7 +130,7 @@ async function exportSlice(deps: BulkDeps, op: BulkOperation, deadline: number):
       afterId = batch.lastId;
       count += batch.count;
       if (!batch.full) break;
-      if (await isCancelled(deps, op.id)) {
+      if (await isBulkOperationCancelled(deps.sql, op.id)) {
         cancelled = true;
         break;
       }
@@ -330,10 +330,6 @@ async function* readLines(stream: AsyncIterable<Buffer>): AsyncGenerator<{ text:
 }
 
 // ---------------------------------------------------------------- finishing
-
-async function isCancelled(deps: BulkDeps, id: string) {
-  return (await deps.prisma.bulkOperation.findUnique({ where: { id }, select: { status: true } }))?.status === "CANCELLED";
-}
 
 async function finish(deps: BulkDeps, op: BulkOperation) {
   const completedAt = new Date();

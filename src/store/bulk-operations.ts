@@ -1,5 +1,6 @@
-// A bulk import's progress, recorded after each batch of lines in one
-// statement: its failed lines and its counts.
+// What a bulk operation's worker reads and records between batches, in one
+// statement each: a batch goes by every few milliseconds, and a call through
+// Prisma cost about a millisecond of CPU where this costs a tenth of one.
 import { type ExpressionBuilder, sql as rawSql } from "kysely";
 import type { Sql } from "./executor.js";
 import { type Database, json, q, run } from "./schema.js";
@@ -55,4 +56,10 @@ export async function recordImportBatch(sql: Sql, operationId: string, batch: Im
     .where(running)
     .returning("id");
   return (await run(sql, statement)).length > 0;
+}
+
+/** Whether the operation was cancelled (an export asks between batches). */
+export async function isBulkOperationCancelled(sql: Sql, operationId: string): Promise<boolean> {
+  const [row] = await run(sql, q.selectFrom("bulkOperation").select("status").where("id", "=", operationId));
+  return row?.status === "CANCELLED";
 }
