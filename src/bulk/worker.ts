@@ -195,15 +195,17 @@ export type ExportBatch = {
   lastId: string;
   /** Whether the batch was full (a short one is the last). */
   full: boolean;
-  /** The orders' lines, each ending in a line break. */
-  lines: Buffer;
+  /** The orders' lines, each ending in a line break, in chunks that need not end where a line does. */
+  lines: Buffer[];
   /** How many orders. */
   count: number;
 };
 
 /** The batch's lines, waiting when the stream asks to. */
 export async function writeLines(out: Writable, batch: ExportBatch) {
-  if (batch.count && !out.write(batch.lines)) await once(out, "drain");
+  let drained = true;
+  for (const chunk of batch.lines) drained = out.write(chunk);
+  if (!drained) await once(out, "drain");
 }
 
 // ---------------------------------------------------------------- import

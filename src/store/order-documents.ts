@@ -201,15 +201,17 @@ export async function orderDocumentLines(
   sql: TransactionalSql,
   orderIds: readonly string[],
   include: ReadonlySet<DocumentRelation>,
-): Promise<{ lines: Buffer; count: number }> {
-  if (!orderIds.length) return { lines: Buffer.alloc(0), count: 0 };
+): Promise<{ lines: Buffer[]; count: number }> {
+  if (!orderIds.length) return { lines: [], count: 0 };
   // COPY takes no parameters: the ids are written into the statement, each checked to be a UUID.
   const bad = orderIds.find((id) => !isUuid(id));
   if (bad !== undefined) throw new Error(`Not an order id: ${JSON.stringify(bad)}`);
   const lines = await sql.copyLines(
     `SELECT ${orderDocumentSql(include)}::text FROM "order" o WHERE o.id = ANY('{${orderIds.join(",")}}'::uuid[]) ORDER BY o.id`,
   );
-  return { lines, count: countLines(lines) };
+  let count = 0;
+  for (const chunk of lines) count += countLines(chunk);
+  return { lines, count };
 }
 
 /** Lines of JSON text, which never holds a raw line break: each one ends a line. */
