@@ -31,9 +31,8 @@ export type TransactionalSql = Sql & {
    * values without line breaks or the bytes 0x01 and 0x02 (JSON text), which
    * COPY then writes as they are (copyStatement). In the chunks they
    * arrived in, which do not end where lines do: gathering them into one
-   * buffer a batch made the export's server set off a full garbage
-   * collection every half second (19 in an export of 100,000 orders, 1
-   * without), each freeing what the copies had left.
+   * buffer a batch made V8 run a full collection about every half second of
+   * an export (19 in 100,000 orders, 1 without).
    */
   copyLines(select: string): Promise<Buffer[]>;
 };
