@@ -374,7 +374,7 @@ log(
   `10. Bulk export: the ${exported.orders} seeded orders with every relation, through exportOrders on a gateway server, in ` +
     `${exported.seconds.toFixed(1)} s = ${Math.round(exported.ordersPerSecond)} orders/s; server RSS ${Math.round(exported.rss.startMb)} MB at start, ` +
     `${Math.round(exported.rss.peakMb)} MB peak, ${Math.round(exported.rss.endMb)} MB at the end. Bulk import: ${uploaded.http.orders} native orders ` +
-    `uploaded to POST /bulk/imports (one NDJSON file per source, one after another, each waited for) in ${uploaded.http.seconds.toFixed(1)} s = ` +
+    `uploaded to POST /bulk/imports with curl (one NDJSON file per source, one after another, each waited for) in ${uploaded.http.seconds.toFixed(1)} s = ` +
     `${Math.round(uploaded.http.ordersPerSecond)} orders/s, each file timed from the start of its upload to its operation's completedAt, ` +
     `${uploaded.http.uploadSeconds!.toFixed(1)} s of it sending the files (server RSS ${Math.round(uploaded.http.rss.startMb)} MB at start, ` +
     `${Math.round(uploaded.http.rss.peakMb)} MB peak, after a warm-up import of other files); the same files through npm run import's path, ` +
