@@ -5,8 +5,7 @@ import { readFile } from "node:fs/promises";
 import { type ImportSource, importPayload, importPayloads } from "../services/imports.js";
 import { mapMalomoEvent } from "../sources/malomo.js";
 import type { TransactionalSql } from "../store/executor.js";
-import { addEvents } from "../store/orders.js";
-import { first, q } from "../store/schema.js";
+import { addEvents, hasOrders } from "../store/orders.js";
 import { generatedDemoPayloads, type Templates } from "./generated.js";
 
 const payloadsDir = new URL("./payloads/", import.meta.url);
@@ -29,7 +28,7 @@ async function documentedExamples(): Promise<Templates> {
 
 /** Loads the demo orders into an empty workspace; returns how many were added. */
 export async function seedDemoData(sql: TransactionalSql, workspaceId: string, now = new Date()): Promise<number> {
-  if (await first(sql, q.selectFrom("order").select("id").where("workspaceId", "=", workspaceId).limit(1))) return 0;
+  if (await hasOrders(sql, workspaceId)) return 0;
   const examples = await documentedExamples();
   const documented: Array<[ImportSource, unknown]> = [
     ["MALOMO", examples.malomo],

@@ -293,6 +293,11 @@ const shipmentStatuses = statement((v: { orderId: string }) =>
   q.selectFrom("shipment").select(["status", "isReturn"]).where("orderId", "=", v.orderId),
 );
 
+/** Whether the workspace holds any order. */
+export async function hasOrders(sql: Sql, workspaceId: string): Promise<boolean> {
+  return (await first(sql, q.selectFrom("order").select("id").where("workspaceId", "=", workspaceId).limit(1))) !== null;
+}
+
 /** How many orders the workspace holds. */
 export async function countOrders(sql: Sql, workspaceId: string): Promise<number> {
   const row = await first(
