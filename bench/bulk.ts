@@ -163,8 +163,8 @@ async function uploadFiles(dir: string, fileOf: (source: ImportSource) => string
  * POSTs the file with curl, as docs/bulk.md shows a partner doing it (`-T`
  * streams the file with its Content-Length). Not from this process: Node's
  * fetch took about 1.2 s of its CPU to send a 62 MB file and node:http
- * about 0.5 s for 107 MB, on the same two cores as the server, and either
- * took two to three times curl's time to send it.
+ * about 0.5 s for 107 MB, on the same two cores as the server, and they
+ * took two to five times curl's time to send it.
  */
 async function postFile(url: string, apiKey: string, file: string): Promise<{ status: number; body: string }> {
   const { stdout } = await execFileAsync("curl", [

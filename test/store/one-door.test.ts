@@ -6,7 +6,8 @@ import { join, relative } from "node:path";
 import { expect, it } from "vitest";
 
 const SRC = new URL("../../src/", import.meta.url).pathname;
-const OUTSIDE_THE_STORE = ["store/", "generated/", "db/migrate.ts"];
+// The store itself, the generated Prisma client and the migrations.
+const ALLOWED = ["store/", "generated/", "db/migrate.ts"];
 const KYSELY =
   /\b(selectFrom|insertInto|updateTable|deleteFrom|mergeInto)\(\s*"(order|address|lineItem|shipment|scanEvent|orderEvent|idempotencyKey)"/;
 const SQL = /\b(FROM|JOIN|INTO|UPDATE)\s+("order"|address|line_item|shipment|scan_event|order_event|idempotency_key)\b/i;
@@ -20,7 +21,7 @@ it("no module outside src/store queries the order tables", async () => {
   const offenders: string[] = [];
   for (const file of await sources(SRC)) {
     const path = relative(SRC, file);
-    if (OUTSIDE_THE_STORE.some((allowed) => path.startsWith(allowed))) continue;
+    if (ALLOWED.some((allowed) => path.startsWith(allowed))) continue;
     const lines = (await readFile(file, "utf8")).split("\n");
     lines.forEach((line, i) => {
       if (KYSELY.test(line) || SQL.test(line)) offenders.push(`src/${path}:${i + 1}: ${line.trim()}`);
