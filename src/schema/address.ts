@@ -1,19 +1,8 @@
+import type { AddressInput } from "../domain/order-input.js";
 import { builder } from "./builder.js";
 
-export type AddressShape = {
-  firstName?: string | null;
-  lastName?: string | null;
-  name?: string | null;
-  company?: string | null;
-  line1?: string | null;
-  line2?: string | null;
-  city?: string | null;
-  state?: string | null;
-  postalCode?: string | null;
-  country?: string | null;
-  countryCode?: string | null;
-  phone?: string | null;
-};
+/** An address as the API shows it: the canonical order's address. */
+export type AddressShape = AddressInput;
 
 export const AddressRef = builder.objectRef<AddressShape>("Address");
 
