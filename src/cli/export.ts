@@ -7,7 +7,7 @@ import { createWriteStream } from "node:fs";
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import cliProgress from "cli-progress";
-import { createExportGzip, EXPORT_RELATIONS, type ExportRelation, exportBatches, writeLines } from "../bulk/worker.js";
+import { createExportGzip, EXPORT_RELATIONS, type ExportRelation, exportBatches, lineWriter } from "../bulk/worker.js";
 import { DEMO_WORKSPACE, ensureWorkspace } from "../db/workspaces.js";
 import type { TransactionalSql } from "../store/executor.js";
 import { countOrders } from "../store/orders.js";
@@ -24,8 +24,9 @@ export async function exportOrders(options: {
   onProgress?: (done: number) => void;
 }): Promise<number> {
   let count = 0;
+  const writeLines = lineWriter(options.out);
   for await (const batch of exportBatches(options.sql, options.workspaceId, null, null, options.include)) {
-    await writeLines(options.out, batch);
+    await writeLines(batch);
     count += batch.count;
     options.onProgress?.(count);
   }
