@@ -371,9 +371,9 @@ const exported = await exportBench(url, BENCH_WORKSPACE_ID);
 const uploaded = await bulkImportBench(BULK_IMPORT_ORDERS);
 log();
 log(
-  `10. Bulk export: the ${exported.runs[0]!.orders} seeded orders with every relation, through exportOrders on a gateway server, in ` +
-    `${exported.runs[0]!.seconds.toFixed(1)} s = ${Math.round(exported.runs[0]!.ordersPerSecond)} orders/s as the server's first export, ` +
-    `${exported.runs[1]!.seconds.toFixed(1)} s = ${Math.round(exported.runs[1]!.ordersPerSecond)} orders/s as its second; server RSS ` +
+  `10. Bulk export: the ${exported.first.orders} seeded orders with every relation, through exportOrders on a gateway server, in ` +
+    `${exported.first.seconds.toFixed(1)} s = ${Math.round(exported.first.ordersPerSecond)} orders/s as the server's first export, ` +
+    `${exported.second.seconds.toFixed(1)} s = ${Math.round(exported.second.ordersPerSecond)} orders/s as its second; server RSS ` +
     `${Math.round(exported.rss.startMb)} MB at start, ${Math.round(exported.rss.peakMb)} MB peak, ${Math.round(exported.rss.endMb)} MB at the end ` +
     `of both. Bulk import: ${uploaded.http.orders} native orders ` +
     `uploaded to POST /bulk/imports with curl (one NDJSON file per source, one after another, each waited for) in ${uploaded.http.seconds.toFixed(1)} s = ` +
