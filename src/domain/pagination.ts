@@ -109,16 +109,16 @@ export const LIST_CAPS = { lineItems: 1000, shipments: 100, scanEvents: 1000 } a
 
 export type ListWindowArgs = { first?: number | null; last?: number | null };
 
+function checkSize(name: string, value: number | null | undefined, cap: number) {
+  if (value != null && (value < 0 || value > cap)) throw new PaginationError(`\`${name}\` must be between 0 and ${cap}.`);
+}
+
 /** The part of a bounded list that `first` or `last` asks for; unsized, the first (or with `keepLatest`, the last) `cap` items. */
 export function listWindow<T>(items: readonly T[], args: ListWindowArgs, cap: number, keepLatest = false): readonly T[] {
   const { first, last } = args;
   if (first != null && last != null) throw new PaginationError("Pass either `first` or `last`, not both.");
-  for (const [name, value] of [
-    ["first", first],
-    ["last", last],
-  ] as const) {
-    if (value != null && (value < 0 || value > cap)) throw new PaginationError(`\`${name}\` must be between 0 and ${cap}.`);
-  }
+  checkSize("first", first, cap);
+  checkSize("last", last, cap);
   if (first != null) return items.length > first ? items.slice(0, first) : items;
   if (last != null) return items.length > last ? items.slice(items.length - last) : items;
   if (items.length <= cap) return items;

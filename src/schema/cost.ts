@@ -81,8 +81,18 @@ export function fieldComplexity(args: Record<string, unknown>, _ctx: Context, fi
   return { field: 1, multiplier: Number.isFinite(asked) && asked >= 0 ? Math.min(asked, cap) : cap };
 }
 
-/** A resolver's window over one of an order's bounded lists, refusing bad sizes as VALIDATION. */
-export function window<T>(items: readonly T[], args: ListWindowArgs, cap: number, keepLatest = false): readonly T[] {
+/**
+ * A resolver's window over one of an order's bounded lists, refusing bad
+ * sizes as VALIDATION. A prefetched list is answered at once: awaiting it
+ * cost a promise and two callbacks a list, several hundred on a page.
+ */
+export function window<T>(
+  items: readonly T[] | Promise<readonly T[]>,
+  args: ListWindowArgs,
+  cap: number,
+  keepLatest = false,
+): readonly T[] | Promise<readonly T[]> {
+  if (items instanceof Promise) return items.then((loaded) => window(loaded, args, cap, keepLatest));
   try {
     return listWindow(items, args, cap, keepLatest);
   } catch (error) {

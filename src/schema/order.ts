@@ -98,15 +98,13 @@ builder.node(OrderRef, {
       type: [LineItemRef],
       description: `In order; at most ${LIST_CAPS.lineItems}. \`first\` takes fewer (and costs less).`,
       args: { first: t.arg.int() },
-      resolve: async (o, args, ctx) =>
-        window(await (prefetchedLineItems(o) ?? ctx.loaders.lineItemsByOrderId.load(o.id)), args, LIST_CAPS.lineItems),
+      resolve: (o, args, ctx) => window(prefetchedLineItems(o) ?? ctx.loaders.lineItemsByOrderId.load(o.id), args, LIST_CAPS.lineItems),
     }),
     shipments: t.field({
       type: [ShipmentRef],
       description: `At most ${LIST_CAPS.shipments}. \`first\` takes fewer (and costs less).`,
       args: { first: t.arg.int() },
-      resolve: async (o, args, ctx) =>
-        window(await (prefetchedShipments(o) ?? ctx.loaders.shipmentsByOrderId.load(o.id)), args, LIST_CAPS.shipments),
+      resolve: (o, args, ctx) => window(prefetchedShipments(o) ?? ctx.loaders.shipmentsByOrderId.load(o.id), args, LIST_CAPS.shipments),
     }),
     events: t.connection(
       {

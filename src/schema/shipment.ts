@@ -73,13 +73,8 @@ builder.node(ShipmentRef, {
       type: [ScanEventRef],
       description: `Oldest first; at most the latest ${LIST_CAPS.scanEvents}. \`last: 5\` gives the five most recent, \`first\` the earliest (and each costs less).`,
       args: { first: t.arg.int(), last: t.arg.int() },
-      resolve: async (shipment, args, ctx) =>
-        window(
-          await (prefetchedScanEvents(shipment) ?? ctx.loaders.scanEventsByShipmentId.load(shipment.id)),
-          args,
-          LIST_CAPS.scanEvents,
-          true,
-        ),
+      resolve: (shipment, args, ctx) =>
+        window(prefetchedScanEvents(shipment) ?? ctx.loaders.scanEventsByShipmentId.load(shipment.id), args, LIST_CAPS.scanEvents, true),
     }),
   }),
 });
