@@ -22,6 +22,7 @@ import { projectRoot } from "../src/db/migrate.js";
 import { createGateway } from "../src/server.js";
 import { bulkImportBench, exportBench } from "./bulk.js";
 import { ADMIN_URL, urlFor } from "./database.js";
+import { exportFloor } from "./export-floor.js";
 import { type ImportBenchResult, importBench, webhookBench } from "./import.js";
 import { type LoadResult, load, once } from "./load.js";
 import { outboundBench } from "./outbound.js";
@@ -368,6 +369,7 @@ log(
 );
 // ---- bulk operations
 const exported = await exportBench(url, BENCH_WORKSPACE_ID);
+const exportFloorRun = await exportFloor(url, BENCH_WORKSPACE_ID);
 const uploaded = await bulkImportBench(BULK_IMPORT_ORDERS);
 log();
 log(
@@ -375,7 +377,10 @@ log(
     `${exported.first.seconds.toFixed(1)} s = ${Math.round(exported.first.ordersPerSecond)} orders/s as the server's first export, ` +
     `${exported.second.seconds.toFixed(1)} s = ${Math.round(exported.second.ordersPerSecond)} orders/s as its second; server RSS ` +
     `${Math.round(exported.rss.startMb)} MB at start, ${Math.round(exported.rss.peakMb)} MB peak, ${Math.round(exported.rss.endMb)} MB at the end ` +
-    `of both. Bulk import: ${uploaded.http.orders} native orders ` +
+    `of both. Export floor (the same documents by the same SQL through plain pg, one COPY per connection on two connections, half the orders each, ` +
+    `compressed as the export compresses them; run after the exports): ${Math.round(exportFloorRun.ordersPerSecond)} orders/s; first export / floor ` +
+    `${(exported.first.ordersPerSecond / exportFloorRun.ordersPerSecond).toFixed(2)}, second / floor ${(exported.second.ordersPerSecond / exportFloorRun.ordersPerSecond).toFixed(2)}. ` +
+    `Bulk import: ${uploaded.http.orders} native orders ` +
     `uploaded to POST /bulk/imports with curl (one NDJSON file per source, one after another, each waited for) in ${uploaded.http.seconds.toFixed(1)} s = ` +
     `${Math.round(uploaded.http.ordersPerSecond)} orders/s, each file timed from the start of its upload to its operation's completedAt, ` +
     `${uploaded.http.uploadSeconds!.toFixed(1)} s of it sending the files (server RSS ${Math.round(uploaded.http.rss.startMb)} MB at start, ` +

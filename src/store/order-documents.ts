@@ -111,7 +111,7 @@ const o = <K extends keyof Order & string>(...keys: K[]) => fieldsOf<Order>(ORDE
 const filled = (key: keyof Order) => `coalesce(${column(ORDER, "o", key)}, '') <> ''`;
 
 /** The order's document with the relations in `include`, as SQL on an order row aliased `o`. */
-function orderDocumentSql(include: ReadonlySet<DocumentRelation>): string {
+export function orderDocumentSql(include: ReadonlySet<DocumentRelation>): string {
   const customer = `CASE WHEN ${filled("customerEmail")} OR ${filled("customerFirstName")} OR ${filled("customerLastName")} THEN ${jsonObjectOf(
     [
       ["email", column(ORDER, "o", "customerEmail")],

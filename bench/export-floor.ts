@@ -1,0 +1,55 @@
+// The export floor: the seeded workspace's documents, built by the store's
+// own document SQL, copied out through plain pg in one COPY per connection
+// (two connections, half of the orders each) and compressed as the export
+// compresses them, into files. No keyset pages, job queue, cancellation
+// checks or server: what PostgreSQL and zlib take to write the export here.
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
+import { createExportGzip } from "../src/bulk/worker.js";
+import { isUuid } from "../src/domain/ids.js";
+import { type DocumentRelation, orderDocumentSql } from "../src/store/order-documents.js";
+
+const EVERY_RELATION = new Set<DocumentRelation>(["ADDRESSES", "LINE_ITEMS", "SHIPMENTS", "EVENTS"]);
+
+export type ExportFloorResult = { orders: number; seconds: number; ordersPerSecond: number };
+
+export async function exportFloor(url: string, workspaceId: string): Promise<ExportFloorResult> {
+  // COPY takes no parameters: the workspace's id is written into the statement.
+  if (!isUuid(workspaceId)) throw new Error(`export floor: not a workspace id: ${workspaceId}`);
+  const dir = await mkdtemp(join(tmpdir(), "gateway-bench-export-floor-"));
+  // The settings of the export's own copies (src/db/index.ts).
+  const pool = new pg.Pool({ connectionString: url, max: 2, options: "-c enable_bitmapscan=off -c jit=off" });
+  try {
+    const workspace = `o.workspace_id = '${workspaceId}'`;
+    const counted = await pool.query<{ count: number }>(`SELECT count(*)::int AS count FROM "order" o WHERE ${workspace}`);
+    const count = counted.rows[0]!.count;
+    const halfway = await pool.query<{ id: string }>(
+      `SELECT id FROM "order" o WHERE ${workspace} ORDER BY id OFFSET ${count >> 1} LIMIT 1`,
+    );
+    const middle = halfway.rows[0]!.id;
+    const started = performance.now();
+    await Promise.all(
+      [`o.id < '${middle}'`, `o.id >= '${middle}'`].map(async (half, i) => {
+        const client = await pool.connect();
+        try {
+          // In the export's COPY format (copyStatement): CSV with a delimiter and quote that JSON never holds.
+          const select = `SELECT ${orderDocumentSql(EVERY_RELATION)}::text FROM "order" o WHERE ${workspace} AND ${half} ORDER BY o.id`;
+          const copy = client.query(copyTo(`COPY (${select}) TO STDOUT (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`));
+          await pipeline(copy, createExportGzip(), createWriteStream(join(dir, `${i}.jsonl.gz`)));
+        } finally {
+          client.release();
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    return { orders: count, seconds, ordersPerSecond: count / seconds };
+  } finally {
+    await pool.end();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
