@@ -369,7 +369,8 @@ log(
 );
 // ---- bulk operations
 const exported = await exportBench(url, BENCH_WORKSPACE_ID);
-const exportFloorRun = await exportFloor(url, BENCH_WORKSPACE_ID);
+// Best of two: on a shared machine one run of the floor can be a fifth slower than the next.
+const exportFloorRun = faster(await exportFloor(url, BENCH_WORKSPACE_ID), await exportFloor(url, BENCH_WORKSPACE_ID));
 const uploaded = await bulkImportBench(BULK_IMPORT_ORDERS);
 log();
 log(
@@ -378,7 +379,7 @@ log(
     `${exported.second.seconds.toFixed(1)} s = ${Math.round(exported.second.ordersPerSecond)} orders/s as its second; server RSS ` +
     `${Math.round(exported.rss.startMb)} MB at start, ${Math.round(exported.rss.peakMb)} MB peak, ${Math.round(exported.rss.endMb)} MB at the end ` +
     `of both. Export floor (the same documents by the same SQL through plain pg, one COPY per connection on two connections, half the orders each, ` +
-    `compressed as the export compresses them; run after the exports): ${Math.round(exportFloorRun.ordersPerSecond)} orders/s; first export / floor ` +
+    `compressed as the export compresses them; best of two runs after the exports): ${Math.round(exportFloorRun.ordersPerSecond)} orders/s; first export / floor ` +
     `${(exported.first.ordersPerSecond / exportFloorRun.ordersPerSecond).toFixed(2)}, second / floor ${(exported.second.ordersPerSecond / exportFloorRun.ordersPerSecond).toFixed(2)}. ` +
     `Bulk import: ${uploaded.http.orders} native orders ` +
     `uploaded to POST /bulk/imports with curl (one NDJSON file per source, one after another, each waited for) in ${uploaded.http.seconds.toFixed(1)} s = ` +
