@@ -10,11 +10,10 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
-import { createExportGzip } from "../src/bulk/worker.js";
+import { createExportGzip, EXPORT_RELATIONS } from "../src/bulk/worker.js";
 import { isUuid } from "../src/domain/ids.js";
-import { type DocumentRelation, orderDocumentSql } from "../src/store/order-documents.js";
-
-const EVERY_RELATION = new Set<DocumentRelation>(["ADDRESSES", "LINE_ITEMS", "SHIPMENTS", "EVENTS"]);
+import { copyStatement } from "../src/store/executor.js";
+import { orderDocumentSql } from "../src/store/order-documents.js";
 
 export type ExportFloorResult = { orders: number; seconds: number; ordersPerSecond: number };
 
@@ -37,9 +36,8 @@ export async function exportFloor(url: string, workspaceId: string): Promise<Exp
       [`o.id < '${middle}'`, `o.id >= '${middle}'`].map(async (half, i) => {
         const client = await pool.connect();
         try {
-          // In the export's COPY format (copyStatement): CSV with a delimiter and quote that JSON never holds.
-          const select = `SELECT ${orderDocumentSql(EVERY_RELATION)}::text FROM "order" o WHERE ${workspace} AND ${half} ORDER BY o.id`;
-          const copy = client.query(copyTo(`COPY (${select}) TO STDOUT (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`));
+          const select = `SELECT ${orderDocumentSql(new Set(EXPORT_RELATIONS))}::text FROM "order" o WHERE ${workspace} AND ${half} ORDER BY o.id`;
+          const copy = client.query(copyTo(copyStatement(select, "STDOUT")));
           await pipeline(copy, createExportGzip(), createWriteStream(join(dir, `${i}.jsonl.gz`)));
         } finally {
           client.release();

@@ -75,7 +75,7 @@ function parameters(args: readonly unknown[]): unknown[] {
  * text never holds (it escapes every control character): a JSON value is
  * then written exactly as it is, without quotes.
  */
-function copyStatement(select: string, to: "STDOUT" | "'/dev/blob'"): string {
+export function copyStatement(select: string, to: "STDOUT" | "'/dev/blob'"): string {
   return `COPY (${select}) TO ${to} (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`;
 }
 
