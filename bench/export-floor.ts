@@ -11,6 +11,7 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { createExportGzip, EXPORT_RELATIONS } from "../src/bulk/worker.js";
+import { COPY_SESSION_OPTIONS } from "../src/db/index.js";
 import { isUuid } from "../src/domain/ids.js";
 import { copyStatement } from "../src/store/executor.js";
 import { orderDocumentSql } from "../src/store/order-documents.js";
@@ -21,8 +22,7 @@ export async function exportFloor(url: string, workspaceId: string): Promise<Exp
   // COPY takes no parameters: the workspace's id is written into the statement.
   if (!isUuid(workspaceId)) throw new Error(`export floor: not a workspace id: ${workspaceId}`);
   const dir = await mkdtemp(join(tmpdir(), "gateway-bench-export-floor-"));
-  // The settings of the export's own copies (src/db/index.ts).
-  const pool = new pg.Pool({ connectionString: url, max: 2, options: "-c enable_bitmapscan=off -c jit=off" });
+  const pool = new pg.Pool({ connectionString: url, max: 2, options: COPY_SESSION_OPTIONS });
   try {
     const workspace = `o.workspace_id = '${workspaceId}'`;
     const counted = await pool.query<{ count: number }>(`SELECT count(*)::int AS count FROM "order" o WHERE ${workspace}`);
@@ -31,12 +31,13 @@ export async function exportFloor(url: string, workspaceId: string): Promise<Exp
       `SELECT id FROM "order" o WHERE ${workspace} ORDER BY id OFFSET ${count >> 1} LIMIT 1`,
     );
     const middle = halfway.rows[0]!.id;
+    const document = orderDocumentSql(new Set(EXPORT_RELATIONS));
     const started = performance.now();
     await Promise.all(
       [`o.id < '${middle}'`, `o.id >= '${middle}'`].map(async (half, i) => {
         const client = await pool.connect();
         try {
-          const select = `SELECT ${orderDocumentSql(new Set(EXPORT_RELATIONS))}::text FROM "order" o WHERE ${workspace} AND ${half} ORDER BY o.id`;
+          const select = `SELECT ${document}::text FROM "order" o WHERE ${workspace} AND ${half} ORDER BY o.id`;
           const copy = client.query(copyTo(copyStatement(select, "STDOUT")));
           await pipeline(copy, createExportGzip(), createWriteStream(join(dir, `${i}.jsonl.gz`)));
         } finally {

@@ -59,6 +59,19 @@ export function createPglite(options: { dataDir?: string; loadDataDir?: Blob } =
   return PGlite.create({ ...options, extensions: { pg_trgm } });
 }
 
+/**
+ * The session settings of the connections an export copies its lines out on.
+ * Their subqueries read a few rows an order by index, for hundreds of
+ * orders, so they are planned without bitmap scans, whose setup on each
+ * lookup (a bitmap, the table's size asked of the file system) cost a sixth
+ * of building the lines. And without JIT compilation: on tables not yet
+ * analyzed the plan's estimated cost passes jit_above_cost, and compiling
+ * the statement, which is planned anew for every batch, took 220 ms of a 300
+ * ms batch of 500 orders (and seconds where the estimate passed the
+ * thresholds for optimizing and inlining too).
+ */
+export const COPY_SESSION_OPTIONS = "-c enable_bitmapscan=off -c jit=off";
+
 export async function openPostgres(
   url: string,
   options: { migrate?: boolean; replicaUrls?: string[]; poolSize?: number } = {},
@@ -83,16 +96,8 @@ export async function openPostgres(
         // the one before (what the store's transactions build on).
         statements: pool({ connectionString, pipeline: true, stream: coalescingSocket }),
         // COPY cannot run on a connection that pipelines: a second pool, which
-        // connects only when an export copies its lines out. Their subqueries
-        // read a few rows an order by index, for hundreds of orders, so they
-        // are planned without bitmap scans, whose setup on each lookup (a
-        // bitmap, the table's size asked of the file system) cost a sixth of
-        // building the lines. And without JIT compilation: on tables not yet
-        // analyzed the plan's estimated cost passes jit_above_cost, and
-        // compiling the statement, which is planned anew for every batch,
-        // took 220 ms of a 300 ms batch of 500 orders (and seconds where the
-        // estimate passed the thresholds for optimizing and inlining too).
-        copies: pool({ connectionString, options: "-c enable_bitmapscan=off -c jit=off" }),
+        // connects only when an export copies its lines out.
+        copies: pool({ connectionString, options: COPY_SESSION_OPTIONS }),
       },
       report,
     );
