@@ -14,7 +14,7 @@ import { createExportGzip, EXPORT_RELATIONS } from "../src/bulk/worker.js";
 import { COPY_SESSION_OPTIONS } from "../src/db/index.js";
 import { isUuid } from "../src/domain/ids.js";
 import { copyStatement } from "../src/store/executor.js";
-import { orderDocumentSql } from "../src/store/order-documents.js";
+import { orderDocumentSelect } from "../src/store/order-documents.js";
 
 export type ExportFloorResult = { orders: number; seconds: number; ordersPerSecond: number };
 
@@ -31,13 +31,13 @@ export async function exportFloor(url: string, workspaceId: string): Promise<Exp
       `SELECT id FROM "order" o WHERE ${workspace} ORDER BY id OFFSET ${count >> 1} LIMIT 1`,
     );
     const middle = halfway.rows[0]!.id;
-    const document = orderDocumentSql(new Set(EXPORT_RELATIONS));
+    const include = new Set(EXPORT_RELATIONS);
+    const halves = [`o.id < '${middle}'`, `o.id >= '${middle}'`].map((half) => orderDocumentSelect(include, `${workspace} AND ${half}`));
     const started = performance.now();
     await Promise.all(
-      [`o.id < '${middle}'`, `o.id >= '${middle}'`].map(async (half, i) => {
+      halves.map(async (select, i) => {
         const client = await pool.connect();
         try {
-          const select = `SELECT ${document}::text FROM "order" o WHERE ${workspace} AND ${half} ORDER BY o.id`;
           const copy = client.query(copyTo(copyStatement(select, "STDOUT")));
           await pipeline(copy, createExportGzip(), createWriteStream(join(dir, `${i}.jsonl.gz`)));
         } finally {

@@ -111,7 +111,7 @@ const o = <K extends keyof Order & string>(...keys: K[]) => fieldsOf<Order>(ORDE
 const filled = (key: keyof Order) => `coalesce(${column(ORDER, "o", key)}, '') <> ''`;
 
 /** The order's document with the relations in `include`, as SQL on an order row aliased `o`. */
-export function orderDocumentSql(include: ReadonlySet<DocumentRelation>): string {
+function orderDocumentSql(include: ReadonlySet<DocumentRelation>): string {
   const customer = `CASE WHEN ${filled("customerEmail")} OR ${filled("customerFirstName")} OR ${filled("customerLastName")} THEN ${jsonObjectOf(
     [
       ["email", column(ORDER, "o", "customerEmail")],
@@ -191,6 +191,15 @@ export async function orderIdsAfter(
 }
 
 /**
+ * The documents of the orders (aliased `o`) that `where` selects, with the
+ * relations in `include`, in id order: a text column a line, which COPY
+ * writes out as it is.
+ */
+export function orderDocumentSelect(include: ReadonlySet<DocumentRelation>, where: string): string {
+  return `SELECT ${orderDocumentSql(include)}::text FROM "order" o WHERE ${where} ORDER BY o.id`;
+}
+
+/**
  * The orders' documents with the relations in `include`, in id order, a line
  * each (every line ends in a line break), and how many: what an export
  * writes. Copied out as bytes (copyLines), which go on to the file as they
@@ -206,9 +215,7 @@ export async function orderDocumentLines(
   // COPY takes no parameters: the ids are written into the statement, each checked to be a UUID.
   const bad = orderIds.find((id) => !isUuid(id));
   if (bad !== undefined) throw new Error(`Not an order id: ${JSON.stringify(bad)}`);
-  const lines = await sql.copyLines(
-    `SELECT ${orderDocumentSql(include)}::text FROM "order" o WHERE o.id = ANY('{${orderIds.join(",")}}'::uuid[]) ORDER BY o.id`,
-  );
+  const lines = await sql.copyLines(orderDocumentSelect(include, `o.id = ANY('{${orderIds.join(",")}}'::uuid[])`));
   let count = 0;
   for (const chunk of lines) count += countLines(chunk);
   return { lines, count };
